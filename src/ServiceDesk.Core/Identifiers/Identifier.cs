@@ -1,0 +1,34 @@
+namespace ServiceDesk;
+
+/// <summary>Validation shared by the string-based strongly typed identifiers.</summary>
+internal static class Identifier
+{
+    /// <summary>The maximum length of a string identifier, in UTF-16 code units.</summary>
+    public const int MaxLength = 128;
+
+    public static string Validate(string value, string typeName)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value.Length == 0 || value.Length > MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(value),
+                value,
+                $"A {typeName} must be 1 to {MaxLength} characters long; got {value.Length}.");
+        }
+
+        foreach (var c in value)
+        {
+            if (char.IsControl(c) || char.IsWhiteSpace(c))
+            {
+                throw new ArgumentException(
+                    $"A {typeName} may not contain whitespace or control characters; got '{value}'.",
+                    nameof(value));
+            }
+        }
+
+        return value;
+    }
+
+    public static string Text(string? value) => value ?? "(default)";
+}
