@@ -123,6 +123,8 @@ public sealed record TicketQuery
 public readonly record struct TicketCursor(Instant OpenedAt, TicketId Id)
 {
     private const byte FormatVersion = 1;
+    private const int TokenBytes = 29; // version, Unix seconds (8), nanoseconds within the second (4), id (16)
+    private const int TokenLength = 39; // base64url of 29 bytes without its one padding character
 
     /// <summary>Creates the cursor that points at a ticket.</summary>
     /// <param name="ticket">The ticket.</param>
@@ -154,11 +156,11 @@ public readonly record struct TicketCursor(Instant OpenedAt, TicketId Id)
     public static TicketCursor Parse(string token)
     {
         ArgumentNullException.ThrowIfNull(token);
-        Span<byte> bytes = stackalloc byte[25];
+        Span<byte> bytes = stackalloc byte[TokenBytes];
         var text = token.Replace('-', '+').Replace('_', '/');
-        if (token.Length != 34
-            || !Convert.TryFromBase64String(text + "==", bytes, out var written)
-            || written != 25
+        if (token.Length != TokenLength
+            || !Convert.TryFromBase64String(text + "=", bytes, out var written)
+            || written != TokenBytes
             || bytes[0] != FormatVersion)
         {
             throw new ArgumentException(
@@ -166,24 +168,29 @@ public readonly record struct TicketCursor(Instant OpenedAt, TicketId Id)
                 nameof(token));
         }
 
-        var ticks = BinaryPrimitives.ReadInt64BigEndian(bytes[1..]);
-        var guid = new Guid(bytes[9..], bigEndian: true);
-        if (guid == Guid.Empty)
+        var seconds = BinaryPrimitives.ReadInt64BigEndian(bytes[1..]);
+        var nanos = BinaryPrimitives.ReadInt32BigEndian(bytes[9..]);
+        var guid = new Guid(bytes[13..], bigEndian: true);
+        if (guid == Guid.Empty || nanos is < 0 or >= 1_000_000_000
+            || seconds < Instant.MinValue.ToUnixTimeSeconds() || seconds > Instant.MaxValue.ToUnixTimeSeconds())
         {
             throw new ArgumentException($"'{token}' is not a continuation token (empty ticket id).", nameof(token));
         }
 
-        return new TicketCursor(Instant.FromUnixTimeTicks(ticks), new TicketId(guid));
+        return new TicketCursor(Instant.FromUnixTimeSeconds(seconds).PlusNanoseconds(nanos), new TicketId(guid));
     }
 
     /// <summary>Encodes the cursor as an opaque, URL-safe continuation token.</summary>
     /// <returns>The token.</returns>
     public string ToToken()
     {
-        Span<byte> bytes = stackalloc byte[25];
+        Span<byte> bytes = stackalloc byte[TokenBytes];
         bytes[0] = FormatVersion;
-        BinaryPrimitives.WriteInt64BigEndian(bytes[1..], OpenedAt.ToUnixTimeTicks());
-        Id.Value.TryWriteBytes(bytes[9..], bigEndian: true, out _);
+        var seconds = OpenedAt.ToUnixTimeSeconds();
+        var nanos = (OpenedAt - Instant.FromUnixTimeSeconds(seconds)).ToInt64Nanoseconds();
+        BinaryPrimitives.WriteInt64BigEndian(bytes[1..], seconds);
+        BinaryPrimitives.WriteInt32BigEndian(bytes[9..], (int)nanos);
+        Id.Value.TryWriteBytes(bytes[13..], bigEndian: true, out _);
         return Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 }

@@ -52,12 +52,12 @@ public sealed class PriorityMatrix
     /// <exception cref="ArgumentOutOfRangeException">A level is outside this matrix (or is the default value).</exception>
     public Priority Calculate(Impact impact, Urgency urgency)
     {
-        if ((uint)(impact.Level - 1) >= (uint)ImpactLevels)
+        if (unchecked((uint)(impact.Level - 1)) >= (uint)ImpactLevels)
         {
             ThrowOutside(nameof(impact), impact.Level, ImpactLevels);
         }
 
-        if ((uint)(urgency.Level - 1) >= (uint)UrgencyLevels)
+        if (unchecked((uint)(urgency.Level - 1)) >= (uint)UrgencyLevels)
         {
             ThrowOutside(nameof(urgency), urgency.Level, UrgencyLevels);
         }
