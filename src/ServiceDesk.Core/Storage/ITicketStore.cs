@@ -13,6 +13,9 @@ namespace ServiceDesk.Storage;
 /// when the stored version equals <see cref="TicketAppend.ExpectedVersion"/> (0 for a new ticket), and otherwise
 /// throws <see cref="ConcurrencyException"/> carrying both versions. An append stores the snapshot and all its events
 /// atomically: readers see all of it or none of it.</para>
+/// <para><b>Identity.</b> A ticket's <see cref="Ticket.Number"/> (and so its <see cref="Ticket.Kind"/>) and its
+/// <see cref="Ticket.OpenedAt"/> are fixed when it is opened: an append for an existing ticket that changes them is
+/// rejected with <see cref="ArgumentException"/>, because lookups by number and the paging order rely on them.</para>
 /// <para><b>Idempotency.</b> An append may carry an idempotency key (per tenant). Repeating an append with a key that
 /// was already applied returns the first result with <see cref="AppendResult.IsReplay"/> set, and stores nothing.</para>
 /// <para><b>Cancellation.</b> Every member honours its <see cref="CancellationToken"/> by throwing
@@ -59,7 +62,8 @@ public interface ITicketStore
     /// <exception cref="ArgumentNullException"><paramref name="append"/> is <see langword="null"/>.</exception>
     /// <exception cref="ConcurrencyException">The stored version is not <see cref="TicketAppend.ExpectedVersion"/>, or a
     /// new ticket's id or number is already taken in the tenant.</exception>
-    /// <exception cref="ArgumentException">The idempotency key was already used for a different ticket.</exception>
+    /// <exception cref="ArgumentException">The idempotency key was already used for a different ticket, or the append
+    /// changes the number, kind or opening instant of an existing ticket.</exception>
     Task<AppendResult> AppendAsync(TicketAppend append, CancellationToken cancellationToken = default);
 
     /// <summary>Lists a tenant's tickets that match the filters, one page at a time, in a stable order

@@ -93,7 +93,7 @@ public sealed class TicketAppend
         }
 
         Ticket = ticket;
-        Events = copy;
+        Events = Array.AsReadOnly(copy);
         ExpectedVersion = expectedVersion;
         IdempotencyKey = Guard.OptionalText(idempotencyKey, MaxIdempotencyKeyLength);
     }

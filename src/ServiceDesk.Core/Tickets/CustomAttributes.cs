@@ -8,9 +8,10 @@ namespace ServiceDesk;
 /// <para>Keys are 1 to <see cref="MaxKeyLength"/> characters of ASCII letters, digits, <c>_</c>, <c>-</c> and <c>.</c>,
 /// starting with a letter; they are compared ordinally. At most <see cref="MaxCount"/> attributes per ticket; string
 /// values are limited to <see cref="AttributeValue.MaxStringLength"/> characters.</para>
-/// <para>Immutable and thread-safe: <see cref="With"/> and <see cref="Without"/> return new instances.</para>
+/// <para>Immutable and thread-safe: <see cref="With"/> and <see cref="Without"/> return new instances. Equality is by
+/// value: the same keys with equal values, in any order.</para>
 /// </remarks>
-public sealed class CustomAttributes : IReadOnlyDictionary<string, AttributeValue>
+public sealed class CustomAttributes : IReadOnlyDictionary<string, AttributeValue>, IEquatable<CustomAttributes>
 {
     /// <summary>The maximum number of attributes on a ticket: 64.</summary>
     public const int MaxCount = 64;
@@ -90,6 +91,46 @@ public sealed class CustomAttributes : IReadOnlyDictionary<string, AttributeValu
 
     /// <inheritdoc />
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <inheritdoc />
+    public bool Equals(CustomAttributes? other)
+    {
+        if (ReferenceEquals(this, other))
+        {
+            return true;
+        }
+
+        if (other is null || other.Count != Count)
+        {
+            return false;
+        }
+
+        foreach (var (key, value) in _values)
+        {
+            if (!other._values.TryGetValue(key, out var theirs) || !value.Equals(theirs))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => Equals(obj as CustomAttributes);
+
+    /// <inheritdoc />
+    public override int GetHashCode()
+    {
+        // Order-independent: XOR of the entries' hashes.
+        var hash = Count;
+        foreach (var (key, value) in _values)
+        {
+            hash ^= HashCode.Combine(StringComparer.Ordinal.GetHashCode(key), value);
+        }
+
+        return hash;
+    }
 
     private static void ValidateKey(string key)
     {

@@ -89,6 +89,8 @@ public sealed class TicketAppendTests
         var append = new TicketAppend(t, list, 0);
         list.Clear();
         Assert.Single(append.Events);
+        Assert.False(append.Events is TicketEvent[]);
+        Assert.Throws<NotSupportedException>(() => ((IList<TicketEvent>)append.Events)[0] = Samples.Opening(t));
     }
 
     [Fact]

@@ -70,4 +70,18 @@ public sealed class CustomAttributesTests
         Assert.Throws<ArgumentOutOfRangeException>(() => AttributeValue.FromString(new string('v', 1025)));
         Assert.Throws<ArgumentException>(() => AttributeValue.FromDate(new LocalDate(2025, 1, 1, CalendarSystem.Julian)));
     }
+
+    [Fact]
+    public void Equals_SameEntriesInAnyOrder_AreEqualWithEqualHashes()
+    {
+        var a = CustomAttributes.Empty.With("x", AttributeValue.FromInteger(1)).With("y", AttributeValue.FromString("s"));
+        var b = CustomAttributes.Empty.With("y", AttributeValue.FromString("s")).With("x", AttributeValue.FromInteger(1));
+        Assert.Equal(a, b);
+        Assert.Equal(a.GetHashCode(), b.GetHashCode());
+        Assert.NotEqual(a, b.With("x", AttributeValue.FromInteger(2)));
+        Assert.NotEqual(a, b.Without("y"));
+        Assert.NotEqual(a, b.With("x", AttributeValue.FromDecimal(1m)));
+        Assert.Equal(Samples.Ticket(id: new TicketId(Guid.Parse("11111111-1111-1111-1111-111111111111"))) with { Attributes = a },
+                     Samples.Ticket(id: new TicketId(Guid.Parse("11111111-1111-1111-1111-111111111111"))) with { Attributes = b });
+    }
 }
