@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using NodaTime;
 
 namespace ServiceDesk.Events;
@@ -10,7 +11,19 @@ namespace ServiceDesk.Events;
 /// <see cref="TicketOpened"/>, has version 1; each following event adds one), the <see cref="Instant"/> it happened
 /// and the <see cref="Actor"/> who caused it. Events are immutable records; their constructors validate every value
 /// and throw naming the argument, the value and the allowed range.</para>
+/// <para><see cref="Serialization.ServiceDeskJson"/> reads and writes events as JSON with a <c>"type"</c> discriminator.</para>
 /// </remarks>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
+[JsonDerivedType(typeof(TicketOpened), "opened")]
+[JsonDerivedType(typeof(StatusChanged), "status")]
+[JsonDerivedType(typeof(Assigned), "assigned")]
+[JsonDerivedType(typeof(PriorityChanged), "priority")]
+[JsonDerivedType(typeof(CommentAdded), "comment")]
+[JsonDerivedType(typeof(TimeLogged), "time")]
+[JsonDerivedType(typeof(TicketLinked), "linked")]
+[JsonDerivedType(typeof(SatisfactionRated), "satisfaction")]
+[JsonDerivedType(typeof(Escalated), "escalated")]
+[JsonDerivedType(typeof(SlaThresholdReached), "sla-threshold")]
 public abstract record TicketEvent
 {
     private readonly TenantId _tenant;
