@@ -1,0 +1,420 @@
+using System.Collections.ObjectModel;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using NodaTime;
+using ServiceDesk.Events;
+using ServiceDesk.Serialization;
+
+namespace ServiceDesk.Storage.Sqlite;
+
+/// <summary>
+/// The embedded SQLite adapter of <see cref="ITicketStore"/>: one database file per desk, WAL journal, versioned
+/// migrations, optimistic concurrency, idempotent appends and tenant isolation.
+/// </summary>
+/// <remarks>
+/// <para>Open a store with <see cref="OpenAsync(string, CancellationToken)"/>; it creates the file and applies the
+/// migrations it lacks. Every write runs in a <c>BEGIN IMMEDIATE</c> transaction, so concurrent writers in one or
+/// several processes are serialized by SQLite and an append is all-or-nothing. Tickets and events are stored as
+/// <see cref="ServiceDeskJson"/> documents next to the indexed columns that lookups, filters and paging use.</para>
+/// <para>The store is thread-safe; each call takes a pooled connection of its own. Dispose it to release the pool.</para>
+/// </remarks>
+public sealed class SqliteTicketStore : ITicketStore, IAsyncDisposable, IDisposable
+{
+    private readonly string _connectionString;
+    private readonly string _synchronous;
+
+    private SqliteTicketStore(SqliteTicketStoreOptions options)
+    {
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.GetFullPath(options.DataSource),
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
+        }.ToString();
+        _synchronous = options.Durability == SqliteDurability.Full ? "FULL" : "NORMAL";
+        DataSource = Path.GetFullPath(options.DataSource);
+    }
+
+    /// <summary>Gets the schema version this library creates and understands.</summary>
+    public static int SchemaVersion => SqliteMigrations.Latest;
+
+    /// <summary>Gets the full path of the database file.</summary>
+    public string DataSource { get; }
+
+    /// <summary>Opens (creating if needed) the database file and brings its schema up to date.</summary>
+    /// <param name="path">The database file path.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The store.</returns>
+    /// <exception cref="InvalidDefinitionException"><paramref name="path"/> is empty or not a file path.</exception>
+    /// <exception cref="InvalidOperationException">The file has a newer schema than this library understands.</exception>
+    public static Task<SqliteTicketStore> OpenAsync(string path, CancellationToken cancellationToken = default)
+        => OpenAsync(new SqliteTicketStoreOptions { DataSource = path }, cancellationToken);
+
+    /// <summary>Opens (creating if needed) the database file and brings its schema up to date.</summary>
+    /// <param name="options">The options; validated here.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The store.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidDefinitionException">An option is invalid; every fault is listed.</exception>
+    /// <exception cref="InvalidOperationException">The file has a newer schema than this library understands.</exception>
+    public static async Task<SqliteTicketStore> OpenAsync(SqliteTicketStoreOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        cancellationToken.ThrowIfCancellationRequested();
+        var folder = Path.GetDirectoryName(Path.GetFullPath(options.DataSource));
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        var store = new SqliteTicketStore(options);
+        await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using (var wal = connection.CreateCommand())
+        {
+            wal.CommandText = "PRAGMA journal_mode = WAL;";
+            wal.ExecuteNonQuery();
+        }
+
+        SqliteMigrations.Apply(connection);
+        return store;
+    }
+
+    /// <inheritdoc />
+    public async Task<TicketNumber> AllocateNumberAsync(TenantId tenant, TicketKind kind, CancellationToken cancellationToken = default)
+    {
+        TenantId.ThrowIfDefault(tenant);
+        _ = TicketNumber.PrefixOf(kind);
+        cancellationToken.ThrowIfCancellationRequested();
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using var transaction = connection.BeginTransaction();
+        using var command = Command(connection, transaction, """
+            INSERT INTO ticket_numbers (tenant, kind, last) VALUES ($tenant, $kind, 1)
+            ON CONFLICT (tenant, kind) DO UPDATE SET last = last + 1
+            RETURNING last;
+            """);
+        command.Parameters.AddWithValue("$tenant", tenant.Value);
+        command.Parameters.AddWithValue("$kind", kind.ToString());
+        var sequence = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        var number = new TicketNumber(kind, sequence);
+        transaction.Commit();
+        return number;
+    }
+
+    /// <inheritdoc />
+    public async Task<Ticket?> GetAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default)
+    {
+        TenantId.ThrowIfDefault(tenant);
+        TicketId.ThrowIfDefault(id);
+        cancellationToken.ThrowIfCancellationRequested();
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using var command = Command(connection, null, "SELECT snapshot FROM tickets WHERE tenant = $tenant AND id = $id;");
+        command.Parameters.AddWithValue("$tenant", tenant.Value);
+        command.Parameters.AddWithValue("$id", id.ToString());
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string json
+            ? ServiceDeskJson.DeserializeTicket(json)
+            : null;
+    }
+
+    /// <inheritdoc />
+    public async Task<Ticket?> GetByNumberAsync(TenantId tenant, TicketNumber number, CancellationToken cancellationToken = default)
+    {
+        TenantId.ThrowIfDefault(tenant);
+        if (number.IsDefault)
+        {
+            throw new ArgumentException("default(TicketNumber) numbers nothing; pass a number such as INC0000001.", nameof(number));
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using var command = Command(connection, null, "SELECT snapshot FROM tickets WHERE tenant = $tenant AND number = $number;");
+        command.Parameters.AddWithValue("$tenant", tenant.Value);
+        command.Parameters.AddWithValue("$number", number.ToString());
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string json
+            ? ServiceDeskJson.DeserializeTicket(json)
+            : null;
+    }
+
+    /// <inheritdoc />
+    public async Task<AppendResult> AppendAsync(TicketAppend append, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(append);
+        cancellationToken.ThrowIfCancellationRequested();
+        var ticket = append.Ticket;
+        var tenant = ticket.Tenant.Value;
+        var id = ticket.Id.ToString();
+        var snapshot = ServiceDeskJson.Serialize(ticket);
+
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using var transaction = connection.BeginTransaction();
+
+        if (append.IdempotencyKey is { } key)
+        {
+            using var applied = Command(connection, transaction, "SELECT ticket, snapshot FROM idempotency_keys WHERE tenant = $tenant AND key = $key;");
+            applied.Parameters.AddWithValue("$tenant", tenant);
+            applied.Parameters.AddWithValue("$key", key);
+            using var reader = await applied.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var usedFor = reader.GetString(0);
+                return usedFor == id
+                    ? new AppendResult(ServiceDeskJson.DeserializeTicket(reader.GetString(1)), IsReplay: true)
+                    : throw new ArgumentException(
+                        $"Idempotency key '{key}' of tenant '{tenant}' was already used for ticket {usedFor}; a key identifies one command on one ticket, so it cannot be reused for ticket {id}.",
+                        nameof(append));
+            }
+        }
+
+        var stored = await ReadStoredAsync(connection, transaction, tenant, id, cancellationToken).ConfigureAwait(false);
+        var actual = stored?.Version ?? 0;
+        if (actual != append.ExpectedVersion)
+        {
+            throw new ConcurrencyException(ticket.Tenant, ticket.Id, append.ExpectedVersion, actual);
+        }
+
+        var (seconds, nanos) = Split(ticket.OpenedAt);
+        if (stored is null)
+        {
+            using var holder = Command(connection, transaction, "SELECT version FROM tickets WHERE tenant = $tenant AND number = $number;");
+            holder.Parameters.AddWithValue("$tenant", tenant);
+            holder.Parameters.AddWithValue("$number", ticket.Number.ToString());
+            if (await holder.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long holderVersion)
+            {
+                throw new ConcurrencyException(ticket.Tenant, ticket.Id, append.ExpectedVersion, holderVersion);
+            }
+
+            using var insert = Command(connection, transaction, """
+                INSERT INTO tickets (tenant, id, number, kind, status, priority, customer, assignment_group, assignee, opened_s, opened_ns, version, snapshot)
+                VALUES ($tenant, $id, $number, $kind, $status, $priority, $customer, $group, $assignee, $opened_s, $opened_ns, $version, $snapshot);
+                """);
+            AddColumns(insert, ticket, tenant, id, seconds, nanos, snapshot);
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            if (stored.Value.Number != ticket.Number.ToString() || stored.Value.OpenedSeconds != seconds || stored.Value.OpenedNanos != nanos)
+            {
+                throw new ArgumentException(
+                    $"Ticket {id} was opened as {stored.Value.Number}; a later version cannot change its number, kind or opening instant (got {ticket.Number} at {ticket.OpenedAt}).",
+                    nameof(append));
+            }
+
+            using var update = Command(connection, transaction, """
+                UPDATE tickets SET number = $number, kind = $kind, status = $status, priority = $priority, customer = $customer,
+                    assignment_group = $group, assignee = $assignee, opened_s = $opened_s, opened_ns = $opened_ns,
+                    version = $version, snapshot = $snapshot
+                WHERE tenant = $tenant AND id = $id AND version = $expected;
+                """);
+            AddColumns(update, ticket, tenant, id, seconds, nanos, snapshot);
+            update.Parameters.AddWithValue("$expected", append.ExpectedVersion);
+            if (await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
+            {
+                throw new ConcurrencyException(ticket.Tenant, ticket.Id, append.ExpectedVersion, actual);
+            }
+        }
+
+        using (var events = Command(connection, transaction, "INSERT INTO ticket_events (tenant, ticket, version, type, payload) VALUES ($tenant, $ticket, $version, $type, $payload);"))
+        {
+            var pVersion = events.Parameters.Add("$version", SqliteType.Integer);
+            var pType = events.Parameters.Add("$type", SqliteType.Text);
+            var pPayload = events.Parameters.Add("$payload", SqliteType.Text);
+            events.Parameters.AddWithValue("$tenant", tenant);
+            events.Parameters.AddWithValue("$ticket", id);
+            foreach (var e in append.Events)
+            {
+                pVersion.Value = e.Version;
+                pType.Value = e.GetType().Name;
+                pPayload.Value = ServiceDeskJson.Serialize(e);
+                await events.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (append.IdempotencyKey is { } newKey)
+        {
+            using var remember = Command(connection, transaction, "INSERT INTO idempotency_keys (tenant, key, ticket, snapshot) VALUES ($tenant, $key, $ticket, $snapshot);");
+            remember.Parameters.AddWithValue("$tenant", tenant);
+            remember.Parameters.AddWithValue("$key", newKey);
+            remember.Parameters.AddWithValue("$ticket", id);
+            remember.Parameters.AddWithValue("$snapshot", snapshot);
+            await remember.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // Nothing above commits: a cancellation or failure before this line rolls the whole append back.
+        cancellationToken.ThrowIfCancellationRequested();
+        transaction.Commit();
+        return new AppendResult(ticket, IsReplay: false);
+    }
+
+    /// <inheritdoc />
+    public async Task<TicketPage> QueryAsync(TicketQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        cancellationToken.ThrowIfCancellationRequested();
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using var command = connection.CreateCommand();
+        var sql = new System.Text.StringBuilder("SELECT snapshot FROM tickets WHERE tenant = $tenant");
+        command.Parameters.AddWithValue("$tenant", query.Tenant.Value);
+        void Filter(string column, string name, object? value)
+        {
+            if (value is not null)
+            {
+                sql.Append(CultureInfo.InvariantCulture, $" AND {column} = {name}");
+                command.Parameters.AddWithValue(name, value);
+            }
+        }
+
+        Filter("kind", "$kind", query.Kind?.ToString());
+        Filter("status", "$status", query.Status?.Name);
+        Filter("assignment_group", "$group", query.AssignmentGroup?.Value);
+        Filter("assignee", "$assignee", query.Assignee?.Value);
+        Filter("priority", "$priority", query.Priority is { } p ? (int)p : null);
+        Filter("customer", "$customer", query.Customer?.Value);
+        if (query.Cursor is { } cursor)
+        {
+            var (s, ns) = Split(cursor.OpenedAt);
+            sql.Append(" AND (opened_s > $cs OR (opened_s = $cs AND (opened_ns > $cns OR (opened_ns = $cns AND id > $cid))))");
+            command.Parameters.AddWithValue("$cs", s);
+            command.Parameters.AddWithValue("$cns", ns);
+            command.Parameters.AddWithValue("$cid", cursor.Id.ToString());
+        }
+
+        sql.Append(" ORDER BY opened_s, opened_ns, id LIMIT $limit;");
+        command.Parameters.AddWithValue("$limit", query.PageSize + 1);
+        command.CommandText = sql.ToString();
+
+        var items = new List<Ticket>(Math.Min(query.PageSize + 1, 64));
+        using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                items.Add(ServiceDeskJson.DeserializeTicket(reader.GetString(0)));
+            }
+        }
+
+        string? next = null;
+        if (items.Count > query.PageSize)
+        {
+            items.RemoveAt(items.Count - 1);
+            next = TicketCursor.After(items[^1]).ToToken();
+        }
+
+        return new TicketPage(items.AsReadOnly(), next);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<TicketEvent>> ReadHistoryAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default)
+    {
+        TenantId.ThrowIfDefault(tenant);
+        TicketId.ThrowIfDefault(id);
+        cancellationToken.ThrowIfCancellationRequested();
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using var command = Command(connection, null, "SELECT payload FROM ticket_events WHERE tenant = $tenant AND ticket = $ticket ORDER BY version;");
+        command.Parameters.AddWithValue("$tenant", tenant.Value);
+        command.Parameters.AddWithValue("$ticket", id.ToString());
+        var events = new List<TicketEvent>();
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            events.Add(ServiceDeskJson.DeserializeEvent(reader.GetString(0)));
+        }
+
+        return events.Count == 0 ? ReadOnlyCollection<TicketEvent>.Empty : events.AsReadOnly();
+    }
+
+    /// <summary>Checks the database file with <c>PRAGMA integrity_check</c>.</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns><c>ok</c> when the file is sound; otherwise SQLite's list of problems.</returns>
+    public async Task<string> CheckIntegrityAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using var command = Command(connection, null, "PRAGMA integrity_check;");
+        var lines = new List<string>();
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            lines.Add(reader.GetString(0));
+        }
+
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    /// <summary>Releases the pooled connections of this store's file.</summary>
+    public void Dispose()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+    }
+
+    /// <summary>Releases the pooled connections of this store's file.</summary>
+    /// <returns>A completed task.</returns>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static (long Seconds, long Nanos) Split(Instant instant)
+    {
+        var seconds = instant.ToUnixTimeSeconds();
+        return (seconds, (instant - Instant.FromUnixTimeSeconds(seconds)).ToInt64Nanoseconds());
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    private static void AddColumns(SqliteCommand command, Ticket ticket, string tenant, string id, long seconds, long nanos, string snapshot)
+    {
+        command.Parameters.AddWithValue("$tenant", tenant);
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$number", ticket.Number.ToString());
+        command.Parameters.AddWithValue("$kind", ticket.Kind.ToString());
+        command.Parameters.AddWithValue("$status", ticket.Status.Name);
+        command.Parameters.AddWithValue("$priority", (int)ticket.Priority);
+        command.Parameters.AddWithValue("$customer", ticket.Requester.Customer.Value);
+        command.Parameters.AddWithValue("$group", (object?)ticket.AssignmentGroup?.Value ?? DBNull.Value);
+        command.Parameters.AddWithValue("$assignee", (object?)ticket.Assignee?.Value ?? DBNull.Value);
+        command.Parameters.AddWithValue("$opened_s", seconds);
+        command.Parameters.AddWithValue("$opened_ns", nanos);
+        command.Parameters.AddWithValue("$version", ticket.Version);
+        command.Parameters.AddWithValue("$snapshot", snapshot);
+    }
+
+    private static async Task<StoredRow?> ReadStoredAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string tenant, string id, CancellationToken cancellationToken)
+    {
+        using var command = Command(connection, transaction, "SELECT version, number, opened_s, opened_ns FROM tickets WHERE tenant = $tenant AND id = $id;");
+        command.Parameters.AddWithValue("$tenant", tenant);
+        command.Parameters.AddWithValue("$id", id);
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new StoredRow(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3))
+            : null;
+    }
+
+    private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            using var pragma = connection.CreateCommand();
+            pragma.CommandText = $"PRAGMA synchronous = {_synchronous}; PRAGMA foreign_keys = ON;";
+            pragma.ExecuteNonQuery();
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private readonly record struct StoredRow(long Version, string Number, long OpenedSeconds, long OpenedNanos);
+}

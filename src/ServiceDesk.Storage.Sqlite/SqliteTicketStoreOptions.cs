@@ -1,0 +1,66 @@
+using NodaTime;
+
+namespace ServiceDesk.Storage.Sqlite;
+
+/// <summary>How durably SQLite writes a committed transaction to disk.</summary>
+public enum SqliteDurability
+{
+    /// <summary>
+    /// <c>PRAGMA synchronous = NORMAL</c> with the WAL journal (the default): a committed append survives the process
+    /// being killed; the last commits may be lost if the machine loses power.
+    /// </summary>
+    Normal = 1,
+
+    /// <summary><c>PRAGMA synchronous = FULL</c>: a committed append also survives a power loss; each commit is slower.</summary>
+    Full = 2,
+}
+
+/// <summary>Options of <see cref="SqliteTicketStore"/>.</summary>
+/// <remarks>
+/// <list type="table">
+/// <listheader><term>option</term><description>default</description></listheader>
+/// <item><term><see cref="DataSource"/></term><description>required: the database file path</description></item>
+/// <item><term><see cref="Durability"/></term><description><see cref="SqliteDurability.Normal"/></description></item>
+/// <item><term><see cref="BusyTimeout"/></term><description>30 seconds</description></item>
+/// </list>
+/// </remarks>
+public sealed class SqliteTicketStoreOptions
+{
+    /// <summary>Gets or sets the path of the database file; created, with its folder, when absent.</summary>
+    public string DataSource { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets how durably commits are written. Default: <see cref="SqliteDurability.Normal"/>.</summary>
+    public SqliteDurability Durability { get; set; } = SqliteDurability.Normal;
+
+    /// <summary>Gets or sets how long a command waits for another writer's lock before failing. Default: 30 seconds;
+    /// 1 second to 10 minutes.</summary>
+    public Duration BusyTimeout { get; set; } = Duration.FromSeconds(30);
+
+    internal void Validate()
+    {
+        var faults = new List<string>();
+        if (string.IsNullOrWhiteSpace(DataSource))
+        {
+            faults.Add("DataSource: a database file path is required");
+        }
+        else if (DataSource.Contains(';', StringComparison.Ordinal) || DataSource.StartsWith(":memory:", StringComparison.Ordinal))
+        {
+            faults.Add($"DataSource: '{DataSource}' must be a file path (no ';', not :memory:)");
+        }
+
+        if (!Enum.IsDefined(Durability))
+        {
+            faults.Add($"Durability: {(int)Durability} is not Normal or Full");
+        }
+
+        if (BusyTimeout < Duration.FromSeconds(1) || BusyTimeout > Duration.FromMinutes(10))
+        {
+            faults.Add($"BusyTimeout: {BusyTimeout} is outside 1 second to 10 minutes");
+        }
+
+        if (faults.Count > 0)
+        {
+            throw new InvalidDefinitionException("SQLite ticket store options", faults);
+        }
+    }
+}
