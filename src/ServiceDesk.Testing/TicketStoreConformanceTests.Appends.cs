@@ -11,7 +11,7 @@ public abstract partial class TicketStoreConformanceTests
 {
     /// <summary>A ticket that was never stored reads as absent.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Get_UnknownTicket_ReturnsNull()
     {
         var tenant = NewTenant();
@@ -24,7 +24,7 @@ public abstract partial class TicketStoreConformanceTests
 
     /// <summary>A later version cannot change the number, kind or opening instant fixed at opening; nothing is stored.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Append_ChangingNumberKindOrOpenedAt_ThrowsAndStoresNothing()
     {
         var factory = Factory(NewTenant());
@@ -50,7 +50,7 @@ public abstract partial class TicketStoreConformanceTests
 
     /// <summary>A new ticket's append returns the stored snapshot and makes it readable by id and by number.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Append_NewTicket_IsReadableByIdAndByNumber()
     {
         var factory = Factory(NewTenant());
@@ -67,7 +67,7 @@ public abstract partial class TicketStoreConformanceTests
 
     /// <summary>Every property of a ticket, optional ones and custom attributes of every kind included, survives storage.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Append_TicketWithEveryProperty_RoundTripsEveryValue()
     {
         var factory = Factory(NewTenant());
@@ -108,7 +108,7 @@ public abstract partial class TicketStoreConformanceTests
 
     /// <summary>An append to an existing ticket replaces the snapshot read by id and by number, and extends the history.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Append_NextVersions_ReplaceSnapshotAndExtendHistory()
     {
         var factory = Factory(NewTenant());
@@ -127,7 +127,7 @@ public abstract partial class TicketStoreConformanceTests
 
     /// <summary>An append that expects an older version than the stored one is rejected with both versions, and stores nothing.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Append_StaleExpectedVersion_ThrowsConcurrencyExceptionWithBothVersions()
     {
         var factory = Factory(NewTenant());
@@ -144,7 +144,7 @@ public abstract partial class TicketStoreConformanceTests
 
     /// <summary>An append that expects a version the ticket has not reached yet is rejected too.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Append_ExpectedVersionAheadOfStored_ThrowsConcurrencyException()
     {
         var factory = Factory(NewTenant());
@@ -159,7 +159,7 @@ public abstract partial class TicketStoreConformanceTests
 
     /// <summary>An append to a ticket that does not exist (expected version above 0) reports actual version 0 and creates nothing.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Append_ToMissingTicket_ThrowsConcurrencyExceptionWithActualZero()
     {
         var factory = Factory(NewTenant());
@@ -175,7 +175,7 @@ public abstract partial class TicketStoreConformanceTests
     /// <summary>A new ticket whose id the tenant already has is a conflict reporting the existing version; the existing
     /// ticket is untouched.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Append_NewTicketWithExistingId_ThrowsConcurrencyExceptionAndKeepsOriginal()
     {
         var factory = Factory(NewTenant());
@@ -193,7 +193,7 @@ public abstract partial class TicketStoreConformanceTests
     /// <summary>A new ticket whose number the tenant already has is a conflict reporting the existing ticket's version;
     /// neither ticket changes.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Append_NewTicketWithExistingNumber_ThrowsConcurrencyExceptionAndKeepsOriginal()
     {
         var factory = Factory(NewTenant());
@@ -212,7 +212,7 @@ public abstract partial class TicketStoreConformanceTests
     /// <summary>Writers racing on the same version: exactly one wins, every other one gets a
     /// <see cref="ConcurrencyException"/> naming the winner's version, and the history holds only the winner's event.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Append_ConcurrentWritersOnSameVersion_ExactlyOneWins()
     {
         var factory = Factory(NewTenant());
@@ -249,7 +249,7 @@ public abstract partial class TicketStoreConformanceTests
 
     /// <summary>Racing creators of the same ticket id: exactly one creates it.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Append_ConcurrentCreatorsOfSameId_ExactlyOneWins()
     {
         var factory = Factory(NewTenant());
@@ -275,7 +275,7 @@ public abstract partial class TicketStoreConformanceTests
 
     /// <summary>A rejected append of many events stores none of them: atomic failure.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Append_RejectedAppendOfManyEvents_StoresNoneOfThem()
     {
         var factory = Factory(NewTenant());
@@ -291,7 +291,7 @@ public abstract partial class TicketStoreConformanceTests
     /// <summary>Readers racing a writer of multi-event appends see whole appends only: the history length and the snapshot
     /// version always sit on an append boundary, and the history never has a gap.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Append_ConcurrentReaders_SeeEachAppendAllOrNothing()
     {
         const int Batch = 10;
@@ -351,7 +351,7 @@ public abstract partial class TicketStoreConformanceTests
     /// <summary>An append whose token is already cancelled throws and stores nothing: no ticket, no number, no event,
     /// and its idempotency key stays unused.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Append_CancelledToken_ThrowsAndStoresNothing()
     {
         var factory = Factory(NewTenant());
@@ -375,7 +375,7 @@ public abstract partial class TicketStoreConformanceTests
 
     /// <summary>Reads whose token is already cancelled throw <see cref="OperationCanceledException"/>.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Reads_CancelledToken_ThrowOperationCanceledException()
     {
         var factory = Factory(NewTenant());
@@ -391,7 +391,7 @@ public abstract partial class TicketStoreConformanceTests
 
     /// <summary>Default ids and null arguments are programming errors, reported as argument exceptions.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Members_DefaultIdsOrNullArguments_ThrowArgumentExceptions()
     {
         var factory = Factory(NewTenant());
@@ -410,7 +410,7 @@ public abstract partial class TicketStoreConformanceTests
 
     /// <summary>Events of every type survive storage with every field, in order.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task ReadHistory_EveryEventType_RoundTripsEveryField()
     {
         var factory = Factory(NewTenant());
@@ -443,7 +443,7 @@ public abstract partial class TicketStoreConformanceTests
 
     /// <summary>The history lists every event of every append, ordered by version from 1, across many appends.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task ReadHistory_AfterManyAppends_ReturnsEveryEventInVersionOrder()
     {
         var factory = Factory(NewTenant());
@@ -471,7 +471,7 @@ public abstract partial class TicketStoreConformanceTests
 
     /// <summary>A ticket that was never stored has an empty history.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task ReadHistory_UnknownTicket_ReturnsEmpty()
     {
         var factory = Factory(NewTenant());
@@ -482,7 +482,7 @@ public abstract partial class TicketStoreConformanceTests
 
     /// <summary>A history read earlier is a copy: later appends do not extend it, and changing it does not change the store.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task ReadHistory_ReturnedList_IsNotAViewOfTheStore()
     {
         var factory = Factory(NewTenant());
@@ -502,7 +502,7 @@ public abstract partial class TicketStoreConformanceTests
 
     /// <summary>Changing the event list of an append after storing it does not change the stored history.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Append_EventsChangedAfterwards_DoNotChangeTheStore()
     {
         var factory = Factory(NewTenant());
@@ -518,7 +518,7 @@ public abstract partial class TicketStoreConformanceTests
 
     /// <summary>A snapshot read earlier keeps its values after later appends: snapshots are values, not views.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Get_ReturnedSnapshot_DoesNotChangeWithLaterAppends()
     {
         var factory = Factory(NewTenant());

@@ -9,7 +9,7 @@ public abstract partial class TicketStoreConformanceTests
 {
     /// <summary>Retrying an append with the same key returns the first result as a replay and stores nothing twice.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Append_RetryWithSameKey_ReturnsFirstResultAsReplayAndStoresNothing()
     {
         var factory = Factory(NewTenant());
@@ -29,7 +29,7 @@ public abstract partial class TicketStoreConformanceTests
     /// <summary>A retry after the ticket moved on still returns the first result (not a conflict), even when the retried
     /// append differs, and stores nothing.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Append_RetryAfterTicketMovedOn_ReturnsFirstResultAsReplay()
     {
         var factory = Factory(NewTenant());
@@ -49,7 +49,7 @@ public abstract partial class TicketStoreConformanceTests
 
     /// <summary>Retrying the opening of a ticket with its key is a replay, not a duplicate-id conflict.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Append_RetryOfNewTicketWithSameKey_ReturnsReplayNotConflict()
     {
         var factory = Factory(NewTenant());
@@ -65,7 +65,7 @@ public abstract partial class TicketStoreConformanceTests
 
     /// <summary>Using a key again for a different ticket is a programming error; the second ticket is not stored.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Append_SameKeyOnDifferentTicket_ThrowsArgumentExceptionAndStoresNothing()
     {
         var factory = Factory(NewTenant());
@@ -82,7 +82,7 @@ public abstract partial class TicketStoreConformanceTests
 
     /// <summary>Keys are per tenant: another tenant's use of the same key is an independent, stored append.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Append_SameKeyInAnotherTenant_IsIndependent()
     {
         var a = Factory(NewTenant());
@@ -102,7 +102,7 @@ public abstract partial class TicketStoreConformanceTests
 
     /// <summary>A key whose append was rejected as a conflict is not consumed: the corrected retry with the same key is applied.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Append_KeyOfRejectedAppend_IsNotConsumed()
     {
         var factory = Factory(NewTenant());
@@ -120,7 +120,7 @@ public abstract partial class TicketStoreConformanceTests
 
     /// <summary>Concurrent retries of one keyed append store it once: one original, every other one a replay of it.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Append_ConcurrentRetriesWithSameKey_StoreOnce()
     {
         var factory = Factory(NewTenant());
@@ -144,7 +144,7 @@ public abstract partial class TicketStoreConformanceTests
 
     /// <summary>Another tenant's ticket is invisible by id, by number, in history and in queries.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Reads_OtherTenantsTicket_AreNeverVisible()
     {
         var a = Factory(NewTenant());
@@ -162,7 +162,7 @@ public abstract partial class TicketStoreConformanceTests
 
     /// <summary>Two tenants may use the same number (each allocates from 1); each reads back its own ticket.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task GetByNumber_SameNumberInTwoTenants_ReturnsEachTenantsOwnTicket()
     {
         var a = Factory(NewTenant());
@@ -177,7 +177,7 @@ public abstract partial class TicketStoreConformanceTests
 
     /// <summary>The same ticket id in two tenants names two separate tickets: neither append touches the other's data.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Append_SameIdInAnotherTenant_StoresASeparateTicket()
     {
         var a = Factory(NewTenant());
@@ -196,7 +196,7 @@ public abstract partial class TicketStoreConformanceTests
 
     /// <summary>An append to another tenant's ticket finds no ticket (actual version 0) and changes nothing of it.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Append_ToOtherTenantsTicket_ThrowsConcurrencyExceptionWithActualZero()
     {
         var a = Factory(NewTenant());

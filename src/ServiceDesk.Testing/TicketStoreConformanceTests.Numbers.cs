@@ -9,7 +9,7 @@ public abstract partial class TicketStoreConformanceTests
 {
     /// <summary>The first numbers of a kind in a tenant are 1, 2, 3, with the kind's prefix.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task AllocateNumber_FirstCalls_ReturnOneTwoThreeOfTheKind()
     {
         var tenant = NewTenant();
@@ -26,7 +26,7 @@ public abstract partial class TicketStoreConformanceTests
 
     /// <summary>Each kind has its own sequence within a tenant.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task AllocateNumber_DifferentKinds_HaveIndependentSequences()
     {
         var tenant = NewTenant();
@@ -46,7 +46,7 @@ public abstract partial class TicketStoreConformanceTests
 
     /// <summary>Each tenant has its own sequences.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task AllocateNumber_DifferentTenants_HaveIndependentSequences()
     {
         var a = NewTenant();
@@ -64,7 +64,7 @@ public abstract partial class TicketStoreConformanceTests
     /// <summary>Concurrent callers get every number from 1 to N exactly once: no duplicate, no gap; other kinds and
     /// tenants allocated at the same time are unaffected.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task AllocateNumber_ConcurrentCallers_NoDuplicatesAndNoGaps()
     {
         const int PerTask = 25;
@@ -101,13 +101,13 @@ public abstract partial class TicketStoreConformanceTests
 
     /// <summary>Allocating for the default tenant is a programming error.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task AllocateNumber_DefaultTenant_ThrowsArgumentException()
         => await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.AllocateNumberAsync(default, TicketKind.Incident));
 
     /// <summary>Allocating for an undefined kind is a programming error, and consumes no number.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task AllocateNumber_UndefinedKind_ThrowsArgumentOutOfRangeException()
     {
         var tenant = NewTenant();
@@ -120,7 +120,7 @@ public abstract partial class TicketStoreConformanceTests
 
     /// <summary>An allocation with an already cancelled token throws and consumes no number.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task AllocateNumber_CancelledToken_ThrowsAndConsumesNoNumber()
     {
         var tenant = NewTenant();

@@ -17,7 +17,7 @@ public abstract partial class TicketStoreConformanceTests
 
     /// <summary>A tenant without tickets gets one empty last page.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Query_TenantWithoutTickets_ReturnsEmptyLastPage()
     {
         var page = await Store.QueryAsync(new TicketQuery(NewTenant()));
@@ -28,7 +28,7 @@ public abstract partial class TicketStoreConformanceTests
 
     /// <summary>Without filters a query lists every ticket of the tenant (latest snapshots) in paging order.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Query_NoFilters_ReturnsLatestSnapshotsInPagingOrder()
     {
         var (tenant, tickets) = await SeedFilterDataAsync();
@@ -44,43 +44,43 @@ public abstract partial class TicketStoreConformanceTests
 
     /// <summary>The kind filter matches only tickets of that kind.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Query_ByKind_ReturnsOnlyThatKind()
         => await AssertFilterAsync(q => q with { Kind = TicketKind.Incident }, t => t.Kind == TicketKind.Incident);
 
     /// <summary>The status filter matches the current status, not a past one.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Query_ByStatus_MatchesCurrentStatusOnly()
         => await AssertFilterAsync(q => q with { Status = TicketStatus.InProgress }, t => t.Status == TicketStatus.InProgress);
 
     /// <summary>The assignment-group filter matches only tickets in that group.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Query_ByAssignmentGroup_ReturnsOnlyThatGroup()
         => await AssertFilterAsync(q => q with { AssignmentGroup = DeskGroup }, t => t.AssignmentGroup == DeskGroup);
 
     /// <summary>The assignee filter matches only tickets assigned to that agent.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Query_ByAssignee_ReturnsOnlyThatAgent()
         => await AssertFilterAsync(q => q with { Assignee = Ada }, t => t.Assignee == Ada);
 
     /// <summary>The priority filter matches the current priority.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Query_ByPriority_ReturnsOnlyThatPriority()
         => await AssertFilterAsync(q => q with { Priority = Priority.P1Critical }, t => t.Priority == Priority.P1Critical);
 
     /// <summary>The customer filter matches the requester's customer.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Query_ByCustomer_ReturnsOnlyThatCustomer()
         => await AssertFilterAsync(q => q with { Customer = Globex }, t => t.Requester.Customer == Globex);
 
     /// <summary>Filters combine with AND.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Query_SeveralFilters_CombineWithAnd()
         => await AssertFilterAsync(
             q => q with { AssignmentGroup = DeskGroup, Status = TicketStatus.New, Customer = Acme },
@@ -88,7 +88,7 @@ public abstract partial class TicketStoreConformanceTests
 
     /// <summary>A filter nothing matches returns an empty last page.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Query_FilterMatchingNothing_ReturnsEmptyLastPage()
         => await AssertFilterAsync(q => q with { Assignee = new AgentId("nobody"), PageSize = 1 }, _ => false);
 
@@ -96,7 +96,7 @@ public abstract partial class TicketStoreConformanceTests
     /// has no continuation token.</summary>
     /// <param name="pageSize">The page size.</param>
     /// <returns>A task that completes when the test has run.</returns>
-    [Theory]
+    [ConformanceTheory]
     [InlineData(1)]
     [InlineData(3)]
     [InlineData(4)]
@@ -122,7 +122,7 @@ public abstract partial class TicketStoreConformanceTests
 
     /// <summary>Tickets with the same opening instant are ordered by id, and paging through them neither skips nor repeats one.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Query_TicketsOpenedAtSameInstant_AreOrderedByIdAcrossPages()
     {
         var factory = Factory(NewTenant());
@@ -141,7 +141,7 @@ public abstract partial class TicketStoreConformanceTests
     /// <summary>Keyset paging is stable: tickets opened (before and after the cursor, and at its very instant) and tickets
     /// changed between pages never make the reader skip or repeat a ticket that existed when paging began.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Query_TicketsAddedAndChangedBetweenPages_NoSkipsOrDuplicates()
     {
         var factory = Factory(NewTenant());
@@ -197,7 +197,7 @@ public abstract partial class TicketStoreConformanceTests
     /// <summary>A continuation token that no store produced is rejected with an <see cref="ArgumentException"/>.</summary>
     /// <param name="token">The malformed token.</param>
     /// <returns>A task that completes when the test has run.</returns>
-    [Theory]
+    [ConformanceTheory]
     [InlineData("")]
     [InlineData("not-a-token")]
     [InlineData("AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
@@ -213,7 +213,7 @@ public abstract partial class TicketStoreConformanceTests
 
     /// <summary>A returned page is a copy: later appends do not change it, and changing it does not change the store.</summary>
     /// <returns>A task that completes when the test has run.</returns>
-    [Fact]
+    [ConformanceFact]
     public async Task Query_ReturnedPage_IsNotAViewOfTheStore()
     {
         var factory = Factory(NewTenant());

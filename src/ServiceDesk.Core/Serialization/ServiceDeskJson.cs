@@ -30,6 +30,9 @@ public static class ServiceDeskJson
             WriteIndented = false,
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             NumberHandling = JsonNumberHandling.Strict,
+
+            // Stores such as PostgreSQL's jsonb reorder properties, so the "type" discriminator may come later.
+            AllowOutOfOrderMetadataProperties = true,
         };
         foreach (var converter in Converters.All())
         {

@@ -37,6 +37,14 @@ public sealed class ServiceDeskJsonTests
     }
 
     [Fact]
+    public void DeserializeEvent_DiscriminatorNotFirst_StillReadsTheType()
+    {
+        var json = "{\"tenant\":\"acme\",\"type\":\"satisfaction\",\"ticket\":\"0b3c6a1e-5f0e-4d4b-9c39-2a3f1d7e9b10\",\"version\":3,\"at\":\"2025-03-03T09:00:00Z\",\"actor\":\"Requester:jo\",\"score\":5}";
+        var e = Assert.IsType<SatisfactionRated>(ServiceDeskJson.DeserializeEvent(json));
+        Assert.Equal(5, e.Score);
+    }
+
+    [Fact]
     public void EveryEventType_IsCoveredByTheRoundTripTest()
     {
         var covered = ((IEnumerable<object[]>)Events()).Select(row => row[0].GetType()).ToHashSet();

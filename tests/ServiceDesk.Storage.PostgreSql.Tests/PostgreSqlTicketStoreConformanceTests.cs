@@ -1,0 +1,15 @@
+using ServiceDesk.Testing;
+
+namespace ServiceDesk.Storage.PostgreSql.Tests;
+
+/// <summary>The PostgreSQL adapter passes the whole store conformance suite against a real server.</summary>
+[ConformanceSkip(typeof(PostgresServer), nameof(PostgresServer.SkipReason))]
+public sealed class PostgreSqlTicketStoreConformanceTests : TicketStoreConformanceTests
+{
+    protected override async Task<ITicketStore> CreateStoreAsync()
+        => await PostgreSqlTicketStore.OpenAsync(new PostgreSqlTicketStoreOptions
+        {
+            ConnectionString = PostgresServer.RequireConnectionString(),
+            Schema = PostgresServer.Schema,
+        });
+}
