@@ -433,8 +433,11 @@ public abstract partial class TicketStoreConformanceTests
             new SlaThresholdReached(tenant, id, 10, at, Actor.System, "resolution", 1, "75%", at - Duration.FromSeconds(30)),
             new SatisfactionRated(tenant, id, 11, at, Actor.OfRequester("caller@example.com"), 4, "Quick fix"),
             new CommentAdded(tenant, id, 12, at, Actor.OfAgent(agent), CommentVisibility.Internal, "Closing note"),
+            new AttributeChanged(tenant, id, 13, at, Actor.OfAgent(agent), "known_error", AttributeValue.FromBoolean(true)),
+            new AttributeChanged(tenant, id, 14, at, Actor.OfAgent(agent), "workaround", AttributeValue.FromString("Restart the spooler")),
+            new AttributeChanged(tenant, id, 15, at, Actor.OfAgent(agent), "workaround", null),
         ];
-        var update = factory.Update(v1, events, t => t with { Priority = Priority.P1Critical, Impact = Impact.High, Urgency = Urgency.High });
+        var update = factory.Update(v1, events, t => t with { Priority = Priority.P1Critical, Impact = Impact.High, Urgency = Urgency.High, Attributes = t.Attributes.With("known_error", AttributeValue.FromBoolean(true)) });
 
         await AppendAsync(update);
 

@@ -24,6 +24,7 @@ namespace ServiceDesk.Events;
 [JsonDerivedType(typeof(SatisfactionRated), "satisfaction")]
 [JsonDerivedType(typeof(Escalated), "escalated")]
 [JsonDerivedType(typeof(SlaThresholdReached), "sla-threshold")]
+[JsonDerivedType(typeof(AttributeChanged), "attribute")]
 public abstract record TicketEvent
 {
     private readonly TenantId _tenant;

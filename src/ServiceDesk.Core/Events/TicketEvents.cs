@@ -323,3 +323,25 @@ internal static class EventGuard
     public static TicketStatus Status(TicketStatus value, string paramName)
         => value.IsDefault ? throw new ArgumentException("default(TicketStatus) is not a status.", paramName) : value;
 }
+
+/// <summary>A custom attribute of the ticket was set, changed or removed (e.g. a problem's known-error flag).</summary>
+/// <param name="Tenant">The tenant.</param>
+/// <param name="Ticket">The ticket.</param>
+/// <param name="Version">The version produced.</param>
+/// <param name="At">When it happened.</param>
+/// <param name="Actor">Who changed it.</param>
+/// <param name="Key">The attribute key (see <see cref="CustomAttributes"/> for the rules).</param>
+/// <param name="Value">The new value, or <see langword="null"/> when the attribute was removed.</param>
+public sealed record AttributeChanged(
+    TenantId Tenant, TicketId Ticket, long Version, Instant At, Actor Actor,
+    string Key, AttributeValue? Value)
+    : TicketEvent(Tenant, Ticket, Version, At, Actor)
+{
+    /// <summary>Gets the attribute key.</summary>
+    public string Key { get; init; } = CustomAttributes.ValidateKey(Key);
+
+    /// <summary>Gets the new value, or <see langword="null"/> when removed.</summary>
+    public AttributeValue? Value { get; init; } = Value is { Kind: 0 }
+        ? throw new ArgumentException("default(AttributeValue) is not a value; use null to record a removal.", nameof(Value))
+        : Value;
+}

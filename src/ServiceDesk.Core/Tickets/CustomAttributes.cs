@@ -132,7 +132,7 @@ public sealed class CustomAttributes : IReadOnlyDictionary<string, AttributeValu
         return hash;
     }
 
-    private static void ValidateKey(string key)
+    internal static string ValidateKey(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
         var ok = key.Length is > 0 and <= MaxKeyLength && char.IsAsciiLetter(key[0]);
@@ -148,5 +148,7 @@ public sealed class CustomAttributes : IReadOnlyDictionary<string, AttributeValu
                 $"'{key}' is not a valid attribute key: use 1 to {MaxKeyLength} ASCII letters, digits, '_', '-' or '.', starting with a letter.",
                 nameof(key));
         }
+
+        return key;
     }
 }

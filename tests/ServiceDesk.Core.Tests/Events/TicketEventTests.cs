@@ -52,6 +52,8 @@ public sealed class TicketEventTests
         Assert.Throws<ArgumentException>(() => new StatusChanged(T, Id, 3, At, Actor.System, default, TicketStatus.Closed));
         Assert.Throws<ArgumentException>(() => new Assigned(T, Id, 3, At, Actor.System, null, new AgentId("a")));
         Assert.Throws<ArgumentOutOfRangeException>(() => new SlaThresholdReached(T, Id, 3, At, Actor.System, "resolution", 0, "75%", At));
+        Assert.Throws<ArgumentException>(() => new AttributeChanged(T, Id, 3, At, Actor.System, "1bad", null));
+        Assert.Throws<ArgumentException>(() => new AttributeChanged(T, Id, 3, At, Actor.System, "ok", default(AttributeValue)));
         Assert.Throws<ArgumentException>(
             () => new PriorityChanged(T, Id, 3, At, Actor.System, Priority.P3Moderate, Priority.P1Critical, default, Urgency.High));
     }

@@ -23,6 +23,8 @@ public sealed class ServiceDeskJsonTests
         new SatisfactionRated(T, Id, 8, At, Actor.OfRequester("jo"), 4, "Quick"),
         new Escalated(T, Id, 9, At, Actor.System, 2, EscalationKind.Functional, "3rd-line"),
         new SlaThresholdReached(T, Id, 10, At, Actor.System, "resolution", 1, "75%", At - Duration.FromMinutes(1)),
+        new AttributeChanged(T, Id, 11, At, Actor.OfAgent(new AgentId("alice")), "known_error", AttributeValue.FromBoolean(true)),
+        new AttributeChanged(T, Id, 12, At, Actor.OfAgent(new AgentId("alice")), "workaround", null),
     };
 
     [Theory]
