@@ -5,7 +5,7 @@ using Snapshooter.Xunit;
 
 namespace ServiceDesk.Workflow.Tests;
 
-/// <summary>Keeps docs/workflow.md and the diagram snapshots in step with the live, shipped definitions.</summary>
+/// <summary>Keeps docs/workflows.md and the diagram snapshots in step with the live, shipped definitions.</summary>
 /// <remarks>To refresh the docs after changing a lifecycle, run the tests once with <c>SERVICEDESK_UPDATE_DOCS=1</c>.</remarks>
 public partial class WorkflowDocsTests
 {
@@ -82,14 +82,14 @@ public partial class WorkflowDocsTests
         }
 
         Assert.NotNull(dir);
-        return Path.Combine(dir.FullName, "docs", "workflow.md");
+        return Path.Combine(dir.FullName, "docs", "workflows.md");
     }
 
     [GeneratedRegex(@"(?<begin><!-- generated:(?<name>[a-z-]+):begin -->\n)(?<body>.*?)(?<end><!-- generated:\k<name>:end -->)", RegexOptions.Singleline)]
     private static partial Regex GeneratedBlock();
 
     [Fact]
-    public void WorkflowMd_GeneratedSections_MatchLiveDefinitions()
+    public void WorkflowsMd_GeneratedSections_MatchLiveDefinitions()
     {
         var path = DocsPath();
         var text = File.ReadAllText(path).Replace("\r\n", "\n", StringComparison.Ordinal);
@@ -109,7 +109,7 @@ public partial class WorkflowDocsTests
 
         Assert.True(
             updated == text,
-            "docs/workflow.md is out of date with the shipped lifecycles; run `SERVICEDESK_UPDATE_DOCS=1 dotnet test tests/ServiceDesk.Workflow.Tests` and review the diff.");
+            "docs/workflows.md is out of date with the shipped lifecycles; run `SERVICEDESK_UPDATE_DOCS=1 dotnet test tests/ServiceDesk.Workflow.Tests` and review the diff.");
     }
 
     [Theory]

@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using ServiceDesk.Events;
 using Stateless.Graph;
+using Stateless.Reflection;
 
 namespace ServiceDesk.Workflow;
 
@@ -12,9 +12,12 @@ namespace ServiceDesk.Workflow;
 /// </summary>
 /// <remarks>
 /// <para><b>Thread safety.</b> A definition is immutable and safe to use from any number of threads at once. The ticket
-/// holds its state; each operation loads it into a state machine with external state that is used by that operation
-/// alone (machines are configured once and pooled, never shared by two threads at the same time), so nothing is
-/// shared unsafely.</para>
+/// holds its state: nothing is stored between operations, and guards run on the calling thread.</para>
+/// <para><b>Stateless.</b> When the definition is built, its states and transitions configure a Stateless state machine
+/// with external state, which is the source of the diagrams (<see cref="ToMermaid"/>, <see cref="ToDot"/>). Decisions
+/// are answered from a table precompiled from the same transitions with Stateless's rules (the candidates of a trigger
+/// in declaration order, exactly one with every guard met, every unmet guard otherwise), so that a decision allocates
+/// only its result.</para>
 /// <para><b>Decisions.</b> <see cref="TryFire"/> returns a <see cref="TransitionResult"/>: the new state, the events to
 /// append and the SLA effect, or every unmet guard with its description. <see cref="Fire"/> throws
 /// <see cref="InvalidTransitionException"/> instead. <see cref="PermittedTriggers"/> lists what a UI may offer now; it
@@ -25,9 +28,8 @@ namespace ServiceDesk.Workflow;
 public sealed class WorkflowDefinition
 {
     private readonly FrozenDictionary<TicketStatus, StateDefinition> _states;
-    private readonly FrozenDictionary<(TicketStatus, WorkflowTrigger), TransitionDefinition[]> _byTrigger;
-    private readonly FrozenSet<WorkflowTrigger> _triggers;
-    private readonly ConcurrentBag<MachineSlot> _pool = [];
+    private readonly TransitionTable _table;
+    private readonly Lazy<StateMachineInfo> _info;
     private readonly Lazy<string> _mermaid;
     private readonly Lazy<string> _dot;
 
@@ -46,13 +48,16 @@ public sealed class WorkflowDefinition
         Transitions = transitions;
         Guards = guards;
         _states = states.ToFrozenDictionary(s => s.Name);
-        _byTrigger = transitions.GroupBy(t => (t.From, t.Trigger)).ToFrozenDictionary(g => g.Key, g => g.ToArray());
-        _triggers = transitions.Select(t => t.Trigger).ToFrozenSet();
+        _table = new TransitionTable(states, transitions);
         Triggers = transitions.Select(t => t.Trigger).Distinct().ToArray();
-        _mermaid = new Lazy<string>(() => Normalize(MermaidGraph.Format(GraphMachine().GetInfo()))
+
+        // Configure the Stateless machine now, so that it checks the configuration when the definition is built; its
+        // description (read once, then immutable) is the source of both diagrams.
+        var machine = new MachineSlot(this).Machine;
+        _info = new Lazy<StateMachineInfo>(machine.GetInfo);
+        _mermaid = new Lazy<string>(() => Normalize(MermaidGraph.Format(_info.Value))
             + string.Concat(States.Where(s => s.IsTerminal).Select(s => $"\t{s.Name} --> [*]\n")));
-        _dot = new Lazy<string>(() => Normalize(UmlDotGraph.Format(GraphMachine().GetInfo())));
-        _pool.Add(new MachineSlot(this));
+        _dot = new Lazy<string>(() => Normalize(UmlDotGraph.Format(_info.Value)));
     }
 
     /// <summary>Gets the workflow's name.</summary>
@@ -77,7 +82,7 @@ public sealed class WorkflowDefinition
     /// Pass them to <see cref="FromJson(string, IEnumerable{WorkflowGuard})"/> to load an edited copy of <see cref="ToJson"/>.</summary>
     public IReadOnlyList<WorkflowGuard> Guards { get; }
 
-    /// <summary>Loads a workflow from its JSON form (see <c>docs/workflow.md</c>) and validates it.</summary>
+    /// <summary>Loads a workflow from its JSON form (see <c>docs/workflows.md</c>) and validates it.</summary>
     /// <param name="json">The JSON document.</param>
     /// <param name="guards">The guards the document may name besides the built-in ones; e.g. a shipped lifecycle's <see cref="Guards"/>.</param>
     /// <returns>The definition.</returns>
@@ -155,52 +160,32 @@ public sealed class WorkflowDefinition
     /// <exception cref="ArgumentNullException"><paramref name="ticket"/> or <paramref name="context"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="trigger"/> is the default value, the ticket's kind is not this
     /// workflow's kind, or its status is not a state of this workflow.</exception>
+    /// <exception cref="InvalidOperationException">Two alternative transitions of the trigger have all their guards met: a fault of the definition.</exception>
     public TransitionResult TryFire(Ticket ticket, WorkflowTrigger trigger, TransitionContext context)
     {
-        CheckArguments(ticket, context);
+        var state = CheckArguments(ticket, context);
         WorkflowTrigger.ThrowIfDefault(trigger, nameof(trigger));
-        var from = ticket.Status;
 
-        if (!_byTrigger.TryGetValue((from, trigger), out var candidates))
+        if (!state.ByTrigger.TryGetValue(trigger.Name, out var candidates))
         {
-            var description = _triggers.Contains(trigger)
-                ? $"trigger '{trigger}' is permitted in {Names.Quote(Transitions.Where(t => t.Trigger == trigger).Select(t => t.From.Name).Distinct())}, not in '{from}'"
+            var description = _table.SourcesOf(trigger) is { } sources
+                ? $"trigger '{trigger}' is permitted in {sources}, not in '{ticket.Status}'"
                 : $"workflow '{Name}' has no trigger '{trigger}'";
             return Rejected(ticket, trigger, [new UnmetGuard("trigger", description)], RejectionOutcome.None);
         }
 
-        var slot = Rent();
-        try
+        if (TransitionTable.FindMet(candidates, ticket, context, trigger) is { } met)
         {
-            slot.Load(ticket, context, trigger);
-            if (slot.Machine.CanFire(trigger.Name))
-            {
-                // Stateless decided that the trigger is permitted; the target is the one candidate whose guards are met
-                // (Stateless's own Fire would pick the same one, at the cost of running its transition machinery).
-                return Transitioned(ticket, candidates.Length == 1 ? candidates[0] : SingleMet(candidates, ticket, context, trigger), context);
-            }
-
-            if (!slot.Machine.CanFire(trigger.Name, out var unmet))
-            {
-                var unmetGuards = new List<UnmetGuard>(unmet.Count);
-                foreach (var name in unmet.Distinct(StringComparer.Ordinal))
-                {
-                    unmetGuards.Add(new UnmetGuard(name, FindGuard(candidates, name)));
-                }
-
-                var otherwise = unmetGuards.Count > 0 && unmetGuards.TrueForAll(u => Array.Exists(
-                    candidates, c => c.Otherwise == RejectionOutcome.NewLinkedTicket && string.Equals(c.OtherwiseGuard, u.Name, StringComparison.Ordinal)))
-                    ? RejectionOutcome.NewLinkedTicket
-                    : RejectionOutcome.None;
-                return Rejected(ticket, trigger, unmetGuards, otherwise);
-            }
-
-            throw new InvalidOperationException($"Workflow '{Name}': the state machine changed its decision on '{trigger}' from '{from}' between two evaluations; guards must be pure.");
+            return Transitioned(ticket, state.State, met, context);
         }
-        finally
+
+        var unmetGuards = TransitionTable.Unmet(candidates, ticket, context, trigger);
+        if (unmetGuards.Count == 0)
         {
-            Return(slot);
+            throw new InvalidOperationException($"Workflow '{Name}': the decision on '{trigger}' from '{ticket.Status}' changed between two evaluations of its guards; guards must be pure.");
         }
+
+        return Rejected(ticket, trigger, unmetGuards, IsOtherwise(candidates, unmetGuards) ? RejectionOutcome.NewLinkedTicket : RejectionOutcome.None);
     }
 
     /// <summary>Fires <paramref name="trigger"/>: like <see cref="TryFire"/>, but a rejection throws.</summary>
@@ -223,36 +208,40 @@ public sealed class WorkflowDefinition
     /// <returns>The permitted triggers, in declaration order, without duplicates.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="ticket"/> or <paramref name="context"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The ticket's kind or status does not belong to this workflow.</exception>
+    /// <exception cref="InvalidOperationException">Two alternative transitions of a trigger have all their guards met: a fault of the definition.</exception>
     /// <remarks>A trigger listed here may still be rejected by <see cref="TryFire"/> for a missing input (a reason from the
     /// target state's list, or required notes); see <see cref="TransitionDefinition.Reasons"/> and
     /// <see cref="TransitionDefinition.RequiresNotes"/>.</remarks>
     public IReadOnlyList<WorkflowTrigger> PermittedTriggers(Ticket ticket, TransitionContext context)
     {
-        CheckArguments(ticket, context);
-        var slot = Rent();
-        try
+        var triggers = CheckArguments(ticket, context).Triggers;
+        Span<bool> permitted = triggers.Length <= 64 ? stackalloc bool[triggers.Length] : new bool[triggers.Length];
+        var count = 0;
+        for (var i = 0; i < triggers.Length; i++)
         {
-            var result = new List<WorkflowTrigger>();
-            foreach (var t in Transitions)
+            if (TransitionTable.FindMet(triggers[i].Candidates, ticket, context, triggers[i].Trigger) is not null)
             {
-                if (t.From != ticket.Status || result.Contains(t.Trigger))
-                {
-                    continue;
-                }
-
-                slot.Load(ticket, context, t.Trigger);
-                if (slot.Machine.CanFire(t.Trigger.Name))
-                {
-                    result.Add(t.Trigger);
-                }
+                permitted[i] = true;
+                count++;
             }
+        }
 
-            return result;
-        }
-        finally
+        if (count == 0)
         {
-            Return(slot);
+            return [];
         }
+
+        var result = new WorkflowTrigger[count];
+        count = 0;
+        for (var i = 0; i < triggers.Length; i++)
+        {
+            if (permitted[i])
+            {
+                result[count++] = triggers[i].Trigger;
+            }
+        }
+
+        return result;
     }
 
     /// <summary>Gets the workflow as a Mermaid state diagram, generated from the configured state machine (Stateless's
@@ -270,20 +259,28 @@ public sealed class WorkflowDefinition
 
     private static string Normalize(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd() + "\n";
 
-    private static string FindGuard(TransitionDefinition[] candidates, string name)
+    private static bool IsOtherwise(TransitionTable.Candidate[] candidates, List<UnmetGuard> unmet)
     {
-        foreach (var c in candidates)
+        // A new linked ticket is the answer when every unmet guard is the "otherwise" guard of some candidate.
+        foreach (var u in unmet)
         {
-            foreach (var g in c.Guards)
+            var found = false;
+            foreach (var c in candidates)
             {
-                if (string.Equals(g.Name, name, StringComparison.Ordinal))
+                if (c.Transition.Otherwise == RejectionOutcome.NewLinkedTicket && string.Equals(c.Transition.OtherwiseGuard, u.Name, StringComparison.Ordinal))
                 {
-                    return g.Description;
+                    found = true;
+                    break;
                 }
+            }
+
+            if (!found)
+            {
+                return false;
             }
         }
 
-        return name;
+        return true;
     }
 
     private static bool IsAllowedReason(string? reason, TransitionDefinition transition, StateDefinition target)
@@ -317,27 +314,6 @@ public sealed class WorkflowDefinition
         return false;
     }
 
-    private static TransitionDefinition SingleMet(TransitionDefinition[] candidates, Ticket ticket, TransitionContext context, WorkflowTrigger trigger)
-    {
-        TransitionDefinition? met = null;
-        foreach (var candidate in candidates)
-        {
-            var arguments = new GuardArguments(ticket, context, trigger, candidate.To);
-            if (candidate.Guards.All(g => g.Predicate(arguments)))
-            {
-                if (met is not null)
-                {
-                    throw new InvalidOperationException(
-                        $"Trigger '{trigger}' from '{ticket.Status}' has met guards on two transitions ('{met.To}' and '{candidate.To}'); guards of alternative transitions must be mutually exclusive.");
-                }
-
-                met = candidate;
-            }
-        }
-
-        return met ?? throw new InvalidOperationException($"Trigger '{trigger}' from '{ticket.Status}' was permitted but no transition's guards are met now; guards must be pure.");
-    }
-
     private static SlaEffect Effect(SlaMode before, SlaMode after) => (before, after) switch
     {
         _ when before == after => SlaEffect.None,
@@ -346,14 +322,7 @@ public sealed class WorkflowDefinition
         _ => SlaEffect.Resume,
     };
 
-    private Stateless.StateMachine<string, string> GraphMachine()
-    {
-        var slot = new MachineSlot(this);
-        slot.State = Initial.Name;
-        return slot.Machine;
-    }
-
-    private void CheckArguments(Ticket ticket, TransitionContext context)
+    private TransitionTable.StateEntry CheckArguments(Ticket ticket, TransitionContext context)
     {
         ArgumentNullException.ThrowIfNull(ticket);
         ArgumentNullException.ThrowIfNull(context);
@@ -362,20 +331,9 @@ public sealed class WorkflowDefinition
             throw new ArgumentException($"Workflow '{Name}' is for {kind} tickets; ticket {ticket.Number} is a {ticket.Kind}.", nameof(ticket));
         }
 
-        if (!_states.ContainsKey(ticket.Status))
-        {
-            throw new ArgumentException(
-                $"Ticket {ticket.Number} has status '{ticket.Status}', which is not a state of workflow '{Name}'; its states: {Names.Quote(States.Select(s => s.Name.Name))}.",
-                nameof(ticket));
-        }
-    }
-
-    private MachineSlot Rent() => _pool.TryTake(out var slot) ? slot : new MachineSlot(this);
-
-    private void Return(MachineSlot slot)
-    {
-        slot.Clear();
-        _pool.Add(slot);
+        return _table.Find(ticket.Status) ?? throw new ArgumentException(
+            $"Ticket {ticket.Number} has status '{ticket.Status}', which is not a state of workflow '{Name}'; its states: {Names.Quote(States.Select(s => s.Name.Name))}.",
+            nameof(ticket));
     }
 
     private TransitionResult Rejected(Ticket ticket, WorkflowTrigger trigger, IReadOnlyList<UnmetGuard> unmet, RejectionOutcome otherwise)
@@ -390,9 +348,60 @@ public sealed class WorkflowDefinition
             unmet,
             []);
 
-    private TransitionResult Transitioned(Ticket ticket, TransitionDefinition transition, TransitionContext context)
+    private static IReadOnlyList<CascadeAction> Cascades(CascadeRule rule, TransitionContext context, string? reason)
     {
-        var target = _states[transition.To];
+        var links = context.Links;
+        var count = 0;
+        for (var i = 0; i < links.Count; i++)
+        {
+            if (Follows(rule, links[i]))
+            {
+                count++;
+            }
+        }
+
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var actions = new CascadeAction[count];
+        count = 0;
+        for (var i = 0; i < links.Count; i++)
+        {
+            var l = links[i];
+            if (Follows(rule, l))
+            {
+                actions[count++] = new CascadeAction(l.Id, rule.Trigger, rule.Reason ?? reason, rule.Notes ?? context.Notes, rule.LinkType);
+            }
+        }
+
+        return actions;
+    }
+
+    private static bool Follows(CascadeRule rule, LinkedTicket link)
+    {
+        if (link.LinkType != rule.LinkType || link.Direction != rule.Direction)
+        {
+            return false;
+        }
+
+        var skip = rule.SkipStatuses;
+        for (var i = 0; i < skip.Count; i++)
+        {
+            if (skip[i] == link.Status)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private TransitionResult Transitioned(Ticket ticket, StateDefinition source, TransitionTable.Candidate candidate, TransitionContext context)
+    {
+        var transition = candidate.Transition;
+        var target = candidate.Target;
         var reason = context.Reason;
         List<UnmetGuard>? missing = null;
         if (target.Reasons.Count > 0 && !IsAllowedReason(reason, transition, target))
@@ -411,18 +420,19 @@ public sealed class WorkflowDefinition
             return Rejected(ticket, transition.Trigger, missing, RejectionOutcome.None);
         }
 
-        var source = _states[ticket.Status];
         var effect = Effect(source.SlaFor(source.IsHold ? ticket.HoldReason : null), target.SlaFor(reason));
         var now = context.Now;
         var version = ticket.Version + 1;
-        var events = new List<TicketEvent>(2)
-        {
-            new StatusChanged(ticket.Tenant, ticket.Id, version, now, context.Actor, ticket.Status, target.Name, reason),
-        };
+        var changed = new StatusChanged(ticket.Tenant, ticket.Id, version, now, context.Actor, ticket.Status, target.Name, reason);
+        TicketEvent[] events;
         if (context.Notes is { } notes)
         {
             version++;
-            events.Add(new CommentAdded(ticket.Tenant, ticket.Id, version, now, context.Actor, CommentVisibility.Public, notes));
+            events = [changed, new CommentAdded(ticket.Tenant, ticket.Id, version, now, context.Actor, CommentVisibility.Public, notes)];
+        }
+        else
+        {
+            events = [changed];
         }
 
         var updated = ticket with
@@ -433,15 +443,7 @@ public sealed class WorkflowDefinition
             UpdatedAt = now > ticket.UpdatedAt ? now : ticket.UpdatedAt,
         };
 
-        IReadOnlyList<CascadeAction> cascades = [];
-        if (transition.Cascade is { } rule)
-        {
-            cascades = context.Links
-                .Where(l => l.LinkType == rule.LinkType && l.Direction == rule.Direction && !rule.SkipStatuses.Contains(l.Status))
-                .Select(l => new CascadeAction(l.Id, rule.Trigger, rule.Reason ?? reason, rule.Notes ?? context.Notes, rule.LinkType))
-                .ToArray();
-        }
-
+        var cascades = transition.Cascade is { } rule ? Cascades(rule, context, reason) : [];
         return new TransitionResult(TransitionOutcome.Transitioned, updated, transition.Trigger, ticket.Status, target.Name, events, effect, [], cascades);
     }
 }

@@ -3,11 +3,12 @@ using Stateless;
 namespace ServiceDesk.Workflow;
 
 /// <summary>
-/// One Stateless machine with external state, configured once from a definition and used by one thread at a time.
+/// One Stateless machine with external state, configured from a definition: the source of the definition's diagrams, and
+/// the reference its precompiled <see cref="TransitionTable"/> is checked against.
 /// </summary>
-/// <remarks>The machine keeps no state of its own: its state accessor reads <see cref="State"/>, which each operation sets
-/// from the ticket, and its guards read <see cref="Ticket"/> and <see cref="Context"/>. Slots are rented from a pool, so no
-/// machine is ever used by two threads at once.</remarks>
+/// <remarks>The machine keeps no state of its own: its state accessor reads <see cref="State"/>, which <see cref="Load"/> sets
+/// from the ticket, and its guards read <see cref="Ticket"/> and <see cref="Context"/>. A slot is not thread-safe: use one
+/// per thread.</remarks>
 internal sealed class MachineSlot
 {
     public MachineSlot(WorkflowDefinition definition)
@@ -64,12 +65,5 @@ internal sealed class MachineSlot
         Ticket = ticket;
         Context = context;
         Trigger = trigger;
-    }
-
-    public void Clear()
-    {
-        Ticket = null;
-        Context = null;
-        Trigger = default;
     }
 }

@@ -7,7 +7,7 @@ namespace ServiceDesk.Workflow.Tests.Replay;
 
 /// <summary>
 /// Replays the real ServiceNow incident log (UCI dataset 498) through the shipped incident lifecycle, with the mapping
-/// documented in docs/workflow.md ("Real data").
+/// documented in docs/workflows.md ("Real data").
 /// </summary>
 internal sealed class UciIncidentReplay
 {

@@ -39,7 +39,7 @@ public class UciIncidentReplayTests
         // Every event is accounted for: the first of each incident, an update, a skipped one, or a decision.
         Assert.Equal(replay.Events, replay.Incidents + replay.Updates + replay.Unmapped + replay.Accepted + replay.Rejected + replay.NewLinkedTicketRequired);
 
-        // The documented expectation (docs/workflow.md, "Real data"): the ServiceNow moves the lifecycle models are accepted...
+        // The documented expectation (docs/workflows.md, "Real data"): the ServiceNow moves the lifecycle models are accepted...
         Assert.All(
             replay.Kinds.Where(k => k.Key.StartsWith("Resolved -> InProgress", StringComparison.Ordinal)
                 || (!k.Key.StartsWith("Resolved", StringComparison.Ordinal) && !k.Key.StartsWith("Closed", StringComparison.Ordinal)
@@ -63,7 +63,7 @@ public class UciIncidentReplayTests
         const string begin = "<!-- replay:begin -->\n";
         var start = docs.IndexOf(begin, StringComparison.Ordinal) + begin.Length;
         var end = docs.IndexOf("<!-- replay:end -->", StringComparison.Ordinal);
-        Assert.True(start >= begin.Length && end >= start, "docs/workflow.md has no replay block");
+        Assert.True(start >= begin.Length && end >= start, "docs/workflows.md has no replay block");
         var report = Report(replay);
         if (Environment.GetEnvironmentVariable("SERVICEDESK_UPDATE_DOCS") == "1")
         {
