@@ -34,15 +34,19 @@ pg_as_owner() {
   fi
 }
 
+pg_port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 pg_start() {
   local bin
   bin=$(pg_bin)
+  while ! pg_port_free "$PG_PORT"; do PG_PORT=$((PG_PORT + 1)); done
   rm -rf "$PG_DIR"
   mkdir -p "$PG_DIR"
   [ "$(id -u)" = 0 ] && { id -u postgres >/dev/null 2>&1 || pg_as_owner true; chown postgres "$PG_DIR"; }
   pg_as_owner "$bin/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 --locale=C >/dev/null
   pg_as_owner "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories=$PG_DIR -c max_connections=200 -c fsync=off" start >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories=$PG_DIR -c max_connections=200 -c fsync=off" start >/dev/null \
+    || { echo "PostgreSQL did not start; its log:" >&2; cat "$PG_DIR/server.log" >&2; return 1; }
   pg_as_owner "$bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres servicedesk
   export SERVICEDESK_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=servicedesk;Maximum Pool Size=50"
   echo "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') listening on 127.0.0.1:$PG_PORT"
