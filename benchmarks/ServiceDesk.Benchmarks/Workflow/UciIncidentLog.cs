@@ -35,7 +35,7 @@ public static class UciIncidentLog
     /// <summary>Gets the counts the replay test documents for the shipped incident lifecycle.</summary>
     public static ReplayCounts Documented { get; } = new(52_767, 5, 64_003, 15, 4);
 
-    /// <summary>Finds the log: <c>SERVICEDESK_UCI_INCIDENT_LOG</c>, or <c>../shared/data/...</c> beside the repository.</summary>
+    /// <summary>Finds the log: <c>SERVICEDESK_UCI_INCIDENT_LOG</c>, or the copy shipped in <c>samples/data/</c>.</summary>
     public static string DataPath()
     {
         var fromEnvironment = Environment.GetEnvironmentVariable("SERVICEDESK_UCI_INCIDENT_LOG");
@@ -52,7 +52,7 @@ public static class UciIncidentLog
 
         return dir is null
             ? throw new FileNotFoundException("The repository root (ServiceDesk.Core.sln) was not found; set SERVICEDESK_UCI_INCIDENT_LOG to the log's path.")
-            : Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data", "uci-incident-management-event-log", "incident_event_log.csv.gz"));
+            : Path.GetFullPath(Path.Combine(dir.FullName, "samples", "data", "uci-incident-management-event-log", "incident_event_log.csv.gz"));
     }
 
     /// <summary>Reads and maps every event of the log.</summary>

@@ -21,7 +21,7 @@ namespace ServiceDesk.Sla.Tests.Clocks;
 /// </remarks>
 public sealed class ServiceNowReplayTests(ITestOutputHelper output)
 {
-    private const string DataPath = "shared/data/uci-incident-management-event-log/incident_event_log.csv.gz";
+    private const string DataPath = "samples/data/uci-incident-management-event-log/incident_event_log.csv.gz";
     private static readonly LocalDateTimePattern TimePattern = LocalDateTimePattern.CreateWithInvariantCulture("d/M/yyyy HH:mm");
 
     internal static SlaMetric ResolutionPolicy()

@@ -52,7 +52,7 @@ internal sealed class UciIncidentReplay
         }
 
         var docs = WorkflowDocsTests.DocsPath();
-        return Path.GetFullPath(Path.Combine(Path.GetDirectoryName(docs)!, "..", "..", "shared", "data", "uci-incident-management-event-log", "incident_event_log.csv.gz"));
+        return Path.GetFullPath(Path.Combine(Path.GetDirectoryName(docs)!, "..", "samples", "data", "uci-incident-management-event-log", "incident_event_log.csv.gz"));
     }
 
     /// <summary>Maps a ServiceNow state to a status and hold reason; <see langword="null"/> for the unknown state <c>-100</c>.</summary>
