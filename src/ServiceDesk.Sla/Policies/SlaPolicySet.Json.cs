@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using NodaTime;
+using ServiceDesk.Sla.Internal;
 
 namespace ServiceDesk.Sla;
 
@@ -111,30 +112,9 @@ public sealed partial class SlaPolicySet
 
         private static string Index(string path, int i) => string.Create(CultureInfo.InvariantCulture, $"{path}[{i}]");
 
-        private static string Describe(JsonElement element) => element.ValueKind switch
-        {
-            JsonValueKind.Object => "an object",
-            JsonValueKind.Array => "an array",
-            JsonValueKind.String => $"the string \"{element.GetString()}\"",
-            JsonValueKind.Number => $"the number {element.GetRawText()}",
-            JsonValueKind.True or JsonValueKind.False => $"the boolean {element.GetRawText()}",
-            _ => "null",
-        };
+        private static string Describe(JsonElement element) => JsonFaults.Describe(element);
 
-        private IEnumerable<JsonProperty> Properties(JsonElement element, string path)
-        {
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var property in element.EnumerateObject())
-            {
-                if (!seen.Add(property.Name))
-                {
-                    errors.Add($"{path}.{property.Name}: duplicate field; give each field once.");
-                    continue;
-                }
-
-                yield return property;
-            }
-        }
+        private IEnumerable<JsonProperty> Properties(JsonElement element, string path) => JsonFaults.Properties(element, path, errors);
 
         private void ReadCalendars(JsonElement calendars, string path)
         {
