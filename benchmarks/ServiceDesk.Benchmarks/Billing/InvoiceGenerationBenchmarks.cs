@@ -1,0 +1,77 @@
+using BenchmarkDotNet.Attributes;
+using NodaTime;
+using ServiceDesk.Billing;
+
+namespace ServiceDesk.Benchmarks.Billing;
+
+/// <summary>
+/// Invoice generation for 10,000 contracts for one month (20 entries per contract, three months of history):
+/// LINQ GroupBy plus statements as the baseline, a first run through <see cref="InvoiceLedger"/> (validation,
+/// numbering, bookkeeping) and an idempotent rerun.
+/// </summary>
+[MemoryDiagnoser]
+[MinColumn]
+public class InvoiceGenerationBenchmarks
+{
+    private static readonly LocalDate From = new(2026, 1, 1);
+    private static readonly YearMonth Month = new(2026, 3);
+    private Contract[] _contracts = [];
+    private TimeEntry[] _entries = [];
+    private TimeEntry[][] _byContract = [];
+    private Dictionary<ContractId, Contract> _byId = [];
+    private InvoiceLedger _filled = null!;
+
+    /// <summary>Gets or sets the number of contracts.</summary>
+    [Params(10_000)]
+    public int Contracts { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _contracts = BillingBenchmarkData.Contracts(Contracts, From);
+        _entries = BillingBenchmarkData.Entries(_contracts, Contracts * 20 * 3, From, 3);
+        _byId = _contracts.ToDictionary(c => c.Id);
+        var index = _contracts.Select((c, i) => (c.Id, i)).ToDictionary(x => x.Id, x => x.i);
+        _byContract = _entries.GroupBy(e => index[e.Contract]).OrderBy(g => g.Key).Select(g => g.ToArray()).ToArray();
+        _filled = IssueAll();
+    }
+
+    /// <summary>Naive: LINQ GroupBy by contract, then the month's statement (lines and totals) per contract.</summary>
+    [Benchmark(Baseline = true)]
+    public long LinqGroupByStatements()
+        => _entries
+            .GroupBy(e => e.Contract)
+            .Select(g => BillingCalculator.CalculateMonth(_byId[g.Key], Month, g, null, BillingBenchmarkData.Now))
+            .Sum(s => s.Total.ToMinorUnits());
+
+    /// <summary>Issues 10,000 invoices through a new ledger with gapless numbering.</summary>
+    [Benchmark]
+    public int IssueInvoices() => IssueAll().Documents.Count;
+
+    /// <summary>Reruns invoicing on a ledger that already holds the invoices: every run is <see cref="InvoiceRunOutcome.Unchanged"/>.</summary>
+    [Benchmark]
+    public int RerunIdempotent()
+    {
+        var unchanged = 0;
+        for (var i = 0; i < _contracts.Length; i++)
+        {
+            if (_filled.Invoice(_contracts[i], Month, _byContract[i], null, BillingBenchmarkData.Now).Outcome == InvoiceRunOutcome.Unchanged)
+            {
+                unchanged++;
+            }
+        }
+
+        return unchanged;
+    }
+
+    private InvoiceLedger IssueAll()
+    {
+        var ledger = new InvoiceLedger(new InMemoryInvoiceNumberSequence());
+        for (var i = 0; i < _contracts.Length; i++)
+        {
+            ledger.Invoice(_contracts[i], Month, _byContract[i], null, BillingBenchmarkData.Now);
+        }
+
+        return ledger;
+    }
+}
