@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using NodaTime;
 
@@ -162,117 +165,230 @@ public static class BillingRollup
     {
         ArgumentNullException.ThrowIfNull(contracts);
         ArgumentNullException.ThrowIfNull(entries);
-        var index = new Dictionary<string, int>(contracts.Count, StringComparer.Ordinal);
-        var tables = new MonthTable[contracts.Count];
-        var offsets = new int[contracts.Count + 1];
-        for (var i = 0; i < contracts.Count; i++)
+        var count = contracts.Count;
+        var index = new ContractIndex(count);
+        var engines = new ContractEngine[count];
+        var tenants = new TenantId[count];
+        var firsts = new YearMonth[count];
+
+        // offsets[c]..offsets[c + 1]: the buckets (months) of contract c; its month starts in UTC ticks are
+        // starts[offsets[c] + c ..], one more than its months (the end of the last month).
+        var offsets = new int[count + 1];
+        for (var i = 0; i < count; i++)
         {
             ArgumentNullException.ThrowIfNull(contracts[i], nameof(contracts));
-            index.Add(contracts[i].Id.Value, i);
-            tables[i] = new MonthTable(contracts[i], through);
-            offsets[i + 1] = offsets[i] + tables[i].Count;
+            var c = contracts[i];
+            index.Add(c.Id.Value, i);
+            engines[i] = new ContractEngine(c);
+            tenants[i] = c.Tenant;
+            firsts[i] = c.Start.ToYearMonth();
+            offsets[i + 1] = offsets[i] + (through < firsts[i] ? 0 : ((through.Year - firsts[i].Year) * 12) + through.Month - firsts[i].Month + 1);
         }
 
         var buckets = offsets[^1];
-        var contractOf = new int[buckets];
-        for (var i = 0; i < contracts.Count; i++)
+        var starts = new long[buckets + count];
+        for (var i = 0; i < count; i++)
         {
-            contractOf.AsSpan(offsets[i], offsets[i + 1] - offsets[i]).Fill(i);
+            for (var m = 0; m <= offsets[i + 1] - offsets[i]; m++)
+            {
+                starts[offsets[i] + i + m] = contracts[i].Zone.AtStartOfDay(firsts[i].PlusMonths(m).OnDayOfMonth(1)).ToInstant().ToUnixTimeTicks();
+            }
         }
 
-        var engines = contracts.Select(c => new ContractEngine(c)).ToArray();
+        var bucketStart = new long[buckets];
+        for (var i = 0; i < count; i++)
+        {
+            starts.AsSpan(offsets[i] + i, offsets[i + 1] - offsets[i]).CopyTo(bucketStart.AsSpan(offsets[i]));
+        }
+
+        var lastMonth = new int[count];
         var maxDuration = Duration.FromHours(24).BclCompatibleTicks;
         var latest = (now + Duration.FromMinutes(5)).ToUnixTimeTicks();
+        var activities = new Interner();
+        var roles = new Interner();
         HashSet<TimeEntryId>? superseded = null;
-        var bucketOf = new int[entries.Count];
+        var n = entries.Count;
         var counts = new int[buckets + 1];
-        for (var i = 0; i < entries.Count; i++)
+        var bucketOf = ArrayPool<int>.Shared.Rent(n);
+        var read = ArrayPool<RawEntry>.Shared.Rent(n);
+        var sorted = ArrayPool<RawEntry>.Shared.Rent(n);
+        var keys = ArrayPool<long>.Shared.Rent(n);
+        try
         {
-            var e = entries[i];
-            bucketOf[i] = -1;
-            var ticks = e.Duration.BclCompatibleTicks;
-            var start = e.Start.ToUnixTimeTicks();
-            if (ticks <= 0 || ticks > maxDuration || start + ticks > latest)
+            // Pass 1: each entry is read once, touching only compact per-contract arrays (ids, tenants, month starts).
+            for (var i = 0; i < n; i++)
             {
-                continue;
-            }
-
-            if (e.Supersedes is { } target)
-            {
-                (superseded ??= []).Add(target);
-            }
-
-            if (e.Contract.Value is not { } contractId || !index.TryGetValue(contractId, out var ci) || e.Tenant != contracts[ci].Tenant)
-            {
-                continue;
-            }
-
-            var m = tables[ci].Find(start);
-            if (m < 0)
-            {
-                continue;
-            }
-
-            bucketOf[i] = offsets[ci] + m;
-            counts[bucketOf[i] + 1]++;
-        }
-
-        for (var b = 0; b < buckets; b++)
-        {
-            counts[b + 1] += counts[b];
-        }
-
-        var facts = new EntryFacts[counts[buckets]];
-        var fill = counts.AsSpan(0, buckets).ToArray();
-        for (var i = 0; i < entries.Count; i++)
-        {
-            var b = bucketOf[i];
-            if (b >= 0 && (superseded is null || !superseded.Contains(entries[i].Id)))
-            {
-                facts[fill[b]++] = engines[contractOf[b]].Facts(entries[i], i);
-            }
-        }
-
-        var comparer = new EntryOrder(entries);
-        var rows = new List<RollupRow>(buckets);
-        for (var ci = 0; ci < contracts.Count; ci++)
-        {
-            var contract = contracts[ci];
-            var engine = engines[ci];
-            var table = tables[ci];
-            for (var m = 0; m < table.Count; m++)
-            {
-                var b = offsets[ci] + m;
-                var span = facts.AsSpan(counts[b], fill[b] - counts[b]);
-                span.Sort(comparer);
-                engine.BeginMonth(table.First.PlusMonths(m));
-                foreach (ref readonly var f in span)
+                var e = entries[i];
+                bucketOf[i] = -1;
+                var ticks = e.Duration.BclCompatibleTicks;
+                var start = e.Start.ToUnixTimeTicks();
+                if (ticks <= 0 || ticks > maxDuration || start + ticks > latest)
                 {
-                    engine.Price(f, null, null);
+                    continue;
                 }
 
-                engine.EndMonth();
-                var t = engine.Totals;
-                var key = new RollupKey(contract.Currency, contract.Id, null, engine.Month, null, null, null, null);
-                rows.Add(new Accumulator
+                if (e.Supersedes is { } target)
                 {
-                    Billable = t.Billable,
-                    NonBillable = t.NonBillable,
-                    Included = t.Included,
-                    Rollover = t.RolloverIn,
-                    QuotaUsed = t.QuotaUsed,
-                    QuotaLeft = t.QuotaLeft,
-                    Prepaid = t.BundleUsed,
-                    Overage = t.Overage,
-                    TimeAndMaterials = t.TimeAndMaterials,
-                    Uncovered = t.Uncovered,
-                    Revenue = t.TimeRevenue + t.OtherRevenue,
-                }.ToRow(key));
+                    (superseded ??= []).Add(target);
+                }
+
+                if (e.Contract.Value is not { } contractId || !index.TryGet(contractId, out var ci) || e.Tenant != tenants[ci])
+                {
+                    continue;
+                }
+
+                var months = offsets[ci + 1] - offsets[ci];
+                var m = FindMonth(starts.AsSpan(offsets[ci] + ci, months + 1), start, ref lastMonth[ci]);
+                if (m < 0)
+                {
+                    continue;
+                }
+
+                var b = offsets[ci] + m;
+                bucketOf[i] = b;
+                counts[b + 1]++;
+                read[i] = engines[ci].Raw(e, i, start, ticks, activities, roles);
             }
+
+            for (var b = 0; b < buckets; b++)
+            {
+                counts[b + 1] += counts[b];
+            }
+
+            // Pass 2: counting sort into contract-month buckets (corrections known now drop what they supersede).
+            var fill = counts.AsSpan(0, buckets).ToArray();
+            for (var i = 0; i < n; i++)
+            {
+                var b = bucketOf[i];
+                if (b >= 0 && (superseded is null || !superseded.Contains(entries[i].Id)))
+                {
+                    var at = fill[b]++;
+                    sorted[at] = read[i];
+                    keys[at] = read[i].Start - bucketStart[b];
+                }
+            }
+
+            // Pass 3: contract by contract (its plans stay in cache), each month sorted by start then id, then priced.
+            var rows = new RollupRow[buckets];
+            var ordered = new RawEntry[16];
+            for (var ci = 0; ci < count; ci++)
+            {
+                var contract = contracts[ci];
+                var engine = engines[ci];
+                for (var b = offsets[ci]; b < offsets[ci + 1]; b++)
+                {
+                    var span = sorted.AsSpan(counts[b], fill[b] - counts[b]);
+                    if (ordered.Length < span.Length)
+                    {
+                        ordered = new RawEntry[Math.Max(span.Length, ordered.Length * 2)];
+                    }
+
+                    var inOrder = ordered.AsSpan(0, span.Length);
+                    SortByStartThenId(keys.AsSpan(counts[b], span.Length), span, inOrder, entries);
+                    engine.BeginMonth(firsts[ci].PlusMonths(b - offsets[ci]));
+                    foreach (ref readonly var r in inOrder)
+                    {
+                        engine.Price(engine.Facts(r, activities, roles, entries), null, null);
+                    }
+
+                    engine.EndMonth();
+                    ref readonly var t = ref engine.Totals;
+                    rows[b] = new Accumulator
+                    {
+                        Billable = t.Billable,
+                        NonBillable = t.NonBillable,
+                        Included = t.Included,
+                        Rollover = t.RolloverIn,
+                        QuotaUsed = t.QuotaUsed,
+                        QuotaLeft = t.QuotaLeft,
+                        Prepaid = t.BundleUsed,
+                        Overage = t.Overage,
+                        TimeAndMaterials = t.TimeAndMaterials,
+                        Uncovered = t.Uncovered,
+                        Revenue = t.TimeRevenue + t.OtherRevenue,
+                    }.ToRow(new RollupKey(contract.Currency, contract.Id, null, engine.Month, null, null, null, null));
+                }
+            }
+
+            Array.Sort(rows, static (x, y) => KeyComparer.Instance.Compare(x.Key, y.Key));
+            return rows;
+        }
+        finally
+        {
+            ArrayPool<long>.Shared.Return(keys);
+            ArrayPool<RawEntry>.Shared.Return(sorted);
+            ArrayPool<RawEntry>.Shared.Return(read);
+            ArrayPool<int>.Shared.Return(bucketOf);
+        }
+    }
+
+    /// <summary>
+    /// Finds the month of an instant in a contract's month starts (UTC ticks, one more than the months): the month
+    /// found last if it still fits, else a binary search. Returns -1 outside the months.
+    /// </summary>
+    private static int FindMonth(ReadOnlySpan<long> starts, long ticks, ref int last)
+    {
+        var months = starts.Length - 1;
+        if (last < months && ticks >= starts[last] && ticks < starts[last + 1])
+        {
+            return last;
         }
 
-        rows.Sort((x, y) => KeyComparer.Instance.Compare(x.Key, y.Key));
-        return rows;
+        if (months == 0 || ticks < starts[0] || ticks >= starts[months])
+        {
+            return -1;
+        }
+
+        var i = starts.BinarySearch(ticks);
+        return last = i >= 0 ? i : ~i - 1;
+    }
+
+    /// <summary>
+    /// Puts a bucket in order of start, then id, into <paramref name="ordered"/>. <paramref name="keys"/> hold each
+    /// entry's start relative to the bucket's month; when the bucket is small enough they are packed with the entry's
+    /// position and sorted as plain numbers, then runs of equal starts are put in id order.
+    /// </summary>
+    private static void SortByStartThenId(Span<long> keys, ReadOnlySpan<RawEntry> bucket, Span<RawEntry> ordered, IReadOnlyList<TimeEntry> entries)
+    {
+        const int positionBits = 18;
+        const long maxRelative = 1L << (63 - positionBits);
+        if (bucket.Length <= 1 << positionBits && !keys.ContainsAnyExceptInRange(0, maxRelative - 1))
+        {
+            for (var k = 0; k < keys.Length; k++)
+            {
+                keys[k] = (keys[k] << positionBits) | (long)k;
+            }
+
+            keys.Sort();
+            for (var k = 0; k < keys.Length; k++)
+            {
+                ordered[k] = bucket[(int)(keys[k] & ((1 << positionBits) - 1))];
+                keys[k] >>= positionBits;
+            }
+        }
+        else
+        {
+            bucket.CopyTo(ordered);
+            keys.Sort(ordered);
+        }
+
+        for (var i = 1; i < keys.Length; i++)
+        {
+            if (keys[i] != keys[i - 1])
+            {
+                continue;
+            }
+
+            var from = i - 1;
+            var to = i + 1;
+            while (to < keys.Length && keys[to] == keys[from])
+            {
+                to++;
+            }
+
+            ordered[from..to].Sort(new EntryOrder(entries));
+            i = to;
+        }
     }
 
     private static bool Has(RollupDimensions value, RollupDimensions flag) => (value & flag) != 0;
@@ -338,41 +454,61 @@ public static class BillingRollup
         };
     }
 
-    /// <summary>Month boundaries of one contract in UTC ticks, from its start month through a given month.</summary>
-    private sealed class MonthTable
+    /// <summary>
+    /// Contract ids to indexes: entries usually share their contract's id string, so a table keyed by reference
+    /// answers first; other strings go through an ordinal dictionary.
+    /// </summary>
+    private sealed class ContractIndex
     {
-        private readonly long[] _starts;
+        private readonly Dictionary<string, int> _byValue;
+        private readonly string?[] _refs;
+        private readonly int[] _indexes;
+        private readonly int _mask;
 
-        public MonthTable(Contract contract, YearMonth through)
+        public ContractIndex(int count)
         {
-            First = contract.Start.ToYearMonth();
-            Count = through < First ? 0 : ((through.Year - First.Year) * 12) + through.Month - First.Month + 1;
-            _starts = new long[Count + 1];
-            for (var m = 0; m <= Count; m++)
-            {
-                _starts[m] = contract.Zone.AtStartOfDay(First.PlusMonths(m).OnDayOfMonth(1)).ToInstant().ToUnixTimeTicks();
-            }
+            _byValue = new Dictionary<string, int>(count, StringComparer.Ordinal);
+            var size = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, count * 2));
+            _refs = new string?[size];
+            _indexes = new int[size];
+            _mask = size - 1;
         }
 
-        public YearMonth First { get; }
-
-        public int Count { get; }
-
-        public int Find(long ticks)
+        public void Add(string id, int index)
         {
-            if (Count == 0 || ticks < _starts[0] || ticks >= _starts[Count])
+            _byValue.Add(id, index);
+            Remember(id, index);
+        }
+
+        public bool TryGet(string id, out int index)
+        {
+            var slot = RuntimeHelpers.GetHashCode(id) & _mask;
+            if (ReferenceEquals(_refs[slot], id))
             {
-                return -1;
+                index = _indexes[slot];
+                return true;
             }
 
-            var i = Array.BinarySearch(_starts, ticks);
-            return i >= 0 ? i : ~i - 1;
+            if (!_byValue.TryGetValue(id, out index))
+            {
+                return false;
+            }
+
+            Remember(id, index);
+            return true;
+        }
+
+        private void Remember(string id, int index)
+        {
+            var slot = RuntimeHelpers.GetHashCode(id) & _mask;
+            _refs[slot] = id;
+            _indexes[slot] = index;
         }
     }
 
-    private readonly struct EntryOrder(IReadOnlyList<TimeEntry> entries) : IComparer<EntryFacts>
+    private readonly struct EntryOrder(IReadOnlyList<TimeEntry> entries) : IComparer<RawEntry>
     {
-        public int Compare(EntryFacts x, EntryFacts y)
+        public int Compare(RawEntry x, RawEntry y)
         {
             var c = x.Start.CompareTo(y.Start);
             return c != 0 ? c : entries[x.Index].Id.CompareTo(entries[y.Index].Id);

@@ -29,6 +29,16 @@ public static class BillingCalculator
     public static IReadOnlyList<ContractMonthStatement> CalculateMonths(
         Contract contract, YearMonth through, IEnumerable<TimeEntry> entries, IEnumerable<OneOffWork>? works, Instant now,
         TimeEntryValidationOptions? validation = null, IReadOnlyDictionary<TimeEntryId, TimeEntry>? billed = null)
+        => Calculate(contract, through, entries, works, now, validation, billed, lastOnly: false);
+
+    /// <summary>
+    /// Computes the statements from the contract's start month through <paramref name="through"/>; with
+    /// <paramref name="lastOnly"/>, the months before it only carry rollover and bundle balances (no allocations,
+    /// lines or statements), and only the last statement is returned. The last statement is the same either way.
+    /// </summary>
+    internal static IReadOnlyList<ContractMonthStatement> Calculate(
+        Contract contract, YearMonth through, IEnumerable<TimeEntry> entries, IEnumerable<OneOffWork>? works, Instant now,
+        TimeEntryValidationOptions? validation, IReadOnlyDictionary<TimeEntryId, TimeEntry>? billed, bool lastOnly)
     {
         ArgumentNullException.ThrowIfNull(contract);
         ArgumentNullException.ThrowIfNull(entries);
@@ -40,16 +50,31 @@ public static class BillingCalculator
 
         var all = entries as IReadOnlyCollection<TimeEntry> ?? [.. entries];
         var report = TimeEntryValidator.Validate(all, now, validation, billed);
-        var mineIds = all.Where(e => Mine(contract, e)).Select(e => e.Id).ToHashSet();
-        var byMonth = report.Accepted.Where(e => Mine(contract, e)).GroupBy(e => contract.GetMonth(e.Start)).ToDictionary(g => g.Key, g => g.OrderBy(e => e.Start).ThenBy(e => e.Id).ToArray());
+        var byMonth = ByMonth(contract, report.Accepted);
         var errorsByMonth = ErrorsByMonth(contract, all, report);
         var worksByMonth = EffectiveWorks(contract, works).GroupBy(w => contract.GetMonth(w.PerformedAt)).ToDictionary(g => g.Key, g => g.OrderBy(w => w.PerformedAt).ThenBy(w => w.Id).ToArray());
+        var mineIds = report.Faults.Count == 0 ? [] : all.Where(e => Mine(contract, e)).Select(e => e.Id).ToHashSet();
         var faultsById = report.Faults.Where(f => mineIds.Contains(f.Entry)).ToLookup(f => f.Entry);
         var engine = new ContractEngine(contract);
         var statements = new List<ContractMonthStatement>();
         for (var month = first; month <= through; month = month.PlusMonths(1))
         {
             engine.BeginMonth(month);
+            if (lastOnly && month < through)
+            {
+                // Only the balances carried into the next month matter: quota rollover and bundles (works carry nothing).
+                if (byMonth.TryGetValue(month, out var earlier))
+                {
+                    foreach (var e in earlier)
+                    {
+                        engine.Price(engine.Facts(e, 0), null, null);
+                    }
+                }
+
+                engine.EndMonth();
+                continue;
+            }
+
             var allocations = new List<TimeAllocation>();
             var excluded = new List<ExcludedItem>();
             var faults = new List<TimeEntryFault>();
@@ -114,7 +139,7 @@ public static class BillingCalculator
         return statements;
     }
 
-    /// <summary>Computes the statement of one month (the months before it are computed too, for rollover and bundle balances).</summary>
+    /// <summary>Computes the statement of one month (the months before it are priced too, for rollover and bundle balances, but build no statements).</summary>
     /// <param name="contract">The contract.</param>
     /// <param name="month">The month.</param>
     /// <param name="entries">Time entries (all of the contract's entries up to that month).</param>
@@ -132,7 +157,39 @@ public static class BillingCalculator
             throw new ArgumentOutOfRangeException(nameof(month), month, $"The month is before the contract's start month {contract.Start.ToYearMonth()}.");
         }
 
-        return CalculateMonths(contract, month, entries, works, now, validation)[^1];
+        return Calculate(contract, month, entries, works, now, validation, null, lastOnly: true)[^1];
+    }
+
+    /// <summary>The contract's accepted entries by month, each month in order of start, then id.</summary>
+    private static Dictionary<YearMonth, TimeEntry[]> ByMonth(Contract contract, IReadOnlyList<TimeEntry> accepted)
+    {
+        var mine = new List<TimeEntry>(accepted.Count);
+        foreach (var e in accepted)
+        {
+            if (Mine(contract, e))
+            {
+                mine.Add(e);
+            }
+        }
+
+        mine.Sort(static (x, y) => x.Start != y.Start ? x.Start.CompareTo(y.Start) : x.Id.CompareTo(y.Id));
+        var result = new Dictionary<YearMonth, TimeEntry[]>();
+        var from = 0;
+        while (from < mine.Count)
+        {
+            var month = contract.GetMonth(mine[from].Start);
+            var next = contract.GetMonthInterval(month).End;
+            var to = from + 1;
+            while (to < mine.Count && mine[to].Start < next)
+            {
+                to++;
+            }
+
+            result[month] = [.. mine.GetRange(from, to - from)];
+            from = to;
+        }
+
+        return result;
     }
 
     private static bool Mine(Contract contract, TimeEntry e) => e.Contract == contract.Id && e.Tenant == contract.Tenant;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using NodaTime;
 
 namespace ServiceDesk.Billing;
@@ -41,6 +42,60 @@ internal struct EntryFacts
 }
 
 /// <summary>
+/// A time entry as read once by the contract-month rollup, before its contract's plans are applied: 32 bytes, so a
+/// bucket sorts and prices without touching the entry object (or, while reading entries, any contract's plans).
+/// </summary>
+internal struct RawEntry
+{
+    public const byte Billable = 1;
+    public const byte Covered = 2;
+    public const byte Approved = 4;
+    public const byte Rejected = 8;
+    public const byte PriorityFromEntry = 16;
+
+    public long Start;
+    public long Actual;
+    public int Index;
+    public int Activity;
+    public int Role;
+    public byte Priority;
+    public byte Flags;
+}
+
+/// <summary>Numbers strings in order of first sight: recently seen string instances by reference, others by value (ordinal).</summary>
+internal sealed class Interner
+{
+    private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
+    private readonly List<string> _values = [];
+    private readonly string?[] _refs = new string?[64];
+    private readonly int[] _refIds = new int[64];
+
+    public int Count => _values.Count;
+
+    public string this[int id] => _values[id];
+
+    public int Intern(string value)
+    {
+        var slot = RuntimeHelpers.GetHashCode(value) & (_refs.Length - 1);
+        if (ReferenceEquals(_refs[slot], value))
+        {
+            return _refIds[slot];
+        }
+
+        if (!_ids.TryGetValue(value, out var id))
+        {
+            id = _values.Count;
+            _ids.Add(value, id);
+            _values.Add(value);
+        }
+
+        _refs[slot] = value;
+        _refIds[slot] = id;
+        return id;
+    }
+}
+
+/// <summary>
 /// The pricing engine of one contract: walks its months in order, carrying rollover and bundle balances, and
 /// allocates each entry (given in chronological order) to quota, bundles, overage, time and materials or uncovered.
 /// Not thread-safe: one instance per calculation.
@@ -64,6 +119,14 @@ internal sealed class ContractEngine
     private readonly Int128 _overageUnits;
     private readonly Dictionary<string, ActivityInfo> _activities = new(StringComparer.Ordinal);
     private readonly bool _ratesNeedEntry;
+    private readonly string?[] _recent = new string?[8];
+    private readonly ActivityInfo[] _recentInfo = new ActivityInfo[8];
+    private readonly Fraction _overage;
+    private readonly Fraction[] _rates;
+    private readonly Fraction[] _afterRates;
+    private int _recentNext;
+    private ActivityInfo[] _byId = [];
+    private bool[] _knownById = [];
     private long _carry;
     private bool _fullyInForce;
     private bool _anyInForce;
@@ -100,6 +163,15 @@ internal sealed class ContractEngine
         }
 
         _overageUnits = _sub is null ? 0 : ToUnits(contract.OverageRate.Amount);
+        _overage = Fraction.PerHour(_overageUnits, 0);
+        _rates = new Fraction[slots];
+        _afterRates = new Fraction[slots];
+        for (var slot = 0; slot < slots; slot++)
+        {
+            _rates[slot] = Fraction.PerHour(_rateUnits[slot], _afterRateUnits[slot]);
+            _afterRates[slot] = Fraction.PerHour(_afterRateUnits[slot], _rateUnits[slot]);
+        }
+
         _ratesNeedEntry = _tm is not null && _tm.Rates.Any(r => r.Role is not null || r.Priority is not null);
     }
 
@@ -107,6 +179,32 @@ internal sealed class ContractEngine
 
     /// <summary>What a contract's plans make of an activity (cached per engine: activities are few).</summary>
     private readonly record struct ActivityInfo(bool Subscribed, ulong BundleMask, bool TimeAndMaterials, int RateSlot);
+
+    /// <summary>Classifies an activity: a few recently seen strings by reference first, then by value.</summary>
+    private ActivityInfo Activity(string activity)
+    {
+        for (var i = 0; i < _recent.Length; i++)
+        {
+            if (ReferenceEquals(_recent[i], activity))
+            {
+                return _recentInfo[i];
+            }
+        }
+
+        if (!_activities.TryGetValue(activity, out var info))
+        {
+            info = Classify(activity);
+            if (_activities.Count < MaxCachedActivities)
+            {
+                _activities[activity] = info;
+            }
+        }
+
+        _recent[_recentNext] = activity;
+        _recentInfo[_recentNext] = info;
+        _recentNext = (_recentNext + 1) % _recent.Length;
+        return info;
+    }
 
     private ActivityInfo Classify(string activity)
     {
@@ -146,7 +244,10 @@ internal sealed class ContractEngine
     }
 
     /// <summary>Extracts the facts of an entry of this contract: approval, coverage, plans and rate that apply.</summary>
-    public EntryFacts Facts(TimeEntry e, int index)
+    public EntryFacts Facts(TimeEntry e, int index) => Facts(e, index, e.Start.ToUnixTimeTicks(), e.Duration.BclCompatibleTicks);
+
+    /// <summary>Extracts the facts of an entry whose start and duration in ticks are already known.</summary>
+    public EntryFacts Facts(TimeEntry e, int index, long start, long actual)
     {
         var flags = (byte)0;
         if (e.Billable)
@@ -168,14 +269,7 @@ internal sealed class ContractEngine
             flags |= EntryFacts.Covered;
         }
 
-        if (!_activities.TryGetValue(e.Activity, out var activity))
-        {
-            activity = Classify(e.Activity);
-            if (_activities.Count < MaxCachedActivities)
-            {
-                _activities[e.Activity] = activity;
-            }
-        }
+        var activity = Activity(e.Activity);
 
         if (activity.Subscribed)
         {
@@ -185,16 +279,131 @@ internal sealed class ContractEngine
         var slot = -1;
         if (activity.TimeAndMaterials)
         {
-            slot = activity.RateSlot >= -1 ? activity.RateSlot : FindRate(e, out var rateIndex) ? rateIndex + 1 : -1;
+            slot = activity.RateSlot >= -1 ? activity.RateSlot : FindRate(e.Activity, e.Role, e.Priority, out var rateIndex) ? rateIndex + 1 : -1;
         }
 
         var mask = activity.BundleMask;
         return new EntryFacts
         {
-            Start = e.Start.ToUnixTimeTicks(),
-            Actual = e.Duration.BclCompatibleTicks,
+            Start = start,
+            Actual = actual,
             BundleMask = mask,
             Index = index,
+            RateSlot = slot,
+            Flags = flags,
+        };
+    }
+
+    /// <summary>Reads the fields the rollup needs from an entry of this contract (no plan is consulted but coverage, and only when the entry names a service or item).</summary>
+    public RawEntry Raw(TimeEntry e, int index, long start, long actual, Interner activities, Interner roles)
+    {
+        var flags = e.Billable ? RawEntry.Billable : (byte)0;
+        if (e.Approval == ApprovalState.Approved)
+        {
+            flags |= RawEntry.Approved;
+        }
+        else if (e.Approval == ApprovalState.Rejected)
+        {
+            flags |= RawEntry.Rejected;
+        }
+        else if (e.Approval != ApprovalState.Pending)
+        {
+            flags |= RawEntry.Approved | RawEntry.Rejected;
+        }
+
+        if ((e.Service is not { } service || _c.Covers(service)) && (e.ConfigurationItem is not { } item || _c.Covers(item)))
+        {
+            flags |= RawEntry.Covered;
+        }
+
+        byte priority = 0;
+        if (e.Priority is { } p)
+        {
+            if ((int)p is >= 0 and < 254)
+            {
+                priority = (byte)((int)p + 1);
+            }
+            else
+            {
+                flags |= RawEntry.PriorityFromEntry;
+            }
+        }
+
+        return new RawEntry
+        {
+            Start = start,
+            Actual = actual,
+            Index = index,
+            Activity = activities.Intern(e.Activity),
+            Role = e.Role is { } role ? roles.Intern(role) + 1 : 0,
+            Priority = priority,
+            Flags = flags,
+        };
+    }
+
+    /// <summary>The facts of a raw entry of this contract: the same as <see cref="Facts(TimeEntry, int)"/> of the entry it was read from.</summary>
+    public EntryFacts Facts(in RawEntry r, Interner activities, Interner roles, IReadOnlyList<TimeEntry> entries)
+    {
+        var flags = (byte)0;
+        if ((r.Flags & RawEntry.Billable) != 0)
+        {
+            flags |= EntryFacts.Billable;
+        }
+
+        if ((r.Flags & RawEntry.Covered) != 0)
+        {
+            flags |= EntryFacts.Covered;
+        }
+
+        var approval = r.Flags & (RawEntry.Approved | RawEntry.Rejected);
+        if (approval == RawEntry.Approved || (approval == 0 && !_c.RequireApproval))
+        {
+            flags |= EntryFacts.Approved;
+        }
+        else if (approval == RawEntry.Rejected)
+        {
+            flags |= EntryFacts.Rejected;
+        }
+
+        if ((uint)r.Activity >= (uint)_byId.Length)
+        {
+            Array.Resize(ref _byId, Math.Max(activities.Count, 8));
+            Array.Resize(ref _knownById, _byId.Length);
+        }
+
+        if (!_knownById[r.Activity])
+        {
+            _byId[r.Activity] = Activity(activities[r.Activity]);
+            _knownById[r.Activity] = true;
+        }
+
+        var activity = _byId[r.Activity];
+        if (activity.Subscribed)
+        {
+            flags |= EntryFacts.Subscribed;
+        }
+
+        var slot = -1;
+        if (activity.TimeAndMaterials)
+        {
+            if (activity.RateSlot >= -1)
+            {
+                slot = activity.RateSlot;
+            }
+            else
+            {
+                Priority? priority = (r.Flags & RawEntry.PriorityFromEntry) != 0 ? entries[r.Index].Priority
+                    : r.Priority == 0 ? null : (Priority)(r.Priority - 1);
+                slot = FindRate(activities[r.Activity], r.Role == 0 ? null : roles[r.Role - 1], priority, out var rateIndex) ? rateIndex + 1 : -1;
+            }
+        }
+
+        return new EntryFacts
+        {
+            Start = r.Start,
+            Actual = r.Actual,
+            BundleMask = activity.BundleMask,
+            Index = r.Index,
             RateSlot = slot,
             Flags = flags,
         };
@@ -329,7 +538,7 @@ internal sealed class ContractEngine
 
         if (subscribed)
         {
-            var units = DivideRounded(_overageUnits * remaining, TicksPerHour);
+            var units = _overage.Fits ? _overage.Apply(remaining, 0, default) : DivideRounded(_overageUnits * remaining, TicksPerHour);
             Totals.Overage += remaining;
             Totals.TimeRevenueUnits += units;
             allocations?.Add(new TimeAllocation(e!, AllocationSource.Overage, Duration.FromTicks(remaining), Duration.Zero, new Money(FromUnits(units), _c.Currency)));
@@ -354,7 +563,10 @@ internal sealed class ContractEngine
             var slot = f.RateSlot * 2;
             _tmTicks[slot] += inside;
             _tmTicks[slot + 1] += after;
-            var tmUnits = DivideRounded((_rateUnits[f.RateSlot] * inside) + (_afterRateUnits[f.RateSlot] * after), TicksPerHour);
+            var rates = _rates[f.RateSlot];
+            var tmUnits = rates.Fits
+                ? rates.Apply(inside, after, _afterRates[f.RateSlot])
+                : DivideRounded((_rateUnits[f.RateSlot] * inside) + (_afterRateUnits[f.RateSlot] * after), TicksPerHour);
             Totals.TimeAndMaterials += remaining;
             Totals.TimeRevenueUnits += tmUnits;
             allocations?.Add(new TimeAllocation(e!, AllocationSource.TimeAndMaterials, Duration.FromTicks(remaining), Duration.FromTicks(after), new Money(FromUnits(tmUnits), _c.Currency)));
@@ -408,7 +620,7 @@ internal sealed class ContractEngine
     {
         var lines = new List<InvoiceLine>();
         var currency = _c.Currency;
-        var month = Month.ToString("uuuu-MM", CultureInfo.InvariantCulture);
+        var month = string.Create(CultureInfo.InvariantCulture, $"{Month.Year:D4}-{Month.Month:D2}"); // as the pattern uuuu-MM, without parsing it
         if (_sub is not null && _anyInForce)
         {
             lines.Add(InvoiceLine.Create(InvoiceLineKind.SubscriptionFee, $"{_sub.Name}: monthly fee {month}", 1m, "month", _sub.MonthlyFee, _sub.MonthlyFee.Amount, _c.TaxRate));
@@ -501,6 +713,77 @@ internal sealed class ContractEngine
 
     internal static decimal FromUnits(Int128 units) => (decimal)units / UnitsPerOne;
 
+    /// <summary>
+    /// A rate in units per hour reduced with the other rate of its pair by their common divisor with the ticks per
+    /// hour, so that <c>round((a x t1 + b x t2) / ticksPerHour)</c> is computed in 64 bits when the products fit: the
+    /// same rational number, so the same result as the 128-bit path.
+    /// </summary>
+    private readonly struct Fraction
+    {
+        private const ulong Limit = 1UL << 62;
+
+        private Fraction(long numerator, long denominator)
+        {
+            Numerator = numerator;
+            Denominator = denominator;
+            Fits = true;
+        }
+
+        public long Numerator { get; }
+
+        public long Denominator { get; }
+
+        public bool Fits { get; }
+
+        public static Fraction PerHour(Int128 units, Int128 other)
+        {
+            if (units < 0 || other < 0 || units > long.MaxValue || other > long.MaxValue)
+            {
+                return default;
+            }
+
+            var g = (long)Gcd(Gcd((ulong)units, (ulong)other), TicksPerHour);
+            return new Fraction((long)units / g, TicksPerHour / g);
+        }
+
+        /// <summary>Rounds <c>(this x ticks + other x otherTicks) / ticksPerHour</c> half away from zero (ticks non-negative); <paramref name="other"/> shares the denominator.</summary>
+        public Int128 Apply(long ticks, long otherTicks, Fraction other)
+        {
+            var high = Math.BigMul(Numerator, ticks, out var low);
+            if (high != 0 || unchecked((ulong)low) >= Limit)
+            {
+                return Slow(ticks, otherTicks, other);
+            }
+
+            if (otherTicks != 0)
+            {
+                var high2 = Math.BigMul(other.Numerator, otherTicks, out var low2);
+                if (high2 != 0 || unchecked((ulong)low2) >= Limit)
+                {
+                    return Slow(ticks, otherTicks, other);
+                }
+
+                low += low2;
+            }
+
+            var quotient = Math.DivRem(low, Denominator, out var remainder);
+            return remainder * 2 >= Denominator ? quotient + 1 : quotient;
+        }
+
+        private Int128 Slow(long ticks, long otherTicks, Fraction other)
+            => DivideRounded(((Int128)Numerator * ticks) + ((Int128)other.Numerator * otherTicks), Denominator);
+
+        private static ulong Gcd(ulong a, ulong b)
+        {
+            while (b != 0)
+            {
+                (a, b) = (b, a % b);
+            }
+
+            return a == 0 ? 1 : a;
+        }
+    }
+
     /// <summary>Divides a non-negative numerator, rounding half away from zero.</summary>
     private static Int128 DivideRounded(Int128 numerator, long denominator)
     {
@@ -535,7 +818,7 @@ internal sealed class ContractEngine
         allocations?.Add(new TimeAllocation(e!, AllocationSource.Uncovered, Duration.FromTicks(ticks), Duration.Zero, Money.Zero(_c.Currency)));
     }
 
-    private bool FindRate(TimeEntry e, out int index)
+    private bool FindRate(string activity, string? role, Priority? priority, out int index)
     {
         index = -1;
         var best = -1;
@@ -543,7 +826,7 @@ internal sealed class ContractEngine
         for (var i = 0; i < rates.Count; i++)
         {
             var r = rates[i];
-            if (r.Specificity > best && r.Matches(e))
+            if (r.Specificity > best && r.Matches(activity, role, priority))
             {
                 best = r.Specificity;
                 index = i;

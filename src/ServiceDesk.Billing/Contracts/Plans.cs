@@ -58,10 +58,12 @@ public sealed record HourlyRate(Money Rate)
 
     internal int Specificity => (Activity is null ? 0 : 1) + (Role is null ? 0 : 1) + (Priority is null ? 0 : 1);
 
-    internal bool Matches(TimeEntry entry)
-        => (Activity is null || string.Equals(Activity, entry.Activity, StringComparison.Ordinal))
-            && (Role is null || string.Equals(Role, entry.Role, StringComparison.Ordinal))
-            && (Priority is null || Priority == entry.Priority);
+    internal bool Matches(TimeEntry entry) => Matches(entry.Activity, entry.Role, entry.Priority);
+
+    internal bool Matches(string activity, string? role, Priority? priority)
+        => (Activity is null || string.Equals(Activity, activity, StringComparison.Ordinal))
+            && (Role is null || string.Equals(Role, role, StringComparison.Ordinal))
+            && (Priority is null || Priority == priority);
 }
 
 /// <summary>

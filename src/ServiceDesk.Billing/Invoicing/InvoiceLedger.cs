@@ -66,7 +66,7 @@ public sealed class InvoiceLedger
     private readonly Lock _lock = new();
     private readonly List<InvoiceDocument> _documents = [];
     private readonly Dictionary<(TenantId, ContractId, YearMonth), InvoiceDocument> _current = [];
-    private readonly Dictionary<(TenantId, TimeEntryId), InvoiceDocument> _entryOn = [];
+    private readonly Dictionary<TenantId, Dictionary<TimeEntryId, InvoiceDocument>> _entryOn = [];
     private readonly Dictionary<TenantId, Dictionary<TimeEntryId, TimeEntry>> _everBilled = [];
 
     /// <summary>Initializes a ledger.</summary>
@@ -110,18 +110,23 @@ public sealed class InvoiceLedger
 
         var key = (contract.Tenant, contract.Id, period);
         var input = entries as IReadOnlyCollection<TimeEntry> ?? [.. entries];
-        var workList = works is null ? [] : works as IReadOnlyCollection<OneOffWork> ?? [.. works];
+        var workList = works is null ? null : works as IReadOnlyCollection<OneOffWork> ?? [.. works];
         lock (_lock)
         {
             var billed = _everBilled.GetValueOrDefault(contract.Tenant);
-            var statement = BillingCalculator.CalculateMonths(contract, period, input, workList, now, _validation, billed)[^1];
-            var elsewhere = statement.Allocations.Select(a => a.Entry.Id).Where(id => _entryOn.TryGetValue((contract.Tenant, id), out var doc) && (doc.Contract, doc.Period) != (contract.Id, period)).ToHashSet();
-            if (elsewhere.Count > 0)
+            var statement = BillingCalculator.Calculate(contract, period, input, workList, now, _validation, billed, lastOnly: true)[^1];
+            if (!_entryOn.TryGetValue(contract.Tenant, out var entryOn))
             {
-                statement = BillingCalculator.CalculateMonths(contract, period, input.Where(e => !elsewhere.Contains(e.Id)), workList, now, _validation, billed)[^1];
+                _entryOn[contract.Tenant] = entryOn = [];
             }
 
-            var billedEntries = statement.Allocations.Select(a => a.Entry).DistinctBy(e => e.Id).OrderBy(e => e.Id).ToArray();
+            var elsewhere = Elsewhere(statement, entryOn, contract.Id, period);
+            if (elsewhere is not null)
+            {
+                statement = BillingCalculator.Calculate(contract, period, input.Where(e => !elsewhere.Contains(e.Id)), workList, now, _validation, billed, lastOnly: true)[^1];
+            }
+
+            var billedEntries = BilledEntries(statement.Allocations);
             var billedWorks = statement.Works.Select(w => w.Id).OrderBy(w => w).ToArray();
             _current.TryGetValue(key, out var existing);
             if (existing is not null
@@ -148,7 +153,7 @@ public sealed class InvoiceLedger
                 _current.Remove(key);
                 foreach (var e in existing.BilledEntries)
                 {
-                    _entryOn.Remove((contract.Tenant, e.Id));
+                    entryOn.Remove(e.Id);
                 }
             }
 
@@ -169,12 +174,57 @@ public sealed class InvoiceLedger
 
             foreach (var e in billedEntries)
             {
-                _entryOn[(contract.Tenant, e.Id)] = invoice;
+                entryOn[e.Id] = invoice;
                 snapshots.TryAdd(e.Id, e);
             }
 
             return new InvoiceRun(credit is null ? InvoiceRunOutcome.Issued : InvoiceRunOutcome.Corrected, invoice, credit, statement);
         }
+    }
+
+    /// <summary>The entries of a statement that are on a current invoice of another contract or month, or <see langword="null"/> when none is.</summary>
+    private static HashSet<TimeEntryId>? Elsewhere(ContractMonthStatement statement, Dictionary<TimeEntryId, InvoiceDocument> entryOn, ContractId contract, YearMonth period)
+    {
+        HashSet<TimeEntryId>? elsewhere = null;
+        if (entryOn.Count == 0)
+        {
+            return null;
+        }
+
+        foreach (var a in statement.Allocations)
+        {
+            if (entryOn.TryGetValue(a.Entry.Id, out var doc) && (doc.Contract != contract || doc.Period != period))
+            {
+                (elsewhere ??= []).Add(a.Entry.Id);
+            }
+        }
+
+        return elsewhere;
+    }
+
+    /// <summary>The distinct entries of the allocations (an entry's allocations are adjacent), in id order.</summary>
+    private static TimeEntry[] BilledEntries(IReadOnlyList<TimeAllocation> allocations)
+    {
+        var entries = new List<TimeEntry>(allocations.Count);
+        HashSet<TimeEntryId>? seen = null;
+        foreach (var a in allocations)
+        {
+            var e = a.Entry;
+            if (entries.Count > 0 && entries[^1].Id == e.Id)
+            {
+                continue;
+            }
+
+            // Adjacent splits are skipped above; the set only guards against ids that repeat further apart.
+            if ((seen ??= new HashSet<TimeEntryId>(allocations.Count)).Add(e.Id))
+            {
+                entries.Add(e);
+            }
+        }
+
+        var result = entries.ToArray();
+        Array.Sort(result, static (x, y) => x.Id.CompareTo(y.Id));
+        return result;
     }
 
     /// <summary>Gets the current (not reversed) invoice of a contract and month.</summary>
@@ -198,7 +248,7 @@ public sealed class InvoiceLedger
     {
         lock (_lock)
         {
-            return _entryOn.GetValueOrDefault((tenant, entry));
+            return _entryOn.TryGetValue(tenant, out var entryOn) ? entryOn.GetValueOrDefault(entry) : null;
         }
     }
 }

@@ -126,8 +126,10 @@ public static class TimeEntryValidator
         options ??= new TimeEntryValidationOptions();
         options.Check();
         var faults = new List<TimeEntryFault>();
-        var list = new List<TimeEntry>();
-        var byId = new Dictionary<TimeEntryId, TimeEntry>();
+        var capacity = entries.TryGetNonEnumeratedCount(out var known) ? known : 0;
+        var list = new List<TimeEntry>(capacity);
+        var byId = new Dictionary<TimeEntryId, TimeEntry>(capacity);
+        var anyCorrection = false;
         foreach (var entry in entries)
         {
             ArgumentNullException.ThrowIfNull(entry, nameof(entries));
@@ -143,6 +145,7 @@ public static class TimeEntryValidator
 
             byId.Add(entry.Id, entry);
             list.Add(entry);
+            anyCorrection |= entry.Supersedes is not null;
         }
 
         var failed = new HashSet<TimeEntryId>();
@@ -170,84 +173,124 @@ public static class TimeEntryValidator
             }
         }
 
-        var correctionOf = new Dictionary<TimeEntryId, TimeEntryId>();
-        foreach (var e in list)
+        var superseded = anyCorrection ? Corrections() : null;
+        var accepted = list;
+        if (failed.Count > 0 || superseded is { Count: > 0 })
         {
-            if (e.Supersedes is not { } target || failed.Contains(e.Id))
+            accepted = new List<TimeEntry>(list.Count);
+            foreach (var e in list)
             {
-                continue;
-            }
-
-            if (target == e.Id)
-            {
-                Error(e, TimeEntryFaultKind.CorrectionCycle, $"Entry '{e.Id}' supersedes itself.", target);
-            }
-            else if (!byId.ContainsKey(target))
-            {
-                Error(e, TimeEntryFaultKind.UnknownSupersededEntry, $"Entry '{e.Id}' supersedes '{target}', which is not among the entries given.", target);
-            }
-            else if (!correctionOf.TryAdd(target, e.Id))
-            {
-                Error(e, TimeEntryFaultKind.AlreadySuperseded, $"Entry '{target}' is already corrected by '{correctionOf[target]}'; correct that correction instead.", target);
-            }
-        }
-
-        var cycles = new List<TimeEntry>();
-        foreach (var e in list)
-        {
-            if (e.Supersedes is not { } cursor || failed.Contains(e.Id))
-            {
-                continue;
-            }
-
-            for (var steps = 0; steps <= list.Count && byId.TryGetValue(cursor, out var next) && next.Supersedes is { } up; steps++)
-            {
-                if (up == e.Id)
+                if (!failed.Contains(e.Id) && superseded?.Contains(e.Id) != true)
                 {
-                    cycles.Add(e);
-                    break;
-                }
-
-                cursor = up;
-            }
-        }
-
-        foreach (var e in cycles)
-        {
-            Error(e, TimeEntryFaultKind.CorrectionCycle, $"Entry '{e.Id}' is part of a cycle of corrections.", e.Supersedes);
-        }
-
-        var superseded = new HashSet<TimeEntryId>();
-        foreach (var e in list)
-        {
-            if (e.Supersedes is { } target && !failed.Contains(e.Id))
-            {
-                superseded.Add(target);
-            }
-        }
-
-        var accepted = list.Where(e => !failed.Contains(e.Id) && !superseded.Contains(e.Id)).ToArray();
-        foreach (var group in accepted.GroupBy(e => e.Agent))
-        {
-            Instant maxEnd = Instant.MinValue;
-            TimeEntryId? maxOwner = null;
-            foreach (var e in group.OrderBy(e => e.Start).ThenBy(e => e.Id))
-            {
-                if (maxOwner is { } owner && e.Start < maxEnd)
-                {
-                    faults.Add(new(e.Id, TimeEntryFaultKind.Overlap, FaultSeverity.Warning, $"Agent '{e.Agent}' has entry '{owner}' running until {maxEnd}, after this entry starts at {e.Start}.", owner));
-                }
-
-                if (e.End > maxEnd)
-                {
-                    maxEnd = e.End;
-                    maxOwner = e.Id;
+                    accepted.Add(e);
                 }
             }
         }
 
-        var ordered = faults.OrderBy(f => f.Entry).ThenBy(f => f.Kind).ToArray();
-        return new TimeEntryValidationReport(ordered, accepted);
+        // Overlaps: every agent's entries in order of start, then id (one sort for all agents).
+        var chronological = accepted.ToArray();
+        Array.Sort(chronological, static (x, y) => x.Start != y.Start ? x.Start.CompareTo(y.Start) : x.Id.CompareTo(y.Id));
+        var running = new Dictionary<AgentId, (Instant End, TimeEntryId Owner)>();
+        foreach (var e in chronological)
+        {
+            if (running.TryGetValue(e.Agent, out var last))
+            {
+                if (e.Start < last.End)
+                {
+                    faults.Add(new(e.Id, TimeEntryFaultKind.Overlap, FaultSeverity.Warning, $"Agent '{e.Agent}' has entry '{last.Owner}' running until {last.End}, after this entry starts at {e.Start}.", last.Owner));
+                }
+
+                if (e.End > last.End)
+                {
+                    running[e.Agent] = (e.End, e.Id);
+                }
+            }
+            else
+            {
+                running.Add(e.Agent, (e.End, e.Id));
+            }
+        }
+
+        var ordered = faults.ToArray();
+        if (ordered.Length > 1)
+        {
+            // Stable, like the OrderBy it replaces: faults of the same entry and kind keep their order.
+            var sorted = ordered.Select((f, i) => (f, i)).ToArray();
+            Array.Sort(sorted, static (x, y) =>
+            {
+                var c = x.f.Entry.CompareTo(y.f.Entry);
+                c = c != 0 ? c : x.f.Kind.CompareTo(y.f.Kind);
+                return c != 0 ? c : x.i.CompareTo(y.i);
+            });
+            for (var i = 0; i < sorted.Length; i++)
+            {
+                ordered[i] = sorted[i].f;
+            }
+        }
+
+        return new TimeEntryValidationReport(ordered, [.. accepted]);
+
+        // Resolves corrections (only when some entry supersedes another): errors for bad ones, the set of superseded ids.
+        HashSet<TimeEntryId> Corrections()
+        {
+            var correctionOf = new Dictionary<TimeEntryId, TimeEntryId>();
+            foreach (var e in list)
+            {
+                if (e.Supersedes is not { } target || failed.Contains(e.Id))
+                {
+                    continue;
+                }
+
+                if (target == e.Id)
+                {
+                    Error(e, TimeEntryFaultKind.CorrectionCycle, $"Entry '{e.Id}' supersedes itself.", target);
+                }
+                else if (!byId.ContainsKey(target))
+                {
+                    Error(e, TimeEntryFaultKind.UnknownSupersededEntry, $"Entry '{e.Id}' supersedes '{target}', which is not among the entries given.", target);
+                }
+                else if (!correctionOf.TryAdd(target, e.Id))
+                {
+                    Error(e, TimeEntryFaultKind.AlreadySuperseded, $"Entry '{target}' is already corrected by '{correctionOf[target]}'; correct that correction instead.", target);
+                }
+            }
+
+            var cycles = new List<TimeEntry>();
+            foreach (var e in list)
+            {
+                if (e.Supersedes is not { } cursor || failed.Contains(e.Id))
+                {
+                    continue;
+                }
+
+                for (var steps = 0; steps <= list.Count && byId.TryGetValue(cursor, out var next) && next.Supersedes is { } up; steps++)
+                {
+                    if (up == e.Id)
+                    {
+                        cycles.Add(e);
+                        break;
+                    }
+
+                    cursor = up;
+                }
+            }
+
+            foreach (var e in cycles)
+            {
+                Error(e, TimeEntryFaultKind.CorrectionCycle, $"Entry '{e.Id}' is part of a cycle of corrections.", e.Supersedes);
+            }
+
+            var result = new HashSet<TimeEntryId>();
+            foreach (var e in list)
+            {
+                if (e.Supersedes is { } target && !failed.Contains(e.Id))
+                {
+                    result.Add(target);
+                }
+            }
+
+            return result;
+        }
 
         void Error(TimeEntry e, TimeEntryFaultKind kind, string message, TimeEntryId? other = null)
         {
