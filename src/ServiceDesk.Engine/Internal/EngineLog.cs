@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Logging;
+
+namespace ServiceDesk.Engine.Internal;
+
+/// <summary>The engine's log messages (source-generated).</summary>
+internal static partial class EngineLog
+{
+    [LoggerMessage(EventId = 1, EventName = "TicketOpened", Level = LogLevel.Information,
+        Message = "Opened {Number} ({TicketId}) for tenant {Tenant} with priority {Priority}, group {Group}, SLA policy {SlaPolicy}")]
+    public static partial void TicketOpened(ILogger logger, TicketNumber number, TicketId ticketId, TenantId tenant, Priority priority, GroupId? group, string? slaPolicy);
+
+    [LoggerMessage(EventId = 2, EventName = "CommandApplied", Level = LogLevel.Debug,
+        Message = "{Command} on {Number} for tenant {Tenant}: {Outcome}, now at version {Version}")]
+    public static partial void CommandApplied(ILogger logger, string command, TicketNumber number, TenantId tenant, CommandOutcome outcome, long version);
+
+    [LoggerMessage(EventId = 3, EventName = "Transitioned", Level = LogLevel.Information,
+        Message = "{Number} for tenant {Tenant}: {Trigger} moved it from {From} to {To}")]
+    public static partial void Transitioned(ILogger logger, TicketNumber number, TenantId tenant, string trigger, TicketStatus from, TicketStatus to);
+
+    [LoggerMessage(EventId = 4, EventName = "TransitionRejected", Level = LogLevel.Information,
+        Message = "{Number} for tenant {Tenant}: {Trigger} rejected ({Outcome}): {UnmetGuards}")]
+    public static partial void TransitionRejected(ILogger logger, TicketNumber number, TenantId tenant, string trigger, CommandOutcome outcome, string unmetGuards);
+
+    [LoggerMessage(EventId = 5, EventName = "CommandReplayed", Level = LogLevel.Information,
+        Message = "{Command} on ticket {TicketId} for tenant {Tenant}: idempotency key already applied; nothing stored")]
+    public static partial void CommandReplayed(ILogger logger, string command, TicketId ticketId, TenantId tenant);
+
+    [LoggerMessage(EventId = 6, EventName = "ConcurrencyRetry", Level = LogLevel.Debug,
+        Message = "Attempt {Attempt} of {MaxAttempts} lost a race on ticket {TicketId} (expected version {Expected}, stored {Actual}); retrying")]
+    public static partial void ConcurrencyRetry(ILogger logger, int attempt, int maxAttempts, TicketId ticketId, long expected, long actual);
+
+    [LoggerMessage(EventId = 7, EventName = "SlaBreached", Level = LogLevel.Warning,
+        Message = "{Number} for tenant {Tenant}: SLA metric {Metric} stopped breached (cycle {Cycle})")]
+    public static partial void SlaBreached(ILogger logger, TicketNumber number, TenantId tenant, string metric, int cycle);
+
+    [LoggerMessage(EventId = 8, EventName = "UnknownSlaPolicy", Level = LogLevel.Warning,
+        Message = "Routing chose SLA policy {SlaPolicy}, which the engine's policy set does not have; selecting by precedence instead")]
+    public static partial void UnknownSlaPolicy(ILogger logger, string slaPolicy);
+}

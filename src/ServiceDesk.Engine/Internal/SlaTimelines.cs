@@ -1,0 +1,60 @@
+using NodaTime;
+using ServiceDesk.Events;
+using ServiceDesk.Sla;
+using ServiceDesk.Workflow;
+
+namespace ServiceDesk.Engine.Internal;
+
+/// <summary>Turns a ticket's event history into the SLA package's <see cref="TicketTimeline"/>.</summary>
+internal static class SlaTimelines
+{
+    /// <summary>Builds the timeline of <paramref name="history"/> (events with versions up to <paramref name="ticket"/>'s).</summary>
+    /// <remarks>The status at opening is the <c>From</c> of the first status change (or the current status when there is
+    /// none); a status change records the hold reason when the target state is a hold state of the workflow. Priority
+    /// changes and comments are recorded; other events do not concern the clocks. Entries are kept in time order even if
+    /// events carry earlier instants (they never do when written by the engine).</remarks>
+    public static TicketTimeline Build(Ticket ticket, IEnumerable<TicketEvent> history, WorkflowDefinition workflow)
+    {
+        var events = history.Where(e => e.Version <= ticket.Version).OrderBy(e => e.Version).ToList();
+        var opened = events.Count > 0 ? events[0] as TicketOpened : null;
+        var firstChange = events.OfType<StatusChanged>().FirstOrDefault();
+        var initialStatus = firstChange?.From ?? ticket.Status;
+        var initialHold = firstChange is null ? ticket.HoldReason : null;
+        var createdAt = opened?.At ?? ticket.OpenedAt;
+        var builder = TicketTimeline.Create(createdAt, initialStatus.Name, opened?.Priority ?? ticket.Priority, initialHold);
+        var last = createdAt;
+        foreach (var e in events.Skip(opened is null ? 0 : 1))
+        {
+            var at = e.At < last ? last : e.At;
+            last = at;
+            switch (e)
+            {
+                case StatusChanged s:
+                    var hold = workflow.HasState(s.To) && workflow.GetState(s.To).IsHold ? s.Reason : null;
+                    builder.ChangeStatus(at, s.To.Name, hold);
+                    break;
+                case PriorityChanged p:
+                    builder.ChangePriority(at, p.To);
+                    break;
+                case CommentAdded c:
+                    builder.Comment(at, Map(c.Actor.Kind), c.Visibility == CommentVisibility.Public);
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>Evaluates the clocks of a policy; empty without one.</summary>
+    public static IReadOnlyList<SlaClockState> Evaluate(SlaPolicy? policy, TicketTimeline timeline, Instant now)
+        => policy is null ? [] : policy.Evaluate(timeline, now);
+
+    private static SlaActor Map(ActorKind kind) => kind switch
+    {
+        ActorKind.Agent => SlaActor.Agent,
+        ActorKind.Requester => SlaActor.Customer,
+        _ => SlaActor.System,
+    };
+}

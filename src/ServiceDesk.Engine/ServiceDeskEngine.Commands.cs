@@ -1,0 +1,588 @@
+using System.Diagnostics;
+using NodaTime;
+using ServiceDesk.Engine.Internal;
+using ServiceDesk.Events;
+using ServiceDesk.Sla;
+using ServiceDesk.Storage;
+using ServiceDesk.Workflow;
+
+namespace ServiceDesk.Engine;
+
+/// <content>Commands.</content>
+public sealed partial class ServiceDeskEngine
+{
+    /// <summary>
+    /// Opens a ticket: validates the request, derives the priority from the matrix, routes it with the routing rules,
+    /// selects and records the SLA policy, allocates the number and appends <see cref="TicketOpened"/> (then
+    /// <see cref="Assigned"/> when a group is set, and <see cref="AttributeChanged"/> for <see cref="SlaPolicyAttribute"/>
+    /// when a policy applies).
+    /// </summary>
+    /// <param name="context">The tenant, the actor and the idempotency key.</param>
+    /// <param name="request">What to open.</param>
+    /// <param name="cancellationToken">Cancels the command.</param>
+    /// <returns>The applied result (or, for a retried key, the replayed one).</returns>
+    /// <remarks>
+    /// <para>Routing: an explicit <see cref="OpenTicketRequest.AssignmentGroup"/> wins over the rules' group; the rules may
+    /// set or raise the priority and name the SLA policy. Otherwise the policy is selected from the SLA policy set by its
+    /// precedence with the ticket's kind, priority, contract, service and customer tier. The policy stays with the ticket;
+    /// later priority changes re-target its metrics.</para>
+    /// <para>Idempotency: with a key, the ticket id is derived from the tenant and the key, so a retry names the same ticket
+    /// and is replayed; a number is allocated only when no ticket with that id exists yet (two retries racing may leave a
+    /// gap in the numbers, never a duplicate ticket).</para>
+    /// </remarks>
+    /// <exception cref="ArgumentNullException">An argument, or a required field of <paramref name="request"/>, is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A field is invalid (blank subject, default impact, an assignee without a group, a
+    /// reserved attribute), or the engine has no workflow for the kind; nothing is stored and no number is allocated.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A field is too long, or impact or urgency is outside the matrix.</exception>
+    public async Task<CommandResult> OpenTicketAsync(CommandContext context, OpenTicketRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(request);
+        var start = Stopwatch.GetTimestamp();
+        var outcome = "error";
+        try
+        {
+            var result = await OpenCoreAsync(context, request, cancellationToken).ConfigureAwait(false);
+            outcome = result.Outcome.ToString();
+            return result;
+        }
+        finally
+        {
+            _metrics.RecordDuration("OpenTicket", outcome, start);
+        }
+    }
+
+    /// <summary>Fires a workflow trigger on a ticket (start, hold, resume, resolve, close, reopen, cancel, approve, ...).</summary>
+    /// <param name="context">The tenant, the actor, the actor's roles, the idempotency key and the expected version.</param>
+    /// <param name="ticket">The ticket.</param>
+    /// <param name="trigger">The trigger.</param>
+    /// <param name="reason">The reason (hold reason, resolution or closure code), if the transition asks for one.</param>
+    /// <param name="notes">Notes (e.g. resolution notes), recorded as a public comment after the status change.</param>
+    /// <param name="cancellationToken">Cancels the command.</param>
+    /// <returns>
+    /// <see cref="CommandOutcome.Applied"/> with the <see cref="StatusChanged"/> (and <see cref="CommentAdded"/>) events and
+    /// the cascades to fire on linked tickets; or <see cref="CommandOutcome.Rejected"/> /
+    /// <see cref="CommandOutcome.NewLinkedTicketRequired"/> with the unmet guards, storing nothing.
+    /// </returns>
+    /// <remarks>The workflow sees the time the ticket entered its status (from the history) and the tickets this one links
+    /// to (its outgoing links, loaded from the store) for its time and link guards.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="ticket"/> or <paramref name="trigger"/> is the default value, or
+    /// the reason or notes are blank or too long.</exception>
+    /// <exception cref="TicketNotFoundException">The tenant has no such ticket.</exception>
+    /// <exception cref="ConcurrencyException">The ticket is not at <see cref="CommandContext.ExpectedVersion"/>, or changed
+    /// while the command ran.</exception>
+    public Task<CommandResult> TransitionAsync(
+        CommandContext context,
+        TicketId ticket,
+        WorkflowTrigger trigger,
+        string? reason = null,
+        string? notes = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        TicketId.ThrowIfDefault(ticket);
+        if (trigger.IsDefault)
+        {
+            throw new ArgumentException("default(WorkflowTrigger) is not a trigger; create one with new WorkflowTrigger(name).", nameof(trigger));
+        }
+
+        _ = new TransitionContext(context.Actor, default) { Reason = reason, Notes = notes }; // validates reason and notes now
+        return ExecuteAsync("Transition", context, ticket, async (loaded, ct) =>
+        {
+            var links = await LoadLinksAsync(loaded, ct).ConfigureAwait(false);
+            var transition = new TransitionContext(context.Actor, loaded.Now)
+            {
+                Roles = context.Roles,
+                Reason = reason,
+                Notes = notes,
+                StatusSince = StatusSince(loaded),
+                Links = links,
+            };
+            var result = loaded.Workflow.TryFire(loaded.Ticket, trigger, transition);
+            var outcome = result.Outcome switch
+            {
+                TransitionOutcome.Transitioned => CommandOutcome.Applied,
+                TransitionOutcome.NewLinkedTicketRequired => CommandOutcome.NewLinkedTicketRequired,
+                _ => CommandOutcome.Rejected,
+            };
+            _metrics.Transitions.Add(
+                1,
+                new KeyValuePair<string, object?>("trigger", trigger.Name),
+                new KeyValuePair<string, object?>("outcome", outcome.ToString()));
+            if (result.Succeeded)
+            {
+                EngineLog.Transitioned(_logger, loaded.Ticket.Number, loaded.Ticket.Tenant, trigger.Name, result.From, result.To);
+                return new Decision(outcome, result.Ticket, result.Events) { Cascades = result.Cascades };
+            }
+
+            EngineLog.TransitionRejected(_logger, loaded.Ticket.Number, loaded.Ticket.Tenant, trigger.Name, outcome, string.Join("; ", result.UnmetGuards));
+            return new Decision(outcome, null, []) { UnmetGuards = result.UnmetGuards };
+        }, cancellationToken);
+    }
+
+    /// <summary>Assigns (or reassigns) a ticket to a group and, optionally, an agent in it.</summary>
+    /// <param name="context">The tenant, the actor, the idempotency key and the expected version.</param>
+    /// <param name="ticket">The ticket.</param>
+    /// <param name="group">The group.</param>
+    /// <param name="agent">The agent, or <see langword="null"/> for the group's queue.</param>
+    /// <param name="cancellationToken">Cancels the command.</param>
+    /// <returns>Applied with an <see cref="Assigned"/> event carrying the previous group and agent, or
+    /// <see cref="CommandOutcome.Unchanged"/> when the ticket is already so assigned.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">An id is the default value.</exception>
+    /// <exception cref="TicketNotFoundException">The tenant has no such ticket.</exception>
+    /// <exception cref="ConcurrencyException">See <see cref="TransitionAsync"/>.</exception>
+    public Task<CommandResult> AssignAsync(CommandContext context, TicketId ticket, GroupId group, AgentId? agent = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        TicketId.ThrowIfDefault(ticket);
+        GroupId.ThrowIfDefault(group);
+        if (agent is { } a)
+        {
+            AgentId.ThrowIfDefault(a, nameof(agent));
+        }
+
+        return ExecuteAsync("Assign", context, ticket, (loaded, _) =>
+        {
+            var t = loaded.Ticket;
+            if (t.AssignmentGroup == group && t.Assignee == agent)
+            {
+                return ValueTask.FromResult(Decision.Unchanged);
+            }
+
+            var version = t.Version + 1;
+            var assigned = new Assigned(t.Tenant, t.Id, version, loaded.Now, context.Actor, group, agent, t.AssignmentGroup, t.Assignee);
+            return ValueTask.FromResult(Decision.Apply(t with { AssignmentGroup = group, Assignee = agent, Version = version, UpdatedAt = loaded.Now }, assigned));
+        }, cancellationToken);
+    }
+
+    /// <summary>Adds a comment: a public reply or an internal note, by an agent, the requester, the system or an integration.</summary>
+    /// <param name="context">The tenant, the actor, the idempotency key and the expected version.</param>
+    /// <param name="ticket">The ticket.</param>
+    /// <param name="visibility">Public (visible to the requester) or internal.</param>
+    /// <param name="text">The text: 1 to <see cref="Ticket.MaxDescriptionLength"/> characters, not blank; stored verbatim.</param>
+    /// <param name="cancellationToken">Cancels the command.</param>
+    /// <returns>Applied with a <see cref="CommentAdded"/> event and, after a public reply by the requester, the status change
+    /// of <see cref="ServiceDeskEngineOptions.CallerReplyTrigger"/> when the workflow permits it (a caller reply resumes a
+    /// ticket held for the caller).</returns>
+    /// <remarks>For the SLA clocks, a public agent reply stops first response and answers next response; a public
+    /// requester reply starts next response.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> or <paramref name="text"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The ticket id is the default value, the text is blank, the visibility is undefined,
+    /// or the requester writes an internal note.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The text is too long.</exception>
+    /// <exception cref="TicketNotFoundException">The tenant has no such ticket.</exception>
+    /// <exception cref="ConcurrencyException">See <see cref="TransitionAsync"/>.</exception>
+    public Task<CommandResult> CommentAsync(
+        CommandContext context, TicketId ticket, CommentVisibility visibility, string text, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        TicketId.ThrowIfDefault(ticket);
+        ArgumentNullException.ThrowIfNull(text);
+        if (!Enum.IsDefined(visibility))
+        {
+            throw new ArgumentOutOfRangeException(nameof(visibility), visibility, "The visibility is Public or Internal.");
+        }
+
+        if (visibility == CommentVisibility.Internal && context.Actor.Kind == ActorKind.Requester)
+        {
+            throw new ArgumentException("A requester cannot write internal notes; use CommentVisibility.Public.", nameof(visibility));
+        }
+
+        CheckText(text, Ticket.MaxDescriptionLength, nameof(text));
+        return ExecuteAsync("Comment", context, ticket, (loaded, _) =>
+        {
+            var t = loaded.Ticket;
+            var comment = new CommentAdded(t.Tenant, t.Id, t.Version + 1, loaded.Now, context.Actor, visibility, text);
+            var commented = t with { Version = t.Version + 1, UpdatedAt = loaded.Now };
+            if (visibility == CommentVisibility.Public && context.Actor.Kind == ActorKind.Requester && Options.CallerReplyTrigger is { } reply)
+            {
+                var fired = loaded.Workflow.TryFire(
+                    commented, reply, new TransitionContext(context.Actor, loaded.Now) { Roles = context.Roles, StatusSince = StatusSince(loaded) });
+                if (fired.Succeeded)
+                {
+                    _metrics.Transitions.Add(
+                        1,
+                        new KeyValuePair<string, object?>("trigger", reply.Name),
+                        new KeyValuePair<string, object?>("outcome", nameof(CommandOutcome.Applied)));
+                    EngineLog.Transitioned(_logger, t.Number, t.Tenant, reply.Name, fired.From, fired.To);
+                    return ValueTask.FromResult(new Decision(CommandOutcome.Applied, fired.Ticket, [comment, .. fired.Events]) { Cascades = fired.Cascades });
+                }
+            }
+
+            return ValueTask.FromResult(Decision.Apply(commented, comment));
+        }, cancellationToken);
+    }
+
+    /// <summary>Changes impact and urgency; the priority follows from the engine's matrix.</summary>
+    /// <param name="context">The tenant, the actor, the idempotency key and the expected version.</param>
+    /// <param name="ticket">The ticket.</param>
+    /// <param name="impact">The new impact.</param>
+    /// <param name="urgency">The new urgency.</param>
+    /// <param name="reason">Why, if given: up to 100 characters.</param>
+    /// <param name="cancellationToken">Cancels the command.</param>
+    /// <returns>Applied with a <see cref="PriorityChanged"/> event, or <see cref="CommandOutcome.Unchanged"/> when impact and
+    /// urgency are already these.</returns>
+    /// <remarks>The SLA policy chosen at opening stays; its metrics re-target by their per-priority targets and their
+    /// priority-change rule (<see cref="SlaMetric.PriorityChange"/>).</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The ticket id, impact or urgency is the default value, or the reason is blank.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Impact or urgency is outside the matrix, or the reason is too long.</exception>
+    /// <exception cref="TicketNotFoundException">The tenant has no such ticket.</exception>
+    /// <exception cref="ConcurrencyException">See <see cref="TransitionAsync"/>.</exception>
+    public Task<CommandResult> ChangePriorityAsync(
+        CommandContext context, TicketId ticket, Impact impact, Urgency urgency, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        TicketId.ThrowIfDefault(ticket);
+        if (impact.IsDefault || urgency.IsDefault)
+        {
+            throw new ArgumentException("Impact and urgency must be levels 1 to 9, not default values.", impact.IsDefault ? nameof(impact) : nameof(urgency));
+        }
+
+        var priority = Options.PriorityMatrix.Calculate(impact, urgency);
+        if (reason is not null)
+        {
+            CheckText(reason, Ticket.MaxHoldReasonLength, nameof(reason));
+        }
+
+        return ExecuteAsync("ChangePriority", context, ticket, (loaded, _) =>
+        {
+            var t = loaded.Ticket;
+            if (t.Impact == impact && t.Urgency == urgency && t.Priority == priority)
+            {
+                return ValueTask.FromResult(Decision.Unchanged);
+            }
+
+            var version = t.Version + 1;
+            var changed = new PriorityChanged(t.Tenant, t.Id, version, loaded.Now, context.Actor, t.Priority, priority, impact, urgency, reason);
+            return ValueTask.FromResult(Decision.Apply(
+                t with { Impact = impact, Urgency = urgency, Priority = priority, Version = version, UpdatedAt = loaded.Now }, changed));
+        }, cancellationToken);
+    }
+
+    /// <summary>Links a ticket to another ticket of the same tenant ("this ticket <paramref name="linkType"/> the other").</summary>
+    /// <param name="context">The tenant, the actor, the idempotency key and the expected version.</param>
+    /// <param name="ticket">The ticket.</param>
+    /// <param name="other">The other ticket; it must exist in the tenant.</param>
+    /// <param name="linkType">How they are linked.</param>
+    /// <param name="cancellationToken">Cancels the command.</param>
+    /// <returns>Applied with a <see cref="TicketLinked"/> event, or <see cref="CommandOutcome.Unchanged"/> when the same link exists.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">An id is the default value or both are the same ticket.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="linkType"/> is undefined.</exception>
+    /// <exception cref="TicketNotFoundException">The tenant has no such ticket, or no <paramref name="other"/>.</exception>
+    /// <exception cref="ConcurrencyException">See <see cref="TransitionAsync"/>.</exception>
+    public Task<CommandResult> LinkAsync(
+        CommandContext context, TicketId ticket, TicketId other, TicketLinkType linkType, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        TicketId.ThrowIfDefault(ticket);
+        TicketId.ThrowIfDefault(other);
+        if (other == ticket)
+        {
+            throw new ArgumentException($"Ticket {ticket} cannot be linked to itself.", nameof(other));
+        }
+
+        if (!Enum.IsDefined(linkType))
+        {
+            throw new ArgumentOutOfRangeException(nameof(linkType), linkType, $"Valid link types: {string.Join(", ", Enum.GetNames<TicketLinkType>())}.");
+        }
+
+        return ExecuteAsync("Link", context, ticket, async (loaded, ct) =>
+        {
+            _ = await _store.GetAsync(context.Tenant, other, ct).ConfigureAwait(false) ?? throw new TicketNotFoundException(context.Tenant, other);
+            if (loaded.History.OfType<TicketLinked>().Any(l => l.Other == other && l.LinkType == linkType))
+            {
+                return Decision.Unchanged;
+            }
+
+            var t = loaded.Ticket;
+            var linked = new TicketLinked(t.Tenant, t.Id, t.Version + 1, loaded.Now, context.Actor, other, linkType);
+            return Decision.Apply(t with { Version = t.Version + 1, UpdatedAt = loaded.Now }, linked);
+        }, cancellationToken);
+    }
+
+    /// <summary>Sets or removes a custom attribute.</summary>
+    /// <param name="context">The tenant, the actor, the idempotency key and the expected version.</param>
+    /// <param name="ticket">The ticket.</param>
+    /// <param name="key">The key: 1 to 64 ASCII letters, digits, '_', '-' or '.', starting with a letter; keys starting
+    /// with <c>sla.</c> are reserved for the engine.</param>
+    /// <param name="value">The value, or <see langword="null"/> to remove the attribute.</param>
+    /// <param name="cancellationToken">Cancels the command.</param>
+    /// <returns>Applied with an <see cref="AttributeChanged"/> event, or <see cref="CommandOutcome.Unchanged"/> when the
+    /// attribute already has this value (or is already absent).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> or <paramref name="key"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The key is invalid or reserved, or the value is the default value.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The ticket would have more than <see cref="CustomAttributes.MaxCount"/> attributes.</exception>
+    /// <exception cref="TicketNotFoundException">The tenant has no such ticket.</exception>
+    /// <exception cref="ConcurrencyException">See <see cref="TransitionAsync"/>.</exception>
+    public Task<CommandResult> SetAttributeAsync(
+        CommandContext context, TicketId ticket, string key, AttributeValue? value, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        TicketId.ThrowIfDefault(ticket);
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.StartsWith("sla.", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Attribute keys starting with 'sla.' are reserved for the engine; got '{key}'.", nameof(key));
+        }
+
+        if (value is { Kind: 0 })
+        {
+            throw new ArgumentException("default(AttributeValue) is not a value; use null to remove the attribute.", nameof(value));
+        }
+
+        _ = CustomAttributes.Empty.With(key, value ?? AttributeValue.FromBoolean(true)); // validates the key now
+        return ExecuteAsync("SetAttribute", context, ticket, (loaded, _) =>
+        {
+            var t = loaded.Ticket;
+            var has = t.Attributes.TryGetValue(key, out var existing);
+            if (value is { } v ? has && existing.Equals(v) : !has)
+            {
+                return ValueTask.FromResult(Decision.Unchanged);
+            }
+
+            var attributes = value is { } set ? t.Attributes.With(key, set) : t.Attributes.Without(key);
+            var changed = new AttributeChanged(t.Tenant, t.Id, t.Version + 1, loaded.Now, context.Actor, key, value);
+            return ValueTask.FromResult(Decision.Apply(t with { Attributes = attributes, Version = t.Version + 1, UpdatedAt = loaded.Now }, changed));
+        }, cancellationToken);
+    }
+
+    /// <summary>Records time an agent spent on a ticket, as a <see cref="TimeLogged"/> event (billing reads these events).</summary>
+    /// <param name="context">The tenant, the actor, the idempotency key and the expected version.</param>
+    /// <param name="ticket">The ticket.</param>
+    /// <param name="agent">Who worked.</param>
+    /// <param name="started">When the work started.</param>
+    /// <param name="duration">How long: more than zero, at most 24 hours.</param>
+    /// <param name="billable">Whether the time is billable.</param>
+    /// <param name="activity">The activity (e.g. <c>remote-support</c>), up to 100 characters, if any.</param>
+    /// <param name="cancellationToken">Cancels the command.</param>
+    /// <returns>Applied with a <see cref="TimeLogged"/> event.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">An id is the default value or the activity is blank.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The duration is not in (0, 24 h], or the activity is too long.</exception>
+    /// <exception cref="TicketNotFoundException">The tenant has no such ticket.</exception>
+    /// <exception cref="ConcurrencyException">See <see cref="TransitionAsync"/>.</exception>
+    public Task<CommandResult> LogTimeAsync(
+        CommandContext context,
+        TicketId ticket,
+        AgentId agent,
+        Instant started,
+        Duration duration,
+        bool billable,
+        string? activity = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        TicketId.ThrowIfDefault(ticket);
+        AgentId.ThrowIfDefault(agent);
+        if (duration <= Duration.Zero || duration > TimeLogged.MaxDuration)
+        {
+            throw new ArgumentOutOfRangeException(nameof(duration), duration, "A time entry must last more than zero and at most 24 hours.");
+        }
+
+        if (activity is not null)
+        {
+            CheckText(activity, Ticket.MaxHoldReasonLength, nameof(activity));
+        }
+
+        return ExecuteAsync("LogTime", context, ticket, (loaded, _) =>
+        {
+            var t = loaded.Ticket;
+            var logged = new TimeLogged(t.Tenant, t.Id, t.Version + 1, loaded.Now, context.Actor, agent, started, duration, billable, activity);
+            return ValueTask.FromResult(Decision.Apply(t with { Version = t.Version + 1, UpdatedAt = loaded.Now }, logged));
+        }, cancellationToken);
+    }
+
+    /// <summary>Records the requester's satisfaction with the handling of a ticket.</summary>
+    /// <param name="context">The tenant, the actor, the idempotency key and the expected version.</param>
+    /// <param name="ticket">The ticket.</param>
+    /// <param name="score">The score, 1 to 5.</param>
+    /// <param name="comment">A comment, up to 32,000 characters, if any.</param>
+    /// <param name="cancellationToken">Cancels the command.</param>
+    /// <returns>Applied with a <see cref="SatisfactionRated"/> event; a later rating adds another event.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The ticket id is the default value or the comment is blank.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The score is outside 1 to 5, or the comment is too long.</exception>
+    /// <exception cref="TicketNotFoundException">The tenant has no such ticket.</exception>
+    /// <exception cref="ConcurrencyException">See <see cref="TransitionAsync"/>.</exception>
+    public Task<CommandResult> RateSatisfactionAsync(
+        CommandContext context, TicketId ticket, int score, string? comment = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        TicketId.ThrowIfDefault(ticket);
+        if (score is < 1 or > 5)
+        {
+            throw new ArgumentOutOfRangeException(nameof(score), score, "A satisfaction score must be between 1 and 5.");
+        }
+
+        if (comment is not null)
+        {
+            CheckText(comment, Ticket.MaxDescriptionLength, nameof(comment));
+        }
+
+        return ExecuteAsync("RateSatisfaction", context, ticket, (loaded, _) =>
+        {
+            var t = loaded.Ticket;
+            var rated = new SatisfactionRated(t.Tenant, t.Id, t.Version + 1, loaded.Now, context.Actor, score, comment);
+            return ValueTask.FromResult(Decision.Apply(t with { Version = t.Version + 1, UpdatedAt = loaded.Now }, rated));
+        }, cancellationToken);
+    }
+
+    private static void CheckText(string text, int maxLength, string paramName)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new ArgumentException($"{paramName} must not be empty or whitespace; it must be 1 to {maxLength} characters.", paramName);
+        }
+
+        if (text.Length > maxLength)
+        {
+            throw new ArgumentOutOfRangeException(paramName, text.Length, $"{paramName} is {text.Length} characters long; the maximum is {maxLength}.");
+        }
+    }
+
+    private static Instant StatusSince(Loaded loaded)
+        => loaded.History.OfType<StatusChanged>().LastOrDefault()?.At ?? loaded.Ticket.OpenedAt;
+
+    private async Task<IReadOnlyList<LinkedTicket>> LoadLinksAsync(Loaded loaded, CancellationToken cancellationToken)
+    {
+        var links = loaded.History.OfType<TicketLinked>().ToList();
+        if (links.Count == 0)
+        {
+            return [];
+        }
+
+        var result = new List<LinkedTicket>(links.Count);
+        foreach (var link in links)
+        {
+            if (await _store.GetAsync(loaded.Ticket.Tenant, link.Other, cancellationToken).ConfigureAwait(false) is { } other)
+            {
+                result.Add(new LinkedTicket(other.Id, other.Kind, other.Status, link.LinkType, LinkDirection.Outgoing));
+            }
+        }
+
+        return result;
+    }
+
+    private async Task<CommandResult> OpenCoreAsync(CommandContext context, OpenTicketRequest request, CancellationToken cancellationToken)
+    {
+        var workflow = Options.GetWorkflow(request.Kind);
+        if (request.Attributes is null)
+        {
+            throw new ArgumentNullException(nameof(request), "OpenTicketRequest.Attributes is null; use CustomAttributes.Empty.");
+        }
+
+        if (request.Attributes.Keys.Any(k => k.StartsWith("sla.", StringComparison.Ordinal)))
+        {
+            throw new ArgumentException("Attribute keys starting with 'sla.' are reserved for the engine.", nameof(request));
+        }
+
+        var tenant = context.Tenant;
+        var now = _clock.GetCurrentInstant();
+        var id = context.IdempotencyKey is { } key ? DeriveId(tenant, key) : TicketId.New();
+
+        // Every field is validated here, before a number is allocated (the placeholder number is never stored).
+        var ticket = new Ticket
+        {
+            Tenant = tenant,
+            Id = id,
+            Number = new TicketNumber(request.Kind, TicketNumber.MaxSequence),
+            Kind = request.Kind,
+            Subject = request.Subject,
+            Description = request.Description,
+            Status = workflow.Initial,
+            Impact = request.Impact,
+            Urgency = request.Urgency,
+            Priority = Priority.P5Planning,
+            Channel = request.Channel,
+            Requester = request.Requester,
+            Category = request.Category,
+            Service = request.Service,
+            ConfigurationItem = request.ConfigurationItem,
+            Location = request.Location,
+            Contract = request.Contract,
+            AssignmentGroup = request.AssignmentGroup,
+            Assignee = request.Assignee,
+            Attributes = request.Attributes,
+            OpenedAt = now,
+            UpdatedAt = now,
+            Version = 1,
+        };
+        ticket = ticket with { Priority = Options.PriorityMatrix.Calculate(request.Impact, request.Urgency) };
+        if (request.CustomerTier is { } tier)
+        {
+            CheckText(tier, Routing.RoutingCondition.MaxTierLength, nameof(request.CustomerTier));
+        }
+
+        var decision = Options.RoutingRules?.Decide(ticket, request.CustomerTier);
+        var group = request.AssignmentGroup ?? decision?.Group;
+        ticket = ticket with { Priority = decision?.Priority ?? ticket.Priority, AssignmentGroup = group };
+        ticket.Validate();
+
+        var policy = SelectPolicy(ticket, request.CustomerTier, decision?.SlaPolicy);
+        var opened = new TicketOpened(tenant, id, 1, now, context.Actor, ticket.Number, ticket.Kind, ticket.Subject, ticket.Priority, ticket.Channel);
+        var events = new List<TicketEvent> { opened };
+        if (group is not null)
+        {
+            events.Add(new Assigned(tenant, id, events.Count + 1, now, context.Actor, group, ticket.Assignee));
+        }
+
+        if (policy is not null)
+        {
+            var name = AttributeValue.FromString(policy.Name);
+            events.Add(new AttributeChanged(tenant, id, events.Count + 1, now, Actor.System, SlaPolicyAttribute, name));
+            ticket = ticket with { Attributes = ticket.Attributes.With(SlaPolicyAttribute, name) };
+        }
+
+        // A retried opening (same key, so same id) reuses the stored number; only a first opening allocates one.
+        var existing = context.IdempotencyKey is null ? null : await _store.GetAsync(tenant, id, cancellationToken).ConfigureAwait(false);
+        var number = existing?.Number ?? await _store.AllocateNumberAsync(tenant, request.Kind, cancellationToken).ConfigureAwait(false);
+        ticket = ticket with { Number = number, Version = events.Count };
+        events[0] = opened with { Number = number };
+
+        var append = new TicketAppend(ticket, events, 0, context.IdempotencyKey);
+        var stored = await _store.AppendAsync(append, cancellationToken).ConfigureAwait(false);
+        if (stored.IsReplay)
+        {
+            EngineLog.CommandReplayed(_logger, "OpenTicket", id, tenant);
+            return new CommandResult(CommandOutcome.Replayed, stored.Ticket, []) { SlaPolicy = PolicyOf(stored.Ticket)?.Name };
+        }
+
+        _metrics.TicketsOpened.Add(1, new KeyValuePair<string, object?>("kind", request.Kind.ToString()));
+        EngineLog.TicketOpened(_logger, number, id, tenant, ticket.Priority, group, policy?.Name);
+        var clocks = SlaTimelines.Evaluate(policy, SlaTimelines.Build(stored.Ticket, append.Events, workflow), now);
+        return new CommandResult(CommandOutcome.Applied, stored.Ticket, append.Events)
+        {
+            SlaPolicy = policy?.Name,
+            NextSlaTimerAt = TicketView.Min(clocks, static c => c.NextTimerAt),
+        };
+    }
+
+    private SlaPolicy? SelectPolicy(Ticket ticket, string? customerTier, string? routedPolicy)
+    {
+        if (Options.SlaPolicies is not { } set)
+        {
+            return null;
+        }
+
+        if (routedPolicy is not null)
+        {
+            if (set.Policies.FirstOrDefault(p => string.Equals(p.Name, routedPolicy, StringComparison.Ordinal)) is { } named)
+            {
+                return named;
+            }
+
+            EngineLog.UnknownSlaPolicy(_logger, routedPolicy);
+        }
+
+        return set.Select(new SlaTicketContext(ticket.Kind, ticket.Priority)
+        {
+            CustomerTier = customerTier,
+            Contract = ticket.Contract?.Value,
+            Service = ticket.Service?.Value,
+        });
+    }
+}

@@ -1,0 +1,294 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using NodaTime;
+using ServiceDesk.Engine.Internal;
+using ServiceDesk.Events;
+using ServiceDesk.Sla;
+using ServiceDesk.Storage;
+using ServiceDesk.Workflow;
+
+namespace ServiceDesk.Engine;
+
+/// <summary>
+/// The service desk engine: turns commands (open, transition, assign, comment, change priority, link, set attribute,
+/// log time, rate) into validated, routed, SLA-clocked tickets stored through an <see cref="ITicketStore"/>, and answers
+/// queries with the tickets' live SLA clocks.
+/// </summary>
+/// <remarks>
+/// <para><b>Pipeline.</b> Every command on an existing ticket loads the ticket and its history, computes the new snapshot
+/// and events with the pure packages (Workflow, Routing, Sla), and appends them with the loaded version as expected
+/// version and the command's idempotency key. Nothing is stored unless the whole command is valid.</para>
+/// <para><b>Results and exceptions.</b> A rejected transition is a <see cref="CommandResult"/> with its unmet guards.
+/// Bad input throws at once (<see cref="ArgumentException"/> and its subtypes) and stores nothing; an unknown ticket or
+/// one of another tenant throws <see cref="TicketNotFoundException"/>; a lost race or a stale
+/// <see cref="CommandContext.ExpectedVersion"/> throws <see cref="ConcurrencyException"/> (see
+/// <see cref="RetryOnConflictAsync"/>); store failures surface as the store's <see cref="StorageException"/>.</para>
+/// <para><b>Time.</b> The engine reads time only from its <see cref="IClock"/>; an event is never dated before the
+/// ticket's <see cref="Ticket.UpdatedAt"/>, so a ticket's history stays in time order even if clocks of several hosts
+/// disagree slightly.</para>
+/// <para>The engine keeps no per-ticket state and is thread-safe; share one per store. Dispose it to release the meter it
+/// created when no <see cref="IMeterFactory"/> was given.</para>
+/// </remarks>
+public sealed partial class ServiceDeskEngine : IDisposable
+{
+    /// <summary>The name of the engine's meter: <c>ServiceDesk.Engine</c>.</summary>
+    public const string MeterName = "ServiceDesk.Engine";
+
+    /// <summary>The custom attribute in which the engine records the SLA policy chosen when the ticket was opened:
+    /// <c>sla.policy</c>. Attributes whose key starts with <c>sla.</c> are reserved for the engine.</summary>
+    public const string SlaPolicyAttribute = "sla.policy";
+
+    /// <summary>The default number of attempts of <see cref="RetryOnConflictAsync"/>: 5.</summary>
+    public const int DefaultMaxAttempts = 5;
+
+    /// <summary>The largest number of attempts <see cref="RetryOnConflictAsync"/> accepts: 100.</summary>
+    public const int MaxAttempts = 100;
+
+    private readonly ITicketStore _store;
+    private readonly IClock _clock;
+    private readonly ILogger _logger;
+    private readonly EngineMetrics _metrics;
+
+    /// <summary>Initializes an engine.</summary>
+    /// <param name="store">Where tickets are stored.</param>
+    /// <param name="clock">The source of the current instant.</param>
+    /// <param name="options">The workflows, priority matrix, routing rules and SLA policies.</param>
+    /// <param name="logger">The logger; <see cref="NullLogger{T}"/> when <see langword="null"/>.</param>
+    /// <param name="meterFactory">Creates the <c>ServiceDesk.Engine</c> meter; when <see langword="null"/> the engine creates
+    /// (and disposes) its own <see cref="Meter"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="store"/>, <paramref name="clock"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    public ServiceDeskEngine(
+        ITicketStore store,
+        IClock clock,
+        ServiceDeskEngineOptions options,
+        ILogger<ServiceDeskEngine>? logger = null,
+        IMeterFactory? meterFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(clock);
+        ArgumentNullException.ThrowIfNull(options);
+        _store = store;
+        _clock = clock;
+        Options = options;
+        _logger = logger ?? (ILogger)NullLogger<ServiceDeskEngine>.Instance;
+        _metrics = new EngineMetrics(meterFactory);
+    }
+
+    /// <summary>Gets the definitions the engine runs on.</summary>
+    public ServiceDeskEngineOptions Options { get; }
+
+    /// <summary>Gets the meter the engine records on (named <see cref="MeterName"/>).</summary>
+    public Meter Meter => _metrics.Meter;
+
+    /// <summary>
+    /// Runs a command and, when it throws <see cref="ConcurrencyException"/> because another writer changed the ticket
+    /// first, runs it again, up to <paramref name="maxAttempts"/> times in all.
+    /// </summary>
+    /// <typeparam name="T">The command's result type.</typeparam>
+    /// <param name="command">The command, e.g. <c>ct =&gt; engine.CommentAsync(context, id, CommentVisibility.Public, text, ct)</c>.
+    /// Each engine command loads the ticket afresh, so each attempt is re-decided on the current ticket (a transition that
+    /// a concurrent writer made impossible comes back rejected, not applied to a stale state).</param>
+    /// <param name="maxAttempts">The number of attempts, 1 to 100; default 5. With N writers racing on one ticket, N
+    /// attempts always suffice, since every round has a winner.</param>
+    /// <param name="cancellationToken">Cancels the command and the waits between attempts.</param>
+    /// <returns>The result of the first attempt that did not conflict.</returns>
+    /// <remarks>Do not set <see cref="CommandContext.ExpectedVersion"/> in a retried command: a stale expected version
+    /// conflicts on every attempt. Keep the same <see cref="CommandContext.IdempotencyKey"/> across attempts: a conflicting
+    /// append does not consume its key. Between attempts the helper waits a few milliseconds (growing with the attempt).</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="command"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxAttempts"/> is outside 1 to 100.</exception>
+    /// <exception cref="ConcurrencyException">The last attempt conflicted too.</exception>
+    public async Task<T> RetryOnConflictAsync<T>(Func<CancellationToken, Task<T>> command, int maxAttempts = DefaultMaxAttempts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (maxAttempts is < 1 or > MaxAttempts)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxAttempts), maxAttempts, $"The number of attempts must be between 1 and {MaxAttempts}.");
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await command(cancellationToken).ConfigureAwait(false);
+            }
+            catch (ConcurrencyException ex) when (attempt < maxAttempts)
+            {
+                _metrics.Conflicts.Add(1);
+                EngineLog.ConcurrencyRetry(_logger, attempt, maxAttempts, ex.Ticket, ex.ExpectedVersion, ex.ActualVersion);
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(0, attempt * 3)), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Releases the meter the engine created, if it created one.</summary>
+    public void Dispose() => _metrics.Dispose();
+
+    private static Instant Later(Instant a, Instant b) => a > b ? a : b;
+
+    /// <summary>A deterministic ticket id for an opening with an idempotency key, so a retried opening names the same ticket.</summary>
+    private static TicketId DeriveId(TenantId tenant, string key)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(tenant.Value + "\n" + key));
+        var bytes = hash.AsSpan(0, 16).ToArray();
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80); // version 8: custom
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 9562 variant
+        return new TicketId(new Guid(bytes, bigEndian: true));
+    }
+
+    private SlaPolicy? PolicyOf(Ticket ticket)
+    {
+        if (Options.SlaPolicies is not { } set
+            || !ticket.Attributes.TryGetValue(SlaPolicyAttribute, out var value)
+            || value.Kind != AttributeKind.String)
+        {
+            return null;
+        }
+
+        var name = value.AsString();
+        return set.Policies.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.Ordinal));
+    }
+
+    private async Task<Loaded> LoadAsync(CommandContext context, TicketId id, CancellationToken cancellationToken)
+    {
+        var ticket = await _store.GetAsync(context.Tenant, id, cancellationToken).ConfigureAwait(false)
+            ?? throw new TicketNotFoundException(context.Tenant, id);
+        if (context.ExpectedVersion is { } expected && expected != ticket.Version)
+        {
+            throw new ConcurrencyException(context.Tenant, id, expected, ticket.Version);
+        }
+
+        var history = await _store.ReadHistoryAsync(context.Tenant, id, cancellationToken).ConfigureAwait(false);
+        var upToSnapshot = history.Where(e => e.Version <= ticket.Version).ToArray();
+        var workflow = Options.GetWorkflow(ticket.Kind);
+        return new Loaded(ticket, upToSnapshot, workflow, PolicyOf(ticket), Later(_clock.GetCurrentInstant(), ticket.UpdatedAt));
+    }
+
+    private async Task<CommandResult> ExecuteAsync(
+        string command,
+        CommandContext context,
+        TicketId id,
+        Func<Loaded, CancellationToken, ValueTask<Decision>> decide,
+        CancellationToken cancellationToken)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var outcome = "error";
+        try
+        {
+            var loaded = await LoadAsync(context, id, cancellationToken).ConfigureAwait(false);
+            var decision = await decide(loaded, cancellationToken).ConfigureAwait(false);
+            var result = await CommitAsync(command, context, loaded, decision, cancellationToken).ConfigureAwait(false);
+            outcome = result.Outcome.ToString();
+            return result;
+        }
+        finally
+        {
+            _metrics.RecordDuration(command, outcome, start);
+        }
+    }
+
+    private async Task<CommandResult> CommitAsync(string command, CommandContext context, Loaded loaded, Decision decision, CancellationToken cancellationToken)
+    {
+        var current = loaded.Ticket;
+        if (decision.Outcome != CommandOutcome.Applied)
+        {
+            if (context.IdempotencyKey is { } key && await ProbeReplayAsync(current, key, cancellationToken).ConfigureAwait(false) is { } first)
+            {
+                EngineLog.CommandReplayed(_logger, command, current.Id, current.Tenant);
+                return new CommandResult(CommandOutcome.Replayed, first, []) { SlaPolicy = loaded.Policy?.Name };
+            }
+
+            var clocks = SlaTimelines.Evaluate(loaded.Policy, SlaTimelines.Build(current, loaded.History, loaded.Workflow), loaded.Now);
+            EngineLog.CommandApplied(_logger, command, current.Number, current.Tenant, decision.Outcome, current.Version);
+            return new CommandResult(decision.Outcome, current, [])
+            {
+                UnmetGuards = decision.UnmetGuards,
+                SlaPolicy = loaded.Policy?.Name,
+                NextSlaTimerAt = TicketView.Min(clocks, static c => c.NextTimerAt),
+            };
+        }
+
+        var append = new TicketAppend(decision.Ticket!, decision.Events, current.Version, context.IdempotencyKey);
+        var stored = await _store.AppendAsync(append, cancellationToken).ConfigureAwait(false);
+        if (stored.IsReplay)
+        {
+            EngineLog.CommandReplayed(_logger, command, current.Id, current.Tenant);
+            return new CommandResult(CommandOutcome.Replayed, stored.Ticket, []) { SlaPolicy = loaded.Policy?.Name };
+        }
+
+        var after = CountBreaches(loaded, stored.Ticket, append.Events);
+        EngineLog.CommandApplied(_logger, command, stored.Ticket.Number, stored.Ticket.Tenant, CommandOutcome.Applied, stored.Ticket.Version);
+        return new CommandResult(CommandOutcome.Applied, stored.Ticket, append.Events)
+        {
+            Cascades = decision.Cascades,
+            SlaPolicy = loaded.Policy?.Name,
+            NextSlaTimerAt = TicketView.Min(after, static c => c.NextTimerAt),
+        };
+    }
+
+    /// <summary>Evaluates the clocks before and after a command at the same instant; counts the clocks the command stopped in breach.</summary>
+    private IReadOnlyList<SlaClockState> CountBreaches(Loaded loaded, Ticket next, IReadOnlyList<TicketEvent> events)
+    {
+        if (loaded.Policy is null)
+        {
+            return [];
+        }
+
+        var before = SlaTimelines.Evaluate(loaded.Policy, SlaTimelines.Build(loaded.Ticket, loaded.History, loaded.Workflow), loaded.Now);
+        var after = SlaTimelines.Evaluate(loaded.Policy, SlaTimelines.Build(next, [.. loaded.History, .. events], loaded.Workflow), loaded.Now);
+        foreach (var clock in after)
+        {
+            if (clock.Stage == SlaStage.Breached
+                && before.FirstOrDefault(b => string.Equals(b.Metric, clock.Metric, StringComparison.Ordinal)) is not { Stage: SlaStage.Breached })
+            {
+                _metrics.Breaches.Add(1, new KeyValuePair<string, object?>("metric", clock.Metric));
+                EngineLog.SlaBreached(_logger, next.Number, next.Tenant, clock.Metric, clock.Cycle);
+            }
+        }
+
+        return after;
+    }
+
+    /// <summary>
+    /// Finds out, without storing anything, whether <paramref name="key"/> was already applied to this ticket: it appends a
+    /// copy of the ticket's opening with expected version 0. By the store contract an applied key is answered first, as a
+    /// replay of the stored result; otherwise the ticket id is taken, which is a <see cref="ConcurrencyException"/>.
+    /// </summary>
+    private async Task<Ticket?> ProbeReplayAsync(Ticket current, string key, CancellationToken cancellationToken)
+    {
+        var opened = new TicketOpened(
+            current.Tenant, current.Id, 1, current.OpenedAt, Actor.System, current.Number, current.Kind, current.Subject, current.Priority, current.Channel);
+        var probe = new TicketAppend(current with { Version = 1, UpdatedAt = current.OpenedAt }, [opened], 0, key);
+        try
+        {
+            var result = await _store.AppendAsync(probe, cancellationToken).ConfigureAwait(false);
+            return result.IsReplay
+                ? result.Ticket
+                : throw new InvalidOperationException(
+                    $"The ticket store accepted a second opening of ticket {current.Id}; it breaks the ITicketStore contract (an existing id must be a ConcurrencyException).");
+        }
+        catch (ConcurrencyException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A loaded ticket: snapshot, history up to it, workflow, SLA policy, and the command's instant.</summary>
+    private sealed record Loaded(Ticket Ticket, IReadOnlyList<TicketEvent> History, WorkflowDefinition Workflow, SlaPolicy? Policy, Instant Now);
+
+    /// <summary>What a command decided: apply a snapshot and events, or nothing (unchanged, rejected).</summary>
+    private sealed record Decision(CommandOutcome Outcome, Ticket? Ticket, IReadOnlyList<TicketEvent> Events)
+    {
+        public IReadOnlyList<UnmetGuard> UnmetGuards { get; init; } = [];
+
+        public IReadOnlyList<CascadeAction> Cascades { get; init; } = [];
+
+        public static Decision Unchanged { get; } = new(CommandOutcome.Unchanged, null, []);
+
+        public static Decision Apply(Ticket ticket, params TicketEvent[] events) => new(CommandOutcome.Applied, ticket, events);
+    }
+}

@@ -1,0 +1,126 @@
+using System.Collections.ObjectModel;
+using ServiceDesk.Routing;
+using ServiceDesk.Sla;
+using ServiceDesk.Workflow;
+
+namespace ServiceDesk.Engine;
+
+/// <summary>
+/// The immutable definitions a <see cref="ServiceDeskEngine"/> runs on: one workflow per ticket kind, the priority matrix,
+/// and optionally the routing rules and the SLA policies.
+/// </summary>
+/// <remarks>
+/// <para>The constructor validates the workflows once; the optional members are validated when set. An instance is
+/// immutable and thread-safe, and is meant to be built once and shared by every engine of a process.</para>
+/// <list type="table">
+/// <listheader><term>member</term><description>default</description></listheader>
+/// <item><term><see cref="PriorityMatrix"/></term><description><see cref="ServiceDesk.PriorityMatrix.Default"/> (3 x 3)</description></item>
+/// <item><term><see cref="RoutingRules"/></term><description><see langword="null"/>: tickets are not routed (an explicit group still applies)</description></item>
+/// <item><term><see cref="SlaPolicies"/></term><description><see langword="null"/>: no SLA clocks</description></item>
+/// <item><term><see cref="CallerReplyTrigger"/></term><description><c>CallerReplied</c> (see <see cref="IncidentLifecycle.CallerReplied"/>)</description></item>
+/// </list>
+/// </remarks>
+public sealed class ServiceDeskEngineOptions
+{
+    private readonly PriorityMatrix _matrix = PriorityMatrix.Default;
+
+    /// <summary>Initializes the definitions with a workflow per ticket kind.</summary>
+    /// <param name="workflows">The workflow of each ticket kind the engine accepts; at least one. A workflow bound to a kind
+    /// (<see cref="WorkflowDefinition.Kind"/>) must be registered under that kind.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="workflows"/> or one of its values is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidDefinitionException">No workflow is given, a kind is undefined, or a workflow is registered under
+    /// another kind than its own; every fault is listed.</exception>
+    public ServiceDeskEngineOptions(IReadOnlyDictionary<TicketKind, WorkflowDefinition> workflows)
+    {
+        ArgumentNullException.ThrowIfNull(workflows);
+        var faults = new List<string>();
+        var copy = new Dictionary<TicketKind, WorkflowDefinition>();
+        foreach (var (kind, workflow) in workflows)
+        {
+            if (workflow is null)
+            {
+                throw new ArgumentNullException(nameof(workflows), $"The workflow for {kind} is null.");
+            }
+
+            if (!Enum.IsDefined(kind))
+            {
+                faults.Add($"{(int)kind} is not a ticket kind (1 to 4)");
+                continue;
+            }
+
+            if (workflow.Kind is { } own && own != kind)
+            {
+                faults.Add($"workflow '{workflow.Name}' is for {own} tickets but is registered for {kind}");
+                continue;
+            }
+
+            copy[kind] = workflow;
+        }
+
+        if (workflows.Count == 0)
+        {
+            faults.Add("no workflow is given; register at least one ticket kind");
+        }
+
+        if (faults.Count > 0)
+        {
+            throw new InvalidDefinitionException("engine options", faults);
+        }
+
+        Workflows = new ReadOnlyDictionary<TicketKind, WorkflowDefinition>(copy);
+    }
+
+    /// <summary>Gets the workflow of each accepted ticket kind.</summary>
+    public IReadOnlyDictionary<TicketKind, WorkflowDefinition> Workflows { get; }
+
+    /// <summary>Gets the matrix that turns impact and urgency into a priority; <see cref="ServiceDesk.PriorityMatrix.Default"/> by default.</summary>
+    /// <exception cref="ArgumentNullException">Set to <see langword="null"/>.</exception>
+    public PriorityMatrix PriorityMatrix
+    {
+        get => _matrix;
+        init => _matrix = value ?? throw new ArgumentNullException(nameof(PriorityMatrix));
+    }
+
+    /// <summary>Gets the routing rules applied when a ticket is opened, or <see langword="null"/> for none.</summary>
+    public RoutingRuleSet? RoutingRules { get; init; }
+
+    /// <summary>Gets the SLA policies, or <see langword="null"/> for no SLA clocks.</summary>
+    public SlaPolicySet? SlaPolicies { get; init; }
+
+    /// <summary>Gets the trigger fired, when permitted, after a public comment by the requester (a caller reply resumes a
+    /// ticket held for the caller), or <see langword="null"/> to fire nothing; default <c>CallerReplied</c>.</summary>
+    public WorkflowTrigger? CallerReplyTrigger { get; init; } = IncidentLifecycle.CallerReplied;
+
+    /// <summary>Creates definitions with the shipped lifecycles of the four ticket kinds and the default matrix.</summary>
+    /// <returns>The definitions; set <see cref="RoutingRules"/> and <see cref="SlaPolicies"/> with a <c>with</c>-like copy
+    /// through <see cref="With"/>.</returns>
+    public static ServiceDeskEngineOptions CreateDefault() => new(new Dictionary<TicketKind, WorkflowDefinition>
+    {
+        [TicketKind.Incident] = IncidentLifecycle.Create(),
+        [TicketKind.ServiceRequest] = ServiceRequestLifecycle.Create(),
+        [TicketKind.Problem] = ProblemLifecycle.Create(),
+        [TicketKind.Change] = ChangeLifecycle.Create(),
+    });
+
+    /// <summary>Returns a copy with other routing rules and SLA policies.</summary>
+    /// <param name="routingRules">The routing rules, or <see langword="null"/> for none.</param>
+    /// <param name="slaPolicies">The SLA policies, or <see langword="null"/> for none.</param>
+    /// <returns>The copy; this instance is unchanged.</returns>
+    public ServiceDeskEngineOptions With(RoutingRuleSet? routingRules, SlaPolicySet? slaPolicies) => new(Workflows)
+    {
+        PriorityMatrix = PriorityMatrix,
+        CallerReplyTrigger = CallerReplyTrigger,
+        RoutingRules = routingRules,
+        SlaPolicies = slaPolicies,
+    };
+
+    /// <summary>Gets the workflow of a kind.</summary>
+    /// <param name="kind">The ticket kind.</param>
+    /// <returns>The workflow.</returns>
+    /// <exception cref="ArgumentException">No workflow is registered for <paramref name="kind"/>.</exception>
+    public WorkflowDefinition GetWorkflow(TicketKind kind)
+        => Workflows.TryGetValue(kind, out var workflow)
+            ? workflow
+            : throw new ArgumentException(
+                $"The engine has no workflow for {kind} tickets; it accepts {string.Join(", ", Workflows.Keys)}.", nameof(kind));
+}
