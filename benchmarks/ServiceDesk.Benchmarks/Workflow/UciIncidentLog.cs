@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using NodaTime;
 using ServiceDesk.Workflow;
+using ServiceDesk.Workflow.Replay;
 
 namespace ServiceDesk.Benchmarks.Workflow;
 
@@ -25,13 +26,11 @@ public readonly record struct ReplayCounts(int Updates, int Unmapped, int Accept
 
 /// <summary>
 /// The real ServiceNow incident log of UCI dataset 498 (141,712 events of 24,918 incidents), parsed once, and the replay
-/// logic of the Workflow tests' <c>UciIncidentReplay</c> (the same mapping and trigger choice) without its per-kind report.
+/// logic of the Workflow tests' <c>UciIncidentReplay</c> without its per-kind report; the mapping and trigger choice are
+/// the tests' own <c>UciIncidentMapping</c>, linked into this project.
 /// </summary>
 public static class UciIncidentLog
 {
-    /// <summary>The account that performs 99% of the closures: the instance's auto-close job.</summary>
-    public const string SystemAccount = "Updated by 908";
-
     /// <summary>Gets the counts the replay test documents for the shipped incident lifecycle.</summary>
     public static ReplayCounts Documented { get; } = new(52_767, 5, 64_003, 15, 4);
 
@@ -71,18 +70,16 @@ public static class UciIncidentLog
         while (reader.ReadLine() is { } line)
         {
             var f = line.Split(',');
-            var at = ParseTime(f[updatedAt]);
+            var at = UciIncidentMapping.ParseTime(f[updatedAt]);
             var starts = f[number] != current;
             current = f[number];
-            var mapped = Map(f[state]);
+            var mapped = UciIncidentMapping.Map(f[state]);
             if (!actors.TryGetValue(f[updatedBy], out var actor))
             {
-                actors[f[updatedBy]] = actor = f[updatedBy] == SystemAccount
-                    ? Actor.System
-                    : Actor.OfAgent(new AgentId(f[updatedBy] == "?" ? "unknown" : f[updatedBy].Replace("Updated by ", "agent-", StringComparison.Ordinal)));
+                actors[f[updatedBy]] = actor = UciIncidentMapping.ActorOf(f[updatedBy]);
             }
 
-            events.Add(new UciEvent(starts, mapped?.Status, mapped?.Reason, at, f[openedAt] == "?" ? at : ParseTime(f[openedAt]), actor));
+            events.Add(new UciEvent(starts, mapped?.Status, mapped?.Reason, at, f[openedAt] == "?" ? at : UciIncidentMapping.ParseTime(f[openedAt]), actor));
         }
 
         return [.. events];
@@ -110,7 +107,7 @@ public static class UciIncidentLog
 
             if (ticket is null)
             {
-                ticket = NewTicket(++sequence, status, e.Reason, e.OpenedAt < e.At ? e.OpenedAt : e.At, e.At);
+                ticket = UciIncidentMapping.NewTicket(++sequence, status, e.Reason, e.OpenedAt < e.At ? e.OpenedAt : e.At, e.At);
                 since = e.At;
                 continue;
             }
@@ -121,7 +118,7 @@ public static class UciIncidentLog
                 continue;
             }
 
-            var (trigger, context) = Decide(ticket, status, e, since);
+            var (trigger, context) = UciIncidentMapping.Decide(ticket, status, e.Reason, e.Actor, e.At, since);
             var (outcome, next) = decide(ticket, trigger, context);
             if (outcome == TransitionOutcome.Transitioned)
             {
@@ -147,74 +144,5 @@ public static class UciIncidentLog
         }
 
         return new ReplayCounts(updates, unmapped, accepted, rejected, newLinked);
-    }
-
-    private static (TicketStatus Status, string? Reason)? Map(string state) => state switch
-    {
-        "New" => (TicketStatus.New, null),
-        "Active" => (TicketStatus.InProgress, null),
-        "Awaiting User Info" => (TicketStatus.OnHold, IncidentLifecycle.AwaitingCaller),
-        "Awaiting Evidence" => (TicketStatus.OnHold, IncidentLifecycle.AwaitingCaller),
-        "Awaiting Vendor" => (TicketStatus.OnHold, IncidentLifecycle.AwaitingVendor),
-        "Awaiting Problem" => (TicketStatus.OnHold, IncidentLifecycle.AwaitingProblem),
-        "Resolved" => (TicketStatus.Resolved, null),
-        "Closed" => (TicketStatus.Closed, null),
-        _ => null,
-    };
-
-    private static (WorkflowTrigger Trigger, TransitionContext Context) Decide(Ticket ticket, TicketStatus to, in UciEvent e, Instant since)
-    {
-        var context = new TransitionContext(e.Actor, e.At) { StatusSince = since };
-        if (to == TicketStatus.OnHold)
-        {
-            return (IncidentLifecycle.Hold, context with { Reason = e.Reason });
-        }
-
-        if (to == TicketStatus.Resolved)
-        {
-            return (IncidentLifecycle.Resolve, context with { Reason = "SolvedPermanently", Notes = "Resolved (replayed from the ServiceNow log)." });
-        }
-
-        if (to == TicketStatus.Closed)
-        {
-            return (e.Actor.Kind == ActorKind.System ? IncidentLifecycle.AutoClose : IncidentLifecycle.Close, context);
-        }
-
-        if (to == TicketStatus.InProgress)
-        {
-            return (ticket.Status == TicketStatus.New ? IncidentLifecycle.Start
-                : ticket.Status == TicketStatus.OnHold ? IncidentLifecycle.Resume
-                : IncidentLifecycle.Reopen, context);
-        }
-
-        // Back to New: the lifecycle has no trigger for it (the log has no such move).
-        return (new WorkflowTrigger("Renew"), context);
-    }
-
-    private static Ticket NewTicket(long sequence, TicketStatus status, string? reason, Instant opened, Instant at) => new()
-    {
-        Tenant = new TenantId("uci"),
-        Id = TicketId.New(),
-        Number = new TicketNumber(TicketKind.Incident, sequence),
-        Kind = TicketKind.Incident,
-        Subject = "Replayed incident",
-        Status = status,
-        HoldReason = reason,
-        Impact = Impact.Medium,
-        Urgency = Urgency.Medium,
-        Priority = Priority.P3Moderate,
-        Channel = Channel.Phone,
-        Requester = new Requester(new CustomerId("uci-caller"), "Caller"),
-        OpenedAt = opened,
-        UpdatedAt = at,
-        Version = 1,
-    };
-
-    /// <summary>Parses <c>d/M/yyyy HH:mm</c> as UTC.</summary>
-    private static Instant ParseTime(string text)
-    {
-        var p = text.Split(' ', '/', ':');
-        static int I(string s) => int.Parse(s, CultureInfo.InvariantCulture);
-        return Instant.FromUtc(I(p[2]), I(p[1]), I(p[0]), I(p[3]), I(p[4]));
     }
 }

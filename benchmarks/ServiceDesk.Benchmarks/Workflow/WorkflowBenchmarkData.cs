@@ -1,5 +1,6 @@
 using NodaTime;
 using ServiceDesk.Workflow;
+using ServiceDesk.Workflow.Replay;
 
 namespace ServiceDesk.Benchmarks.Workflow;
 
@@ -11,12 +12,7 @@ public static class WorkflowBenchmarkData
 
     /// <summary>Gets the options of the source instance of the UCI log: auto-close after five days on a 24x7 calendar, reopen
     /// within ten days of closure (the same as the replay test).</summary>
-    public static IncidentLifecycleOptions Options { get; } = new()
-    {
-        AutoCloseAfterBusinessDays = 5,
-        AddBusinessDays = (start, days) => start + Duration.FromDays(days),
-        ReopenFromClosedDays = 10,
-    };
+    public static IncidentLifecycleOptions Options { get; } = UciIncidentMapping.Options;
 
     /// <summary>Gets an agent.</summary>
     public static Actor Agent { get; } = Actor.OfAgent(new AgentId("alice"));
