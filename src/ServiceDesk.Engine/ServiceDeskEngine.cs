@@ -196,7 +196,7 @@ public sealed partial class ServiceDeskEngine : IDisposable
         var current = loaded.Ticket;
         if (decision.Outcome != CommandOutcome.Applied)
         {
-            if (context.IdempotencyKey is { } key && await ProbeReplayAsync(current, key, cancellationToken).ConfigureAwait(false) is { } first)
+            if (context.IdempotencyKey is { } key && await FindReplayAsync(current, key, cancellationToken).ConfigureAwait(false) is { } first)
             {
                 EngineLog.CommandReplayed(_logger, command, current.Id, current.Tenant);
                 return new CommandResult(CommandOutcome.Replayed, first, []) { SlaPolicy = loaded.Policy?.Name };
@@ -253,28 +253,15 @@ public sealed partial class ServiceDeskEngine : IDisposable
         return after;
     }
 
-    /// <summary>
-    /// Finds out, without storing anything, whether <paramref name="key"/> was already applied to this ticket: it appends a
-    /// copy of the ticket's opening with expected version 0. By the store contract an applied key is answered first, as a
-    /// replay of the stored result; otherwise the ticket id is taken, which is a <see cref="ConcurrencyException"/>.
-    /// </summary>
-    private async Task<Ticket?> ProbeReplayAsync(Ticket current, string key, CancellationToken cancellationToken)
+    /// <summary>Whether <paramref name="key"/> was already applied to this ticket: its first result, or <see langword="null"/>.</summary>
+    private async Task<Ticket?> FindReplayAsync(Ticket current, string key, CancellationToken cancellationToken)
     {
-        var opened = new TicketOpened(
-            current.Tenant, current.Id, 1, current.OpenedAt, Actor.System, current.Number, current.Kind, current.Subject, current.Priority, current.Channel);
-        var probe = new TicketAppend(current with { Version = 1, UpdatedAt = current.OpenedAt }, [opened], 0, key);
-        try
-        {
-            var result = await _store.AppendAsync(probe, cancellationToken).ConfigureAwait(false);
-            return result.IsReplay
-                ? result.Ticket
-                : throw new InvalidOperationException(
-                    $"The ticket store accepted a second opening of ticket {current.Id}; it breaks the ITicketStore contract (an existing id must be a ConcurrencyException).");
-        }
-        catch (ConcurrencyException)
-        {
-            return null;
-        }
+        var applied = await _store.FindAppliedAsync(current.Tenant, key, cancellationToken).ConfigureAwait(false);
+        return applied is null ? null
+            : applied.Ticket.Id == current.Id ? applied.Ticket
+            : throw new ArgumentException(
+                $"Idempotency key '{key}' of tenant '{current.Tenant}' was already used for ticket {applied.Ticket.Id}; a key identifies one command on one ticket, so it cannot be reused for ticket {current.Id}.",
+                nameof(key));
     }
 
     /// <summary>A loaded ticket: snapshot, history up to it, workflow, SLA policy, and the command's instant.</summary>

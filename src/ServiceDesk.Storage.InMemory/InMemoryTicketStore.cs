@@ -123,6 +123,27 @@ public sealed class InMemoryTicketStore : ITicketStore
     }
 
     /// <inheritdoc />
+    public Task<AppendResult?> FindAppliedAsync(TenantId tenant, string idempotencyKey, CancellationToken cancellationToken = default)
+    {
+        TenantId.ThrowIfDefault(tenant);
+        TicketAppend.ValidateIdempotencyKey(idempotencyKey);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<AppendResult?>(cancellationToken);
+        }
+
+        if (!_tenants.TryGetValue(tenant, out var data))
+        {
+            return Task.FromResult<AppendResult?>(null);
+        }
+
+        lock (data.Gate)
+        {
+            return Task.FromResult(data.AppliedKeys.TryGetValue(idempotencyKey, out var applied) ? applied with { IsReplay = true } : null);
+        }
+    }
+
+    /// <inheritdoc />
     public Task<TicketPage> QueryAsync(TicketQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);

@@ -148,6 +148,23 @@ public sealed class PostgreSqlTicketStore : ITicketStore, IAsyncDisposable, IDis
     }
 
     /// <inheritdoc />
+    public Task<AppendResult?> FindAppliedAsync(TenantId tenant, string idempotencyKey, CancellationToken cancellationToken = default)
+    {
+        TenantId.ThrowIfDefault(tenant);
+        TicketAppend.ValidateIdempotencyKey(idempotencyKey);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Guarded("look up an idempotency key", async () =>
+        {
+            await using var command = _dataSource.CreateCommand($"SELECT snapshot::text FROM {_keys} WHERE tenant = @tenant AND key = @key;");
+            command.Parameters.AddWithValue("tenant", tenant.Value);
+            command.Parameters.AddWithValue("key", idempotencyKey);
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string json
+                ? new AppendResult(ServiceDeskJson.DeserializeTicket(json), IsReplay: true)
+                : null;
+        });
+    }
+
+    /// <inheritdoc />
     public Task<TicketPage> QueryAsync(TicketQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);

@@ -248,6 +248,21 @@ public sealed class SqliteTicketStore : ITicketStore, IAsyncDisposable, IDisposa
     }
 
     /// <inheritdoc />
+    public async Task<AppendResult?> FindAppliedAsync(TenantId tenant, string idempotencyKey, CancellationToken cancellationToken = default)
+    {
+        TenantId.ThrowIfDefault(tenant);
+        TicketAppend.ValidateIdempotencyKey(idempotencyKey);
+        cancellationToken.ThrowIfCancellationRequested();
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using var command = Command(connection, null, "SELECT snapshot FROM idempotency_keys WHERE tenant = $tenant AND key = $key;");
+        command.Parameters.AddWithValue("$tenant", tenant.Value);
+        command.Parameters.AddWithValue("$key", idempotencyKey);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string json
+            ? new AppendResult(ServiceDeskJson.DeserializeTicket(json), IsReplay: true)
+            : null;
+    }
+
+    /// <inheritdoc />
     public async Task<TicketPage> QueryAsync(TicketQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);

@@ -26,6 +26,31 @@ public abstract partial class TicketStoreConformanceTests
         AssertSameTicket(append.Ticket, await Store.GetAsync(factory.Tenant, v1.Id));
     }
 
+    /// <summary>An applied key can be looked up without storing anything: the first result, per tenant only.</summary>
+    /// <returns>A task that completes when the test has run.</returns>
+    [ConformanceFact]
+    public async Task FindApplied_KeyAppliedThenTicketMovedOn_ReturnsFirstResultPerTenantOnly()
+    {
+        var factory = Factory(NewTenant());
+        var v1 = await factory.OpenAsync(Store);
+        Assert.Null(await Store.FindAppliedAsync(factory.Tenant, "hold-1"));
+
+        var v2 = await AppendAsync(factory.ChangeStatus(v1, TicketStatus.InProgress, idempotencyKey: "hold-1"));
+        await AppendAsync(factory.AddComment(v2));
+
+        var found = await Store.FindAppliedAsync(factory.Tenant, "hold-1");
+        Assert.NotNull(found);
+        Assert.True(found.IsReplay);
+        AssertSameTicket(v2, found.Ticket);
+        Assert.Null(await Store.FindAppliedAsync(NewTenant(), "hold-1"));
+        Assert.Equal(3, (await Store.ReadHistoryAsync(factory.Tenant, v1.Id)).Count);
+
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.FindAppliedAsync(default, "hold-1"));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.FindAppliedAsync(factory.Tenant, " "));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => Store.FindAppliedAsync(factory.Tenant, null!));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Store.FindAppliedAsync(factory.Tenant, "hold-1", new CancellationToken(canceled: true)));
+    }
+
     /// <summary>A retry after the ticket moved on still returns the first result (not a conflict), even when the retried
     /// append differs, and stores nothing.</summary>
     /// <returns>A task that completes when the test has run.</returns>

@@ -241,4 +241,7 @@ internal sealed class InterferingStore(ITicketStore inner) : ITicketStore
 
     public Task<IReadOnlyList<TicketEvent>> ReadHistoryAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default)
         => inner.ReadHistoryAsync(tenant, id, cancellationToken);
+
+    public Task<AppendResult?> FindAppliedAsync(TenantId tenant, string idempotencyKey, CancellationToken cancellationToken = default)
+        => inner.FindAppliedAsync(tenant, idempotencyKey, cancellationToken);
 }

@@ -168,6 +168,9 @@ public sealed class ConformanceSuiteSensitivityTests(ITestOutputHelper output)
                 : page;
         }
 
+        public Task<AppendResult?> FindAppliedAsync(TenantId tenant, string idempotencyKey, CancellationToken cancellationToken = default)
+            => _inner.FindAppliedAsync(tenant, idempotencyKey, cancellationToken);
+
         public async Task<IReadOnlyList<TicketEvent>> ReadHistoryAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default)
         {
             var history = await _inner.ReadHistoryAsync(tenant, id, cancellationToken);

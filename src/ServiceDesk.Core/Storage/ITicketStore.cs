@@ -66,6 +66,18 @@ public interface ITicketStore
     /// changes the number, kind or opening instant of an existing ticket.</exception>
     Task<AppendResult> AppendAsync(TicketAppend append, CancellationToken cancellationToken = default);
 
+    /// <summary>Looks up what an idempotency key was applied as, without storing anything.</summary>
+    /// <param name="tenant">The tenant; not the default value.</param>
+    /// <param name="idempotencyKey">The key, 1 to <see cref="TicketAppend.MaxIdempotencyKeyLength"/> characters.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The result the first append with the key stored (its ticket snapshot, with
+    /// <see cref="AppendResult.IsReplay"/> set), or <see langword="null"/> when the tenant never applied the key.</returns>
+    /// <remarks>A command that finds it has nothing left to do (its transition was already made) uses this to tell a
+    /// retry of itself from a genuine no-op.</remarks>
+    /// <exception cref="ArgumentException"><paramref name="tenant"/> is the default value, or the key is blank or too long.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="idempotencyKey"/> is <see langword="null"/>.</exception>
+    Task<AppendResult?> FindAppliedAsync(TenantId tenant, string idempotencyKey, CancellationToken cancellationToken = default);
+
     /// <summary>Lists a tenant's tickets that match the filters, one page at a time, in a stable order
     /// (<see cref="Ticket.OpenedAt"/>, then <see cref="Ticket.Id"/>).</summary>
     /// <param name="query">The tenant, the filters, the page size and the continuation token of the previous page.</param>

@@ -95,8 +95,17 @@ public sealed class TicketAppend
         Ticket = ticket;
         Events = Array.AsReadOnly(copy);
         ExpectedVersion = expectedVersion;
-        IdempotencyKey = Guard.OptionalText(idempotencyKey, MaxIdempotencyKeyLength);
+        IdempotencyKey = idempotencyKey is null ? null : ValidateIdempotencyKey(idempotencyKey);
     }
+
+    /// <summary>Checks an idempotency key: 1 to <see cref="MaxIdempotencyKeyLength"/> characters, not blank.</summary>
+    /// <param name="idempotencyKey">The key.</param>
+    /// <returns>The key.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="idempotencyKey"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The key is blank.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The key is longer than 200 characters.</exception>
+    public static string ValidateIdempotencyKey(string idempotencyKey)
+        => Guard.Text(idempotencyKey, MaxIdempotencyKeyLength, required: true);
 
     /// <summary>Gets the new snapshot.</summary>
     public Ticket Ticket { get; }
