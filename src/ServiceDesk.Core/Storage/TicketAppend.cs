@@ -121,6 +121,11 @@ public sealed class TicketAppend
 
     /// <summary>Gets the tenant of the ticket.</summary>
     public TenantId Tenant => Ticket.Tenant;
+
+    /// <summary>Gets the ticket's new timer, deadline and queue membership, stored atomically with the events (replacing the
+    /// stored schedule and ending any lease on its timer), or <see langword="null"/> to leave the stored schedule as it is.</summary>
+    /// <remarks>See <see cref="ITimerStore"/>. The engine sets it on every append.</remarks>
+    public TicketSchedule? Schedule { get; init; }
 }
 
 /// <summary>The outcome of <see cref="ITicketStore.AppendAsync"/>.</summary>
