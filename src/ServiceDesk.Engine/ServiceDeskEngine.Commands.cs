@@ -543,7 +543,11 @@ public sealed partial class ServiceDeskEngine
         ticket = ticket with { Number = number, Version = events.Count };
         events[0] = opened with { Number = number };
 
-        var append = new TicketAppend(ticket, events, 0, context.IdempotencyKey);
+        var clocks = SlaTimelines.Evaluate(policy, SlaTimelines.Build(ticket, events, workflow), now);
+        var append = new TicketAppend(ticket, events, 0, context.IdempotencyKey)
+        {
+            Schedule = Scheduling.Compute(ticket, workflow, policy, clocks, Options.Escalation, events),
+        };
         var stored = await _store.AppendAsync(append, cancellationToken).ConfigureAwait(false);
         if (stored.IsReplay)
         {
@@ -553,7 +557,6 @@ public sealed partial class ServiceDeskEngine
 
         _metrics.TicketsOpened.Add(1, new KeyValuePair<string, object?>("kind", request.Kind.ToString()));
         EngineLog.TicketOpened(_logger, number, id, tenant, ticket.Priority, group, policy?.Name);
-        var clocks = SlaTimelines.Evaluate(policy, SlaTimelines.Build(stored.Ticket, append.Events, workflow), now);
         return new CommandResult(CommandOutcome.Applied, stored.Ticket, append.Events)
         {
             SlaPolicy = policy?.Name,

@@ -212,7 +212,12 @@ public sealed partial class ServiceDeskEngine : IDisposable
             };
         }
 
-        var append = new TicketAppend(decision.Ticket!, decision.Events, current.Version, context.IdempotencyKey);
+        TicketEvent[] nextHistory = [.. loaded.History, .. decision.Events];
+        var after = SlaTimelines.Evaluate(loaded.Policy, SlaTimelines.Build(decision.Ticket!, nextHistory, loaded.Workflow), loaded.Now);
+        var append = new TicketAppend(decision.Ticket!, decision.Events, current.Version, context.IdempotencyKey)
+        {
+            Schedule = Scheduling.Compute(decision.Ticket!, loaded.Workflow, loaded.Policy, after, Options.Escalation, nextHistory),
+        };
         var stored = await _store.AppendAsync(append, cancellationToken).ConfigureAwait(false);
         if (stored.IsReplay)
         {
@@ -220,7 +225,7 @@ public sealed partial class ServiceDeskEngine : IDisposable
             return new CommandResult(CommandOutcome.Replayed, stored.Ticket, []) { SlaPolicy = loaded.Policy?.Name };
         }
 
-        var after = CountBreaches(loaded, stored.Ticket, append.Events);
+        CountBreaches(loaded, stored.Ticket, after);
         EngineLog.CommandApplied(_logger, command, stored.Ticket.Number, stored.Ticket.Tenant, CommandOutcome.Applied, stored.Ticket.Version);
         return new CommandResult(CommandOutcome.Applied, stored.Ticket, append.Events)
         {
@@ -230,16 +235,16 @@ public sealed partial class ServiceDeskEngine : IDisposable
         };
     }
 
-    /// <summary>Evaluates the clocks before and after a command at the same instant; counts the clocks the command stopped in breach.</summary>
-    private IReadOnlyList<SlaClockState> CountBreaches(Loaded loaded, Ticket next, IReadOnlyList<TicketEvent> events)
+    /// <summary>Compares the clocks before a command with <paramref name="after"/> (evaluated at the same instant); counts the
+    /// clocks the command stopped in breach.</summary>
+    private void CountBreaches(Loaded loaded, Ticket next, IReadOnlyList<SlaClockState> after)
     {
         if (loaded.Policy is null)
         {
-            return [];
+            return;
         }
 
         var before = SlaTimelines.Evaluate(loaded.Policy, SlaTimelines.Build(loaded.Ticket, loaded.History, loaded.Workflow), loaded.Now);
-        var after = SlaTimelines.Evaluate(loaded.Policy, SlaTimelines.Build(next, [.. loaded.History, .. events], loaded.Workflow), loaded.Now);
         foreach (var clock in after)
         {
             if (clock.Stage == SlaStage.Breached
@@ -249,8 +254,6 @@ public sealed partial class ServiceDeskEngine : IDisposable
                 EngineLog.SlaBreached(_logger, next.Number, next.Tenant, clock.Metric, clock.Cycle);
             }
         }
-
-        return after;
     }
 
     /// <summary>Whether <paramref name="key"/> was already applied to this ticket: its first result, or <see langword="null"/>.</summary>

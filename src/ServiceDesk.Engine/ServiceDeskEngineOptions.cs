@@ -17,6 +17,7 @@ namespace ServiceDesk.Engine;
 /// <item><term><see cref="PriorityMatrix"/></term><description><see cref="ServiceDesk.PriorityMatrix.Default"/> (3 x 3)</description></item>
 /// <item><term><see cref="RoutingRules"/></term><description><see langword="null"/>: tickets are not routed (an explicit group still applies)</description></item>
 /// <item><term><see cref="SlaPolicies"/></term><description><see langword="null"/>: no SLA clocks</description></item>
+/// <item><term><see cref="Escalation"/></term><description><see langword="null"/>: no escalation rules</description></item>
 /// <item><term><see cref="CallerReplyTrigger"/></term><description><c>CallerReplied</c> (see <see cref="IncidentLifecycle.CallerReplied"/>)</description></item>
 /// </list>
 /// </remarks>
@@ -87,13 +88,17 @@ public sealed class ServiceDeskEngineOptions
     /// <summary>Gets the SLA policies, or <see langword="null"/> for no SLA clocks.</summary>
     public SlaPolicySet? SlaPolicies { get; init; }
 
+    /// <summary>Gets the escalation rules the <see cref="EscalationSweeper"/> applies when SLA thresholds or idle times are
+    /// reached, or <see langword="null"/> for none (timers then only record SLA thresholds and breaches).</summary>
+    public EscalationPolicy? Escalation { get; init; }
+
     /// <summary>Gets the trigger fired, when permitted, after a public comment by the requester (a caller reply resumes a
     /// ticket held for the caller), or <see langword="null"/> to fire nothing; default <c>CallerReplied</c>.</summary>
     public WorkflowTrigger? CallerReplyTrigger { get; init; } = IncidentLifecycle.CallerReplied;
 
     /// <summary>Creates definitions with the shipped lifecycles of the four ticket kinds and the default matrix.</summary>
     /// <returns>The definitions; set <see cref="RoutingRules"/> and <see cref="SlaPolicies"/> with a <c>with</c>-like copy
-    /// through <see cref="With"/>.</returns>
+    /// through <see cref="With(RoutingRuleSet?, SlaPolicySet?)"/> and <see cref="With(EscalationPolicy?)"/>.</returns>
     public static ServiceDeskEngineOptions CreateDefault() => new(new Dictionary<TicketKind, WorkflowDefinition>
     {
         [TicketKind.Incident] = IncidentLifecycle.Create(),
@@ -112,6 +117,19 @@ public sealed class ServiceDeskEngineOptions
         CallerReplyTrigger = CallerReplyTrigger,
         RoutingRules = routingRules,
         SlaPolicies = slaPolicies,
+        Escalation = Escalation,
+    };
+
+    /// <summary>Returns a copy with other escalation rules.</summary>
+    /// <param name="escalation">The escalation rules, or <see langword="null"/> for none.</param>
+    /// <returns>The copy; this instance is unchanged.</returns>
+    public ServiceDeskEngineOptions With(EscalationPolicy? escalation) => new(Workflows)
+    {
+        PriorityMatrix = PriorityMatrix,
+        CallerReplyTrigger = CallerReplyTrigger,
+        RoutingRules = RoutingRules,
+        SlaPolicies = SlaPolicies,
+        Escalation = escalation,
     };
 
     /// <summary>Gets the workflow of a kind.</summary>

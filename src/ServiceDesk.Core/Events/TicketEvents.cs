@@ -282,6 +282,27 @@ public sealed record Escalated(
 
     /// <summary>Gets who or where it went, if given.</summary>
     public string? Target { get; init; } = Guard.OptionalText(Target, 128, nameof(Target));
+
+    /// <summary>Gets the SLA metric whose threshold triggered the escalation (1 to 64 characters), or <see langword="null"/>
+    /// for an idle rule or when not recorded. With <see cref="Cycle"/> and <see cref="IdleSince"/> it records which rule
+    /// fired for what, so that a rule fires once per SLA cycle or idle period.</summary>
+    public string? Metric
+    {
+        get;
+        init => field = Guard.OptionalText(value, 64, nameof(Metric));
+    }
+
+    /// <summary>Gets the SLA cycle the escalation was for (1 or more), or <see langword="null"/>.</summary>
+    public int? Cycle
+    {
+        get;
+        init => field = value is < 0
+            ? throw new ArgumentOutOfRangeException(nameof(Cycle), value, "An SLA cycle is 0 (idle rules) or more.")
+            : value;
+    }
+
+    /// <summary>Gets, for an idle rule, the last public update the idle time was counted from, or <see langword="null"/>.</summary>
+    public Instant? IdleSince { get; init; }
 }
 
 /// <summary>An SLA clock of the ticket reached a threshold (a warning level or the breach).</summary>

@@ -36,4 +36,16 @@ internal static partial class EngineLog
     [LoggerMessage(EventId = 8, EventName = "UnknownSlaPolicy", Level = LogLevel.Warning,
         Message = "Routing chose SLA policy {SlaPolicy}, which the engine's policy set does not have; selecting by precedence instead")]
     public static partial void UnknownSlaPolicy(ILogger logger, string slaPolicy);
+
+    [LoggerMessage(EventId = 9, EventName = "Escalated", Level = LogLevel.Information,
+        Message = "Escalated {Number} of tenant {Tenant} to level {Level} ({Rule}): {Outputs}")]
+    public static partial void Escalated(ILogger logger, TicketNumber number, TenantId tenant, int level, string rule, string outputs);
+
+    [LoggerMessage(EventId = 10, EventName = "SweepFailed", Level = LogLevel.Error,
+        Message = "The sweeper could not process the timer of ticket {TicketId} of tenant {Tenant}; released for a retry")]
+    public static partial void SweepFailed(ILogger logger, Exception exception, TicketId ticketId, TenantId tenant);
+
+    [LoggerMessage(EventId = 11, EventName = "SweepCompleted", Level = LogLevel.Debug,
+        Message = "Sweep claimed {Claimed} timers: {Escalations} escalations, {Thresholds} thresholds, {Rescheduled} rescheduled, {Conflicts} conflicts, {Failed} failed")]
+    public static partial void SweepCompleted(ILogger logger, int claimed, int escalations, int thresholds, int rescheduled, int conflicts, int failed);
 }

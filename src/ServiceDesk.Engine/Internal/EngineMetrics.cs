@@ -16,6 +16,8 @@ internal sealed class EngineMetrics : IDisposable
         Transitions = meter.CreateCounter<long>("servicedesk.engine.transitions", "{transition}", "Workflow transitions applied or rejected.");
         Breaches = meter.CreateCounter<long>("servicedesk.engine.sla.breaches", "{breach}", "SLA clocks a command stopped in breach.");
         Conflicts = meter.CreateCounter<long>("servicedesk.engine.command.conflicts", "{conflict}", "Concurrency conflicts retried by the retry helper.");
+        Escalations = meter.CreateCounter<long>("servicedesk.engine.escalations", "{escalation}", "Escalation levels fired by the sweeper.");
+        TimersFired = meter.CreateCounter<long>("servicedesk.engine.timers.fired", "{timer}", "Due timers processed by the sweeper.");
         Duration = meter.CreateHistogram<double>("servicedesk.engine.command.duration", "s", "Command latency, from the call to the stored result.");
     }
 
@@ -30,6 +32,10 @@ internal sealed class EngineMetrics : IDisposable
     public Counter<long> Conflicts { get; }
 
     public Histogram<double> Duration { get; }
+
+    public Counter<long> Escalations { get; }
+
+    public Counter<long> TimersFired { get; }
 
     public void RecordDuration(string command, string outcome, long startTimestamp)
         => Duration.Record(

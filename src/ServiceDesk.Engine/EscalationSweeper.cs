@@ -1,0 +1,183 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using NodaTime;
+using ServiceDesk.Engine.Internal;
+using ServiceDesk.Storage;
+
+namespace ServiceDesk.Engine;
+
+/// <summary>Settings of an <see cref="EscalationSweeper"/>.</summary>
+/// <remarks>
+/// <list type="table">
+/// <listheader><term>member</term><description>default</description></listheader>
+/// <item><term><see cref="BatchSize"/></term><description>100 timers per claim (1 to 1,000)</description></item>
+/// <item><term><see cref="LeaseDuration"/></term><description>1 minute (more than zero, at most a day)</description></item>
+/// <item><term><see cref="PollInterval"/></term><description>10 seconds between sweeps when nothing is due (more than zero, at most an hour)</description></item>
+/// </list>
+/// <para>Every property validates its value when set.</para>
+/// </remarks>
+public sealed record EscalationSweeperOptions
+{
+    private readonly int _batchSize = 100;
+    private readonly Duration _lease = Duration.FromMinutes(1);
+    private readonly Duration _poll = Duration.FromSeconds(10);
+
+    /// <summary>Gets how many due timers one sweep claims, 1 to 1,000; default 100.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set outside 1 to 1,000.</exception>
+    public int BatchSize
+    {
+        get => _batchSize;
+        init => _batchSize = value is < 1 or > ITimerStore.MaxClaim
+            ? throw new ArgumentOutOfRangeException(nameof(BatchSize), value, $"The batch size must be between 1 and {ITimerStore.MaxClaim:N0}.")
+            : value;
+    }
+
+    /// <summary>Gets how long a claim holds its timers: a sweeper that dies mid-batch delays them by at most this; default 1
+    /// minute, more than zero and at most one day.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set outside that range.</exception>
+    public Duration LeaseDuration
+    {
+        get => _lease;
+        init => _lease = value <= Duration.Zero || value > Duration.FromDays(1)
+            ? throw new ArgumentOutOfRangeException(nameof(LeaseDuration), value, "The lease must be more than zero and at most one day.")
+            : value;
+    }
+
+    /// <summary>Gets how long a hosted worker waits before sweeping again when the last sweep was not full; default 10
+    /// seconds, more than zero and at most one hour.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set outside that range.</exception>
+    public Duration PollInterval
+    {
+        get => _poll;
+        init => _poll = value <= Duration.Zero || value > Duration.FromHours(1)
+            ? throw new ArgumentOutOfRangeException(nameof(PollInterval), value, "The poll interval must be more than zero and at most one hour.")
+            : value;
+    }
+}
+
+/// <summary>What one sweep did.</summary>
+/// <param name="Claimed">Timers claimed.</param>
+/// <param name="Escalations">Escalation levels fired.</param>
+/// <param name="Thresholds">SLA thresholds (warnings and breaches) recorded.</param>
+/// <param name="Rescheduled">Timers that had nothing to record and were moved to their next instant.</param>
+/// <param name="Conflicts">Timers whose ticket another writer changed first (they are decided again by a later sweep,
+/// on the new state, if still due).</param>
+/// <param name="Failed">Timers whose processing threw; they were released for a retry and the failure was logged.</param>
+public readonly record struct SweepResult(int Claimed, int Escalations, int Thresholds, int Rescheduled, int Conflicts, int Failed)
+{
+    /// <summary>Adds two results.</summary>
+    /// <param name="a">The first.</param>
+    /// <param name="b">The second.</param>
+    /// <returns>The sums.</returns>
+    public static SweepResult operator +(SweepResult a, SweepResult b) => new(
+        a.Claimed + b.Claimed, a.Escalations + b.Escalations, a.Thresholds + b.Thresholds,
+        a.Rescheduled + b.Rescheduled, a.Conflicts + b.Conflicts, a.Failed + b.Failed);
+
+    /// <summary>Adds two results.</summary>
+    /// <param name="other">The other result.</param>
+    /// <returns>The sums.</returns>
+    public SweepResult Add(SweepResult other) => this + other;
+}
+
+/// <summary>
+/// Fires due timers: claims them from the engine's store in batches with a lease, records the SLA thresholds and breaches
+/// they reach, applies the escalation rules of <see cref="ServiceDeskEngineOptions.Escalation"/> (functional: move to
+/// another group; hierarchical and notifications: an <see cref="Events.Escalated"/> event for integrators to deliver from
+/// the outbox; priority raises), and stores each ticket's next timer.
+/// </summary>
+/// <remarks>
+/// <para><b>Exactly once.</b> Any number of sweepers, in any number of processes, may run on one store. The store hands a
+/// due timer to one claim at a time; and what a timer fires is appended at the ticket version the sweeper read, with the
+/// marks of the levels already fired taken from the ticket's history, so even a sweeper that outlives its lease cannot
+/// fire a level twice: its append conflicts and the next sweep decides again on the new state.</para>
+/// <para><b>Time.</b> A sweep reads the engine's <see cref="IClock"/> once and treats every timer as fired at that instant
+/// (events are dated no earlier than the ticket's last update). Notifications of business-hours rules are recorded when
+/// fired; deferring their delivery is up to the integrator reading the outbox.</para>
+/// <para>Thread-safe; a sweeper keeps no state between sweeps.</para>
+/// </remarks>
+public sealed class EscalationSweeper
+{
+    private readonly ServiceDeskEngine _engine;
+    private readonly ITimerStore _timers;
+    private readonly ILogger _logger;
+
+    /// <summary>Initializes a sweeper over an engine's store.</summary>
+    /// <param name="engine">The engine; its store must implement <see cref="ITimerStore"/> (every shipped adapter does).</param>
+    /// <param name="options">The batch size and lease; defaults when <see langword="null"/>.</param>
+    /// <param name="logger">The logger; <see cref="NullLogger{T}"/> when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="engine"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The engine's store does not implement <see cref="ITimerStore"/>.</exception>
+    public EscalationSweeper(ServiceDeskEngine engine, EscalationSweeperOptions? options = null, ILogger<EscalationSweeper>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        _timers = engine.Store as ITimerStore
+            ?? throw new ArgumentException(
+                $"The engine's store ({engine.Store.GetType().Name}) does not implement ITimerStore, so it has no timers to sweep.", nameof(engine));
+        _engine = engine;
+        Options = options ?? new EscalationSweeperOptions();
+        _logger = logger ?? (ILogger)NullLogger<EscalationSweeper>.Instance;
+    }
+
+    /// <summary>Gets the batch size and lease.</summary>
+    public EscalationSweeperOptions Options { get; }
+
+    /// <summary>Claims one batch of due timers and processes them.</summary>
+    /// <param name="cancellationToken">Cancels the sweep; timers already claimed keep their lease until it expires.</param>
+    /// <returns>What the sweep did; <see cref="SweepResult.Claimed"/> equal to the batch size means more may be due.</returns>
+    /// <exception cref="StorageException">The store failed to claim.</exception>
+    public async Task<SweepResult> SweepAsync(CancellationToken cancellationToken = default)
+    {
+        var now = _engine.Clock.GetCurrentInstant();
+        var leases = await _timers.ClaimDueTimersAsync(now, Options.BatchSize, Options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+        var result = new SweepResult(leases.Count, 0, 0, 0, 0, 0);
+        foreach (var lease in leases)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                var outcome = await _engine.FireTimerAsync(lease, now, cancellationToken).ConfigureAwait(false);
+                result += new SweepResult(0, outcome.Escalations, outcome.Thresholds, outcome.Rescheduled, outcome.Conflicts, 0);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                EngineLog.SweepFailed(_logger, ex, lease.Ticket, lease.Tenant);
+                result += new SweepResult(0, 0, 0, 0, 0, 1);
+                try
+                {
+                    await _timers.ReleaseTimerAsync(lease, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (StorageException)
+                {
+                    // The lease expires on its own.
+                }
+            }
+        }
+
+        _engine.TimersFired(leases.Count);
+        EngineLog.SweepCompleted(_logger, result.Claimed, result.Escalations, result.Thresholds, result.Rescheduled, result.Conflicts, result.Failed);
+        return result;
+    }
+
+    /// <summary>Sweeps batch after batch until a batch comes back less than full (everything due now is processed), or
+    /// <paramref name="maxBatches"/> batches were swept.</summary>
+    /// <param name="maxBatches">The most batches, 1 or more; default 1,000.</param>
+    /// <param name="cancellationToken">Cancels the sweeps.</param>
+    /// <returns>The totals.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxBatches"/> is less than 1.</exception>
+    public async Task<SweepResult> SweepAllDueAsync(int maxBatches = 1_000, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatches, 1);
+        var total = default(SweepResult);
+        for (var i = 0; i < maxBatches; i++)
+        {
+            var batch = await SweepAsync(cancellationToken).ConfigureAwait(false);
+            total += batch;
+            if (batch.Claimed < Options.BatchSize || batch.Failed == batch.Claimed)
+            {
+                break;
+            }
+        }
+
+        return total;
+    }
+}

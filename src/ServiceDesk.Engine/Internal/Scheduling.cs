@@ -1,0 +1,164 @@
+using System.Globalization;
+using NodaTime;
+using ServiceDesk.Events;
+using ServiceDesk.Routing;
+using ServiceDesk.Sla;
+using ServiceDesk.Storage;
+using ServiceDesk.Workflow;
+
+namespace ServiceDesk.Engine.Internal;
+
+/// <summary>Computes a ticket's stored schedule (timer, deadline, queue membership) and what its timer fires.</summary>
+internal static class Scheduling
+{
+    /// <summary>The name recorded in <see cref="SlaThresholdReached.Threshold"/> for a breach.</summary>
+    public const string Breach = "breach";
+
+    /// <summary>Open means work remains: the state is not terminal and does not stop the SLA clocks.</summary>
+    public static bool IsOpen(WorkflowDefinition workflow, TicketStatus status)
+        => workflow.HasState(status) && workflow.GetState(status) is { IsTerminal: false } state && state.Sla != SlaMode.Stopped;
+
+    /// <summary>The schedule of a ticket whose clocks are <paramref name="clocks"/>.</summary>
+    public static TicketSchedule Compute(
+        Ticket ticket, WorkflowDefinition workflow, SlaPolicy? policy, IReadOnlyList<SlaClockState> clocks,
+        EscalationPolicy? escalation, IReadOnlyList<TicketEvent> history)
+    {
+        var queued = IsOpen(workflow, ticket.Status);
+        Instant? deadline = TicketView.Min(clocks, static c => c.Stage is SlaStage.Running or SlaStage.Paused ? c.DueAt : null);
+        Instant? due = null;
+        string? purpose = null;
+        foreach (var clock in clocks)
+        {
+            if (clock.NextTimerAt is { } at && (due is null || at < due))
+            {
+                due = at;
+                purpose = string.Create(CultureInfo.InvariantCulture, $"sla {clock.Metric}#{clock.Cycle}");
+            }
+        }
+
+        if (escalation is not null && queued
+            && escalation.NextDue(ticket, Snapshots(policy, clocks), LastPublicUpdate(history), Marks(history)) is { } next
+            && (due is null || next.At < due))
+        {
+            due = next.At;
+            purpose = next.Mark.Metric is { } metric
+                ? string.Create(CultureInfo.InvariantCulture, $"escalation L{next.Rule.Level} {metric}#{next.Mark.Cycle}")
+                : string.Create(CultureInfo.InvariantCulture, $"escalation L{next.Rule.Level} idle");
+        }
+
+        return new TicketSchedule(due, purpose, queued ? deadline : null, queued);
+    }
+
+    /// <summary>The clocks as the escalation policy sees them; clocks without a start or a due are left out.</summary>
+    public static SlaClockSnapshot[] Snapshots(SlaPolicy? policy, IReadOnlyList<SlaClockState> clocks)
+    {
+        if (policy is null || clocks.Count == 0)
+        {
+            return [];
+        }
+
+        var result = new List<SlaClockSnapshot>(clocks.Count);
+        foreach (var c in clocks)
+        {
+            if (c.StartedAt is not { } start || c.DueAt is not { } due || due < start || c.Target <= Duration.Zero)
+            {
+                continue;
+            }
+
+            var stage = c.Stage switch
+            {
+                SlaStage.Running => c.IsBreached ? SlaClockStage.Breached : SlaClockStage.Running,
+                SlaStage.Paused => SlaClockStage.Paused,
+                SlaStage.Cancelled => SlaClockStage.Cancelled,
+                SlaStage.Met or SlaStage.Breached => SlaClockStage.Stopped,
+                _ => (SlaClockStage?)null,
+            };
+            if (stage is { } s)
+            {
+                result.Add(new SlaClockSnapshot(c.Metric, c.Cycle, s, start, c.Target, due, policy.GetMetric(c.Metric)?.Calendar));
+            }
+        }
+
+        return [.. result];
+    }
+
+    /// <summary>The marks of the escalations already recorded in the history.</summary>
+    public static EscalationMark[] Marks(IReadOnlyList<TicketEvent> history)
+    {
+        List<EscalationMark>? marks = null;
+        foreach (var e in history)
+        {
+            if (e is Escalated { Cycle: { } cycle } x)
+            {
+                (marks ??= []).Add(new EscalationMark(x.Level, x.Metric, cycle, x.IdleSince));
+            }
+        }
+
+        return marks is null ? [] : [.. marks];
+    }
+
+    /// <summary>The last update the requester could see: a public comment by someone else, or a status change.</summary>
+    public static Instant? LastPublicUpdate(IReadOnlyList<TicketEvent> history)
+    {
+        Instant? last = null;
+        foreach (var e in history)
+        {
+            if (e is CommentAdded { Visibility: CommentVisibility.Public } c && c.Actor.Kind != ActorKind.Requester)
+            {
+                last = c.At;
+            }
+            else if (e is StatusChanged s)
+            {
+                last = s.At;
+            }
+        }
+
+        return last;
+    }
+
+    /// <summary>The threshold events due: every reached threshold (and breach) of a counting clock not recorded yet.</summary>
+    public static List<(string Metric, int Cycle, string Threshold, Instant ReachedAt)> ReachedThresholds(
+        IReadOnlyList<SlaClockState> clocks, IReadOnlyList<TicketEvent> history)
+    {
+        var result = new List<(string, int, string, Instant)>();
+        foreach (var clock in clocks)
+        {
+            if (clock.Stage is not (SlaStage.Running or SlaStage.Paused))
+            {
+                continue;
+            }
+
+            foreach (var t in clock.Thresholds)
+            {
+                var name = t.Threshold.ToString();
+                if (t.IsReached && t.At is { } at && !Recorded(history, clock.Metric, clock.Cycle, name))
+                {
+                    result.Add((clock.Metric, clock.Cycle, name, at));
+                }
+            }
+
+            if (clock.IsBreached && clock.BreachedAt is { } breachedAt && !Recorded(history, clock.Metric, clock.Cycle, Breach))
+            {
+                result.Add((clock.Metric, clock.Cycle, Breach, breachedAt));
+            }
+        }
+
+        result.Sort(static (a, b) => a.Item4.CompareTo(b.Item4));
+        return result;
+    }
+
+    private static bool Recorded(IReadOnlyList<TicketEvent> history, string metric, int cycle, string threshold)
+    {
+        foreach (var e in history)
+        {
+            if (e is SlaThresholdReached r && r.Cycle == cycle
+                && string.Equals(r.Metric, metric, StringComparison.Ordinal)
+                && string.Equals(r.Threshold, threshold, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
