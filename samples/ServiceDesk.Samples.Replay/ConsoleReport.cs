@@ -1,0 +1,122 @@
+using Spectre.Console;
+using static ServiceDesk.Samples.Replay.ReportFormat;
+
+namespace ServiceDesk.Samples.Replay;
+
+/// <summary>Writes a <see cref="ReplayReport"/> to the terminal as Spectre.Console tables and bar charts.</summary>
+public static class ConsoleReport
+{
+    /// <summary>Writes the report.</summary>
+    /// <param name="console">The console.</param>
+    /// <param name="report">The report.</param>
+    public static void Write(IAnsiConsole console, ReplayReport report)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(report);
+        console.Write(new Rule("[bold]ServiceNow replay[/]").LeftJustified());
+        var summary = new Grid().AddColumn().AddColumn();
+        void Line(string k, string v) => summary.AddRow(new Markup($"[grey]{Markup.Escape(k)}[/]"), new Markup(Markup.Escape(v)));
+        Line("log", report.Source);
+        Line("store", report.Store);
+        Line("simulated time", $"{At(report.Simulated.Start)} to {At(report.Simulated.End)} UTC");
+        Line("incidents / events", $"{N(report.Incidents)} incidents, {N(report.Events)} of {N(report.Rows)} rows applied, {N(report.IssueCount)} skipped");
+        Line("engine commands", $"{N(report.Commands)} ({N(report.TransitionsApplied)} transitions applied, {N(report.TransitionsRejected)} refused by the lifecycle, {N(report.ResolvedBeforeClose)} closures replayed as resolve + close)");
+        Line("wall time", $"{Wall(report.Elapsed)} in all, {Wall(report.ReplayElapsed)} replaying; {Rate(report.EventsPerSecond)} events/s");
+        console.Write(summary);
+
+        if (report.Issues.Count > 0)
+        {
+            console.WriteLine();
+            console.MarkupLine($"[yellow]{N(report.IssueCount)} row(s) skipped[/] (first {Math.Min(10, report.Issues.Count)}):");
+            foreach (var issue in report.Issues.Take(10))
+            {
+                console.MarkupLine($"  [yellow]{Markup.Escape(issue.ToString())}[/]");
+            }
+        }
+
+        console.WriteLine();
+        var sla = new Table().Title("SLA (resolution clock) per priority").Border(TableBorder.Rounded)
+            .AddColumns("priority", "met", "breached", "open", "total", "met %");
+        foreach (var c in new[] { 1, 2, 3, 4, 5 })
+        {
+            sla.Columns[c].RightAligned();
+        }
+
+        foreach (var row in report.Sla)
+        {
+            sla.AddRow(Priority(row.Priority), N(row.Met), N(row.Breached), N(row.Open), N(row.Total), Percent(row.Met, row.Met + row.Breached));
+        }
+
+        var (met, breached, open) = (report.Sla.Sum(s => s.Met), report.Sla.Sum(s => s.Breached), report.Sla.Sum(s => s.Open));
+        sla.AddRow("[bold]all[/]", $"[bold]{N(met)}[/]", $"[bold]{N(breached)}[/]", $"[bold]{N(open)}[/]", $"[bold]{N(met + breached + open)}[/]", $"[bold]{Percent(met, met + breached)}[/]");
+        console.Write(sla);
+        console.Write(new BarChart().Label("SLA breached per priority").Width(70)
+            .AddItems(report.Sla, s => new BarChartItem(Priority(s.Priority), s.Breached, Color.Red)));
+
+        console.WriteLine();
+        var times = new Table().Title("Resolution time (opening to resolution, closed clocks)").Border(TableBorder.Rounded)
+            .AddColumns("", "count", "mean", "p50", "p90", "p99");
+        foreach (var (name, s) in new[] { ("wall clock", report.WallResolution), ("business time (calendar, holds excluded)", report.BusinessResolution) })
+        {
+            times.AddRow(name, N(s.Count), D(s.Mean), D(s.P50), D(s.P90), D(s.P99));
+        }
+
+        console.Write(times);
+
+        console.WriteLine();
+        if (!report.EscalationsRan)
+        {
+            console.MarkupLine($"[yellow]{Markup.Escape(report.EscalationNotice ?? "Escalations did not run.")}[/]");
+        }
+        else
+        {
+            var escalations = new Table().Title($"Escalations ({N(report.Sweeps)} sweeps, {N(report.SweepTotals.Claimed)} timers claimed, {N(report.SweepTotals.Thresholds)} SLA thresholds recorded)")
+                .Border(TableBorder.Rounded).AddColumns("level", "rule", "escalated events");
+            foreach (var (level, rule, count) in report.EscalationsByLevel)
+            {
+                escalations.AddRow(level.ToString(System.Globalization.CultureInfo.InvariantCulture), rule, N(count));
+            }
+
+            escalations.AddRow("", "functional moves to 2nd-line", N(report.FunctionalEscalations));
+            console.Write(escalations);
+            if (report.EscalationsByLevel.Count > 0)
+            {
+                console.Write(new BarChart().Label("Escalations per level").Width(70)
+                    .AddItems(report.EscalationsByLevel, e => new BarChartItem($"L{e.Level} {e.Rule}", e.Count, Color.Orange1)));
+            }
+        }
+
+        console.WriteLine();
+        console.MarkupLine($"Reassignments: [bold]{N(report.Reassignments)}[/] group changes replayed from the log on {N(report.ReassignedTickets)} tickets (the log's own reassignment_count, which also counts analyst changes, sums to {N(report.LogReassignmentCount)}).");
+        var groups = new Table().Title("Busiest groups").Border(TableBorder.Rounded).AddColumns("group", "tickets", "assignments");
+        groups.Columns[1].RightAligned();
+        groups.Columns[2].RightAligned();
+        foreach (var g in report.BusiestGroups)
+        {
+            groups.AddRow(g.Group, N(g.Tickets), N(g.Assignments));
+        }
+
+        console.Write(groups);
+        console.Write(new BarChart().Label("Tickets per group (top 10)").Width(70)
+            .AddItems(report.BusiestGroups, g => new BarChartItem(g.Group, g.Tickets, Color.SteelBlue)));
+
+        console.WriteLine();
+        var invoices = new Table().Title("Invoices per contract (EUR, 20% tax)").Border(TableBorder.Rounded)
+            .AddColumns("contract", "client", "plan", "tickets", "entries", "time logged", "invoices", "net", "tax", "total");
+        foreach (var c in new[] { 3, 4, 5, 6, 7, 8, 9 })
+        {
+            invoices.Columns[c].RightAligned();
+        }
+
+        foreach (var c in report.Contracts)
+        {
+            invoices.AddRow(c.Contract, c.Client, c.Plan, N(c.Tickets), N(c.Entries), Hours(c.LoggedTime), N(c.Invoices), Eur(c.Net), Eur(c.Tax), Eur(c.Total));
+        }
+
+        invoices.AddRow("[bold]all[/]", "", "", N(report.Contracts.Sum(c => c.Tickets)), N(report.Contracts.Sum(c => c.Entries)), "", N(report.Contracts.Sum(c => c.Invoices)),
+            Eur(report.Contracts.Sum(c => c.Net)), Eur(report.Contracts.Sum(c => c.Tax)), $"[bold]{Eur(report.Contracts.Sum(c => c.Total))}[/]");
+        console.Write(invoices);
+        console.Write(new BarChart().Label("Invoiced total per contract (EUR)").Width(70)
+            .AddItems(report.Contracts, c => new BarChartItem(c.Contract, (double)c.Total, Color.Green)));
+    }
+}

@@ -1,0 +1,646 @@
+using System.Diagnostics;
+using NodaTime;
+using ServiceDesk.Billing;
+using ServiceDesk.Engine;
+using ServiceDesk.Events;
+using ServiceDesk.Sla;
+using ServiceDesk.Storage;
+using ServiceDesk.Storage.PostgreSql;
+using ServiceDesk.Storage.Sqlite;
+using ServiceDesk.Workflow;
+using ServiceDesk.Workflow.Replay;
+
+namespace ServiceDesk.Samples.Replay;
+
+/// <summary>The store a replay writes to.</summary>
+public enum ReplayStore
+{
+    /// <summary>The embedded SQLite store (a file, recreated per run).</summary>
+    Sqlite = 0,
+
+    /// <summary>PostgreSQL (a fresh tenant per run).</summary>
+    Postgres = 1,
+}
+
+/// <summary>What to replay and how.</summary>
+public sealed record ReplaySettings
+{
+    /// <summary>Gets the ServiceNow export to replay (CSV or .csv.gz).</summary>
+    public required string EventsPath { get; init; }
+
+    /// <summary>Gets the store; SQLite by default.</summary>
+    public ReplayStore Store { get; init; } = ReplayStore.Sqlite;
+
+    /// <summary>Gets the SQLite database file; deleted and recreated. Default <c>./out/replay.db</c>.</summary>
+    public string SqlitePath { get; init; } = Path.Combine("out", "replay.db");
+
+    /// <summary>Gets the PostgreSQL connection string (required with <see cref="ReplayStore.Postgres"/>).</summary>
+    public string? Connection { get; init; }
+
+    /// <summary>Gets the first opening date to replay (inclusive), if any.</summary>
+    public LocalDate? From { get; init; }
+
+    /// <summary>Gets the last opening date to replay (inclusive), if any.</summary>
+    public LocalDate? To { get; init; }
+
+    /// <summary>Gets the number of incidents to replay (the first N), if limited.</summary>
+    public int? Limit { get; init; }
+
+    /// <summary>Gets the simulated interval between escalation sweeps; 15 minutes by default.</summary>
+    public Duration SweepInterval { get; init; } = Duration.FromMinutes(15);
+
+    /// <summary>Gets the resolution targets by priority; <see cref="ReplaySetup.DefaultTargets"/> when <see langword="null"/>.</summary>
+    public IReadOnlyDictionary<Priority, Duration>? Targets { get; init; }
+
+    /// <summary>Gets how many issues the report keeps (all are counted).</summary>
+    public int MaxIssuesKept { get; init; } = 200;
+}
+
+/// <summary>Progress of a replay.</summary>
+/// <param name="Phase">What is running.</param>
+/// <param name="Done">Steps done in the phase.</param>
+/// <param name="Total">Steps in the phase.</param>
+/// <param name="Simulated">The simulated instant, during the replay phase.</param>
+public readonly record struct ReplayProgress(string Phase, long Done, long Total, Instant? Simulated);
+
+/// <summary>A settable clock: the replay moves it to each event's instant.</summary>
+public sealed class SimulatedClock(Instant start) : IClock
+{
+    /// <summary>Gets or sets the current simulated instant.</summary>
+    public Instant Now { get; set; } = start;
+
+    /// <inheritdoc />
+    public Instant GetCurrentInstant() => Now;
+}
+
+/// <summary>
+/// Replays a ServiceNow incident log through the whole stack in simulated time: the engine on a real store opens,
+/// routes, assigns and transitions the tickets, runs their SLA clocks, the escalation sweeper fires due timers, and the
+/// time logged is invoiced per contract and month.
+/// </summary>
+/// <remarks>
+/// Every incident becomes two kinds of actions on one simulated timeline: its opening at <c>opened_at</c> and one action
+/// per log event at <c>sys_updated_at</c> (clamped so an incident's times never go backwards). The actions of all
+/// incidents are applied in time order; before an action, the sweeper runs once per sweep interval boundary that has
+/// passed, with the clock at that boundary. Not thread-safe; run one replay per instance.
+/// </remarks>
+public sealed class ReplayRunner(ReplaySettings settings)
+{
+    private readonly List<LogIssue> _issues = [];
+    private int _issueCount;
+
+    /// <summary>Gets the settings.</summary>
+    public ReplaySettings Settings { get; } = settings ?? throw new ArgumentNullException(nameof(settings));
+
+    /// <summary>Runs the replay.</summary>
+    /// <param name="progress">Receives progress, if given.</param>
+    /// <param name="cancellationToken">Cancels the replay.</param>
+    /// <returns>The report.</returns>
+    /// <exception cref="LogFormatException">The log is missing or lacks required columns.</exception>
+    /// <exception cref="StorageException">The store failed.</exception>
+    public async Task<ReplayReport> RunAsync(IProgress<ReplayProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var total = Stopwatch.StartNew();
+        progress?.Report(new ReplayProgress("Reading the log", 0, 1, null));
+        var log = ServiceNowLog.Read(Settings.EventsPath, Settings.From, Settings.To, Settings.Limit);
+        foreach (var issue in log.Issues)
+        {
+            AddIssue(issue);
+        }
+
+        var calendar = ReplaySetup.Calendar();
+        var contracts = ReplaySetup.Contracts(calendar);
+        var workflows = new Dictionary<TicketKind, WorkflowDefinition>(ServiceDeskEngineOptions.CreateDefault().Workflows)
+        {
+            [TicketKind.Incident] = IncidentLifecycle.Create(UciIncidentMapping.Options),
+        };
+        var options = new ServiceDeskEngineOptions(workflows) { PriorityMatrix = ReplaySetup.Matrix() }
+            .With(ReplaySetup.Routing(), ReplaySetup.SlaPolicies(calendar, Settings.Targets))
+            .With(ReplaySetup.Escalation(calendar));
+
+        var actions = Timeline(log.Incidents);
+        var start = actions.Count > 0 ? actions[0].At : Instant.FromUtc(2016, 1, 1, 0, 0);
+        var clock = new SimulatedClock(start);
+        var (store, storeName, tenant) = await OpenStoreAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var engine = new ServiceDeskEngine(store, clock, options);
+            var replay = new Replay(this, engine, tenant, calendar, contracts, log.Incidents);
+            var replayWatch = Stopwatch.StartNew();
+            EscalationSweeper? sweeper = null;
+            string? notice = null;
+            if (store is ITimerStore)
+            {
+                sweeper = new EscalationSweeper(engine, new EscalationSweeperOptions { BatchSize = ITimerStore.MaxClaim });
+            }
+            else
+            {
+                notice = $"Escalations skipped: the {storeName} store does not implement ITimerStore yet, so the escalation sweeper cannot run on it.";
+            }
+
+            var nextSweep = start + Settings.SweepInterval;
+            var sweeps = 0;
+            var sweepTotals = default(SweepResult);
+            for (var i = 0; i < actions.Count; i++)
+            {
+                var action = actions[i];
+                if (sweeper is not null)
+                {
+                    while (nextSweep <= action.At)
+                    {
+                        clock.Now = nextSweep;
+                        sweepTotals += await sweeper.SweepAllDueAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                        sweeps++;
+                        nextSweep += Settings.SweepInterval;
+                    }
+                }
+
+                clock.Now = action.At;
+                await replay.ApplyAsync(action, cancellationToken).ConfigureAwait(false);
+                if (progress is not null && (i % 500 == 0 || i == actions.Count - 1))
+                {
+                    progress.Report(new ReplayProgress("Replaying", i + 1, actions.Count, action.At));
+                }
+            }
+
+            if (sweeper is not null && actions.Count > 0)
+            {
+                clock.Now = actions[^1].At;
+                sweepTotals += await sweeper.SweepAllDueAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                sweeps++;
+            }
+
+            replayWatch.Stop();
+            var end = clock.Now;
+            var report = await replay.ReportAsync(progress, end, cancellationToken).ConfigureAwait(false);
+            return report with
+            {
+                Source = Settings.EventsPath,
+                Store = storeName,
+                Rows = log.Rows,
+                IssueCount = _issueCount,
+                Issues = [.. _issues],
+                Simulated = new Interval(start, end),
+                EscalationsRan = sweeper is not null,
+                EscalationNotice = notice,
+                Sweeps = sweeps,
+                SweepTotals = sweepTotals,
+                ReplayElapsed = replayWatch.Elapsed,
+                Elapsed = total.Elapsed,
+            };
+        }
+        finally
+        {
+            if (store is IAsyncDisposable disposable)
+            {
+                await disposable.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private void AddIssue(LogIssue issue)
+    {
+        _issueCount++;
+        if (_issues.Count < Settings.MaxIssuesKept)
+        {
+            _issues.Add(issue);
+        }
+    }
+
+    private async Task<(ITicketStore Store, string Name, TenantId Tenant)> OpenStoreAsync(CancellationToken cancellationToken)
+    {
+        if (Settings.Store == ReplayStore.Postgres)
+        {
+            if (string.IsNullOrWhiteSpace(Settings.Connection))
+            {
+                throw new ArgumentException("--store postgres needs --connection <connection string>.", nameof(Settings));
+            }
+
+            var store = await PostgreSqlTicketStore.OpenAsync(Settings.Connection, cancellationToken).ConfigureAwait(false);
+
+            // A fresh tenant per run, so a run never mixes with an earlier one in the same database.
+            var tenant = new TenantId("uci-" + Guid.NewGuid().ToString("N")[..12]);
+            return (store, "PostgreSQL", tenant);
+        }
+
+        var path = Path.GetFullPath(Settings.SqlitePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        foreach (var file in new[] { path, path + "-wal", path + "-shm", path + "-journal" })
+        {
+            File.Delete(file);
+        }
+
+        var sqlite = await SqliteTicketStore.OpenAsync(path, cancellationToken).ConfigureAwait(false);
+        return (sqlite, $"SQLite ({path})", ReplaySetup.Tenant);
+    }
+
+    /// <summary>The actions of all incidents in simulated time order: an opening (event index -1) and one per event.</summary>
+    private static List<Action> Timeline(IReadOnlyList<LogIncident> incidents)
+    {
+        var actions = new List<Action>(incidents.Sum(i => i.Events.Count + 1));
+        for (var n = 0; n < incidents.Count; n++)
+        {
+            var incident = incidents[n];
+            var at = incident.OpenedAt;
+            actions.Add(new Action(at, n, -1));
+            for (var e = 0; e < incident.Events.Count; e++)
+            {
+                var t = incident.Events[e].At;
+                at = t > at ? t : at;
+                actions.Add(new Action(at, n, e));
+            }
+        }
+
+        actions.Sort(static (a, b) =>
+        {
+            var c = a.At.CompareTo(b.At);
+            c = c != 0 ? c : a.Incident.CompareTo(b.Incident);
+            return c != 0 ? c : a.Event.CompareTo(b.Event);
+        });
+        return actions;
+    }
+
+    /// <summary>One step of the timeline.</summary>
+    private readonly record struct Action(Instant At, int Incident, int Event);
+
+    /// <summary>An incident being replayed.</summary>
+    private sealed class Live(LogIncident incident, int contract)
+    {
+        public LogIncident Incident { get; } = incident;
+
+        public int Contract { get; } = contract;
+
+        public Ticket? Ticket { get; set; }
+
+        public string? LogGroup { get; set; }
+
+        public string? LogAgent { get; set; }
+
+        public Instant Since { get; set; }
+
+        public int Impact { get; set; }
+
+        public int Urgency { get; set; }
+    }
+
+    /// <summary>The state of one run.</summary>
+    private sealed class Replay(
+        ReplayRunner runner, ServiceDeskEngine engine, TenantId tenant, BusinessCalendar calendar,
+        IReadOnlyList<Contract> contracts, IReadOnlyList<LogIncident> incidents)
+    {
+        private static readonly Duration MinEntry = Duration.FromMinutes(10);
+        private static readonly Duration MaxEntry = Duration.FromHours(4);
+        private readonly Live?[] _live = new Live?[incidents.Count];
+        private readonly List<(TimeLogged Logged, int Contract)> _time = [];
+        private int _events;
+        private int _commands;
+        private int _applied;
+        private int _rejected;
+        private int _resolvedBeforeClose;
+
+        public async Task ApplyAsync(Action action, CancellationToken cancellationToken)
+        {
+            var incident = incidents[action.Incident];
+            if (action.Event < 0)
+            {
+                await OpenAsync(action.Incident, incident, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            if (_live[action.Incident] is not { Ticket: not null } live)
+            {
+                return; // its opening failed and was reported
+            }
+
+            var row = incident.Events[action.Event];
+            try
+            {
+                await ApplyRowAsync(live, row, action.At, cancellationToken).ConfigureAwait(false);
+                _events++;
+            }
+            catch (ArgumentException ex)
+            {
+                runner.AddIssue(new LogIssue(row.Line, $"{incident.Number}: the engine refused the row: {ex.Message}; row skipped"));
+            }
+        }
+
+        private async Task OpenAsync(int index, LogIncident incident, CancellationToken cancellationToken)
+        {
+            var first = incident.Events[0];
+            var contract = ReplaySetup.ContractFor(incident.Caller, contracts.Count);
+            var live = _live[index] = new Live(incident, contract) { Impact = first.Impact, Urgency = first.Urgency, Since = incident.OpenedAt };
+            var group = first.Group is { } g ? new GroupId(ReplaySetup.Slug(g)) : (GroupId?)null;
+            var request = new OpenTicketRequest(
+                TicketKind.Incident,
+                $"{incident.Number}: {incident.Category ?? "no category"} / {incident.Subcategory ?? "no subcategory"}",
+                new Requester(new CustomerId(ReplaySetup.Slug(incident.Caller)), incident.Caller),
+                new Impact(first.Impact),
+                new Urgency(first.Urgency))
+            {
+                Channel = incident.Channel switch
+                {
+                    "Email" => Channel.Email,
+                    "Self service" => Channel.Portal,
+                    "Direct opening" => Channel.Api,
+                    _ => Channel.Phone,
+                },
+                Category = incident.Category is { } c ? new TicketCategory(c, incident.Subcategory) : null,
+                Location = incident.Location is { } l ? new LocationId(ReplaySetup.Slug(l)) : null,
+                Contract = contracts[contract].Id,
+                CustomerTier = contracts[contract].Tier.ToString(),
+                AssignmentGroup = group,
+                Assignee = group is not null && first.Agent is { } a ? new AgentId(ReplaySetup.Slug(a)) : null,
+            };
+            try
+            {
+                _commands++;
+                var opened = await engine.OpenTicketAsync(new CommandContext(tenant, UciIncidentMapping.ActorOf(first.UpdatedBy)), request, cancellationToken).ConfigureAwait(false);
+                live.Ticket = opened.Ticket;
+                live.LogGroup = first.Group;
+                live.LogAgent = first.Group is null ? null : first.Agent;
+            }
+            catch (ArgumentException ex)
+            {
+                runner.AddIssue(new LogIssue(first.Line, $"{incident.Number}: the engine refused the opening: {ex.Message}; incident skipped"));
+            }
+        }
+
+        private async Task ApplyRowAsync(Live live, LogEvent row, Instant at, CancellationToken cancellationToken)
+        {
+            var actor = UciIncidentMapping.ActorOf(row.UpdatedBy);
+            var context = new CommandContext(tenant, actor);
+            var id = live.Ticket!.Id;
+            if (row.Impact != live.Impact || row.Urgency != live.Urgency)
+            {
+                _commands++;
+                Track(live, await engine.ChangePriorityAsync(context, id, new Impact(row.Impact), new Urgency(row.Urgency), "priority changed in the log", cancellationToken).ConfigureAwait(false));
+                (live.Impact, live.Urgency) = (row.Impact, row.Urgency);
+            }
+
+            if (row.Group is { } group && (!string.Equals(group, live.LogGroup, StringComparison.Ordinal) || !string.Equals(row.Agent, live.LogAgent, StringComparison.Ordinal)))
+            {
+                _commands++;
+                var agent = row.Agent is { } a ? new AgentId(ReplaySetup.Slug(a)) : (AgentId?)null;
+                Track(live, await engine.AssignAsync(context, id, new GroupId(ReplaySetup.Slug(group)), agent, cancellationToken).ConfigureAwait(false));
+                (live.LogGroup, live.LogAgent) = (group, row.Agent);
+            }
+
+            var (status, reason) = UciIncidentMapping.Map(row.State)!.Value;
+            var ticket = live.Ticket!;
+            if (ticket.Status == status && ticket.HoldReason == reason)
+            {
+                return;
+            }
+
+            var from = ticket.Status;
+            var result = await TransitionAsync(live, status, reason, actor, at, cancellationToken).ConfigureAwait(false);
+            if (result.Outcome == CommandOutcome.Rejected && status == TicketStatus.Closed && ticket.Status != TicketStatus.Resolved)
+            {
+                // The log closes an incident it never resolved; the lifecycle needs a resolution first.
+                var resolved = await TransitionAsync(live, TicketStatus.Resolved, null, actor, at, cancellationToken).ConfigureAwait(false);
+                if (resolved.Outcome == CommandOutcome.Applied)
+                {
+                    _resolvedBeforeClose++;
+                    await LogTimeAsync(live, from, row, actor, at, cancellationToken).ConfigureAwait(false);
+                    result = await TransitionAsync(live, status, reason, actor, at, cancellationToken).ConfigureAwait(false);
+                    from = TicketStatus.Resolved;
+                }
+            }
+
+            if (result.Outcome == CommandOutcome.Applied)
+            {
+                await LogTimeAsync(live, from, row, actor, at, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private async Task<CommandResult> TransitionAsync(Live live, TicketStatus status, string? reason, Actor actor, Instant at, CancellationToken cancellationToken)
+        {
+            var (trigger, transition) = UciIncidentMapping.Decide(live.Ticket!, status, reason, actor, at, live.Since);
+            _commands++;
+            var result = await engine.TransitionAsync(new CommandContext(tenant, actor), live.Ticket!.Id, trigger, transition.Reason, transition.Notes, cancellationToken).ConfigureAwait(false);
+            if (result.Outcome == CommandOutcome.Applied)
+            {
+                _applied++;
+                live.Since = at;
+                Track(live, result);
+            }
+            else
+            {
+                _rejected++;
+            }
+
+            return result;
+        }
+
+        /// <summary>Work time for leaving a working state (New or In progress) by an agent: a tenth of the business time
+        /// spent in the state, rounded up to the minute, at least 10 minutes and at most 4 hours, ending at the event.</summary>
+        private async Task LogTimeAsync(Live live, TicketStatus from, LogEvent row, Actor actor, Instant at, CancellationToken cancellationToken)
+        {
+            if ((from != TicketStatus.New && from != TicketStatus.InProgress) || actor.Kind != ActorKind.Agent)
+            {
+                return;
+            }
+
+            var business = calendar.BusinessTimeBetween(live.Since <= at ? live.Since : at, at);
+            var minutes = (long)Math.Ceiling(business.TotalMinutes / 10);
+            var duration = Duration.FromMinutes(Math.Clamp(minutes, (long)MinEntry.TotalMinutes, (long)MaxEntry.TotalMinutes));
+            var agent = row.Agent is { } a ? new AgentId(ReplaySetup.Slug(a)) : new AgentId(actor.Id);
+            _commands++;
+            var result = await engine.LogTimeAsync(new CommandContext(tenant, actor), live.Ticket!.Id, agent, at - duration, duration, billable: true, "support", cancellationToken).ConfigureAwait(false);
+            Track(live, result);
+            foreach (var e in result.Events)
+            {
+                if (e is TimeLogged logged)
+                {
+                    _time.Add((logged, live.Contract));
+                }
+            }
+        }
+
+        private static void Track(Live live, CommandResult result)
+        {
+            if (result.Outcome == CommandOutcome.Applied && result.Ticket is { } t)
+            {
+                live.Ticket = t;
+            }
+        }
+
+        public async Task<ReplayReport> ReportAsync(IProgress<ReplayProgress>? progress, Instant end, CancellationToken cancellationToken)
+        {
+            var sla = new Dictionary<Priority, (int Met, int Breached, int Open)>();
+            var wall = new List<Duration>();
+            var business = new List<Duration>();
+            var levels = new SortedDictionary<int, int>();
+            var functional = 0;
+            var reassignments = 0;
+            var reassignedTickets = 0;
+            var logReassignments = 0;
+            var groups = new Dictionary<string, (int Tickets, int Assignments)>(StringComparer.Ordinal);
+            var ticketsPerContract = new int[contracts.Count];
+            var opened = _live.Where(l => l?.Ticket is not null).Select(l => l!).ToList();
+            var done = 0;
+            foreach (var live in opened)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                ticketsPerContract[live.Contract]++;
+                logReassignments += live.Incident.Events[^1].ReassignmentCount;
+                var view = await engine.GetTicketAsync(tenant, live.Ticket!.Id, cancellationToken).ConfigureAwait(false);
+                if (view?.Clocks.FirstOrDefault(c => c.Metric == ReplaySetup.Metric) is { } resolution)
+                {
+                    var (met, breached, open) = sla.GetValueOrDefault(view.Ticket.Priority);
+                    switch (resolution.Stage)
+                    {
+                        case SlaStage.Met:
+                            met++;
+                            break;
+                        case SlaStage.Breached:
+                            breached++;
+                            break;
+                        default:
+                            open++;
+                            break;
+                    }
+
+                    sla[view.Ticket.Priority] = (met, breached, open);
+                    if (resolution.Stage is SlaStage.Met or SlaStage.Breached)
+                    {
+                        wall.Add(resolution.WallElapsed);
+                        business.Add(resolution.Elapsed);
+                    }
+                }
+
+                var history = await engine.GetHistoryAsync(tenant, live.Ticket.Id, cancellationToken).ConfigureAwait(false);
+                var seen = new HashSet<GroupId>();
+                var moved = false;
+                foreach (var e in history)
+                {
+                    switch (e)
+                    {
+                        case Escalated x:
+                            levels[x.Level] = levels.GetValueOrDefault(x.Level) + 1;
+                            break;
+                        case Assigned { Group: { } g } x:
+                            if (x.Actor.Kind == ActorKind.System && g == ReplaySetup.SecondLine)
+                            {
+                                functional++;
+                            }
+                            else if (x.PreviousGroup is { } p && p != g)
+                            {
+                                reassignments++;
+                                moved = true;
+                            }
+
+                            var (tickets, assignments) = groups.GetValueOrDefault(g.Value);
+                            groups[g.Value] = (seen.Add(g) ? tickets + 1 : tickets, assignments + 1);
+                            break;
+                    }
+                }
+
+                reassignedTickets += moved ? 1 : 0;
+                if (++done % 500 == 0 || done == opened.Count)
+                {
+                    progress?.Report(new ReplayProgress("Reading clocks and histories", done, opened.Count, null));
+                }
+            }
+
+            // Escalated events count one per action; a level is fired once per ticket, so count distinct (ticket, level) instead.
+            var rules = new Dictionary<int, string> { [1] = "warn-75", [2] = "breach-to-2nd-line", [3] = "overdue-150" };
+            progress?.Report(new ReplayProgress("Invoicing", 0, contracts.Count, null));
+            var invoices = Invoice(end, ticketsPerContract);
+            return new ReplayReport
+            {
+                Source = string.Empty,
+                Store = string.Empty,
+                Rows = 0,
+                Incidents = opened.Count,
+                Events = _events,
+                IssueCount = 0,
+                Issues = [],
+                Commands = _commands,
+                TransitionsApplied = _applied,
+                TransitionsRejected = _rejected - _resolvedBeforeClose,
+                ResolvedBeforeClose = _resolvedBeforeClose,
+                Simulated = default,
+                Sla = [.. sla.OrderBy(s => s.Key).Select(s => new SlaRow(s.Key, s.Value.Met, s.Value.Breached, s.Value.Open))],
+                WallResolution = DurationStats.Of(wall),
+                BusinessResolution = DurationStats.Of(business),
+                EscalationsRan = false,
+                Sweeps = 0,
+                SweepTotals = default,
+                EscalationsByLevel = [.. levels.Select(l => (l.Key, rules.GetValueOrDefault(l.Key, "?"), l.Value))],
+                FunctionalEscalations = functional,
+                Reassignments = reassignments,
+                ReassignedTickets = reassignedTickets,
+                LogReassignmentCount = logReassignments,
+                BusiestGroups = [.. groups.OrderByDescending(g => g.Value.Tickets).ThenBy(g => g.Key, StringComparer.Ordinal).Take(10).Select(g => new GroupRow(g.Key, g.Value.Tickets, g.Value.Assignments))],
+                Contracts = invoices,
+                Elapsed = default,
+                ReplayElapsed = default,
+            };
+        }
+
+        private List<ContractRow> Invoice(Instant end, int[] ticketsPerContract)
+        {
+            var ledger = new InvoiceLedger(new InMemoryInvoiceNumberSequence());
+            var rows = new List<ContractRow>();
+            var lastMonth = YearMonthOf(end);
+            for (var c = 0; c < contracts.Count; c++)
+            {
+                var contract = contracts[c];
+                var entries = _time
+                    .Where(t => t.Contract == c)
+                    .Select((t, i) => TimeEntry.FromEvent(t.Logged, new TimeEntryId($"{contract.Id.Value}-{t.Logged.Ticket.Value:N}-{t.Logged.Version}"), contract.Id))
+                    .ToList();
+                var months = new List<(YearMonth, decimal)>();
+                decimal net = 0, tax = 0, total = 0, lines = 0;
+                var count = 0;
+                for (var month = YearMonthOf(contract.Start.AtStartOfDayInZone(contract.Zone).ToInstant()); month <= lastMonth; month = month.PlusMonths(1))
+                {
+                    var run = ledger.Invoice(contract, month, entries, null, end);
+                    if (run.Invoice is { } invoice)
+                    {
+                        count++;
+                        net += invoice.Net.Amount;
+                        tax += invoice.Tax.Amount;
+                        total += invoice.Total.Amount;
+                        lines += invoice.Lines.Sum(l => l.Net.Amount + l.Tax.Amount);
+                        months.Add((month, invoice.Net.Amount));
+                    }
+                }
+
+                rows.Add(new ContractRow(
+                    contract.Id.Value, contract.ClientLegalName, Describe(contract), ticketsPerContract[c], entries.Count,
+                    Duration.FromTicks(entries.Sum(e => e.Duration.BclCompatibleTicks)), count, net, tax, total, lines, months));
+            }
+
+            return rows;
+        }
+
+        private static YearMonth YearMonthOf(Instant instant)
+        {
+            var date = instant.InUtc().Date;
+            return new YearMonth(date.Year, date.Month);
+        }
+
+        private static string Describe(Contract contract)
+        {
+            var parts = new List<string>();
+            if (contract.Subscription is { } s)
+            {
+                parts.Add($"subscription {s.MonthlyFee.Amount:N0}/month, {s.IncludedTime.TotalHours:N0} h included{(s.RolloverUnused ? " (rollover)" : string.Empty)}");
+            }
+
+            foreach (var b in contract.PrepaidBundles)
+            {
+                parts.Add($"bundle {b.Time.TotalHours:N0} h for {b.Price?.Amount:N0}");
+            }
+
+            if (contract.TimeAndMaterials is { } tm)
+            {
+                parts.Add($"T&M {tm.DefaultHourlyRate?.Amount:N0}/h{(tm.AfterHoursMultiplier != 1 ? $", after hours x{tm.AfterHoursMultiplier}" : string.Empty)}");
+            }
+
+            return string.Join("; ", parts);
+        }
+    }
+}
