@@ -54,9 +54,9 @@ public static class ConsoleReport
             .AddItems(report.Sla, s => new BarChartItem(Priority(s.Priority), s.Breached, Color.Red)));
 
         console.WriteLine();
-        var times = new Table().Title("Resolution time (opening to resolution, closed clocks)").Border(TableBorder.Rounded)
+        var times = new Table().Title("Resolution time of closed clocks (business: on the calendar, holds excluded)").Border(TableBorder.Rounded)
             .AddColumns("", "count", "mean", "p50", "p90", "p99");
-        foreach (var (name, s) in new[] { ("wall clock", report.WallResolution), ("business time (calendar, holds excluded)", report.BusinessResolution) })
+        foreach (var (name, s) in new[] { ("wall clock", report.WallResolution), ("business", report.BusinessResolution) })
         {
             times.AddRow(name, N(s.Count), D(s.Mean), D(s.P50), D(s.P90), D(s.P99));
         }
@@ -71,17 +71,17 @@ public static class ConsoleReport
         else
         {
             var escalations = new Table().Title($"Escalations ({N(report.Sweeps)} sweeps, {N(report.SweepTotals.Claimed)} timers claimed, {N(report.SweepTotals.Thresholds)} SLA thresholds recorded)")
-                .Border(TableBorder.Rounded).AddColumns("level", "rule", "escalated events");
+                .Border(TableBorder.Rounded).AddColumns("level", "rule", "tickets escalated");
             foreach (var (level, rule, count) in report.EscalationsByLevel)
             {
                 escalations.AddRow(level.ToString(System.Globalization.CultureInfo.InvariantCulture), rule, N(count));
             }
 
-            escalations.AddRow("", "functional moves to 2nd-line", N(report.FunctionalEscalations));
+            escalations.AddRow("", "functional moves to 2nd-line (events)", N(report.FunctionalEscalations));
             console.Write(escalations);
             if (report.EscalationsByLevel.Count > 0)
             {
-                console.Write(new BarChart().Label("Escalations per level").Width(70)
+                console.Write(new BarChart().Label("Tickets escalated per level").Width(70)
                     .AddItems(report.EscalationsByLevel, e => new BarChartItem($"L{e.Level} {e.Rule}", e.Count, Color.Orange1)));
             }
         }
@@ -101,20 +101,28 @@ public static class ConsoleReport
             .AddItems(report.BusiestGroups, g => new BarChartItem(g.Group, g.Tickets, Color.SteelBlue)));
 
         console.WriteLine();
+        var plans = new Table().Title("Sample contracts (caller hash -> contract)").Border(TableBorder.Rounded).AddColumns("contract", "client", "plans");
+        foreach (var c in report.Contracts)
+        {
+            plans.AddRow(c.Contract, c.Client, c.Plan);
+        }
+
+        console.Write(plans);
         var invoices = new Table().Title("Invoices per contract (EUR, 20% tax)").Border(TableBorder.Rounded)
-            .AddColumns("contract", "client", "plan", "tickets", "entries", "time logged", "invoices", "net", "tax", "total");
-        foreach (var c in new[] { 3, 4, 5, 6, 7, 8, 9 })
+            .AddColumns("contract", "tickets", "entries", "logged", "invoices", "net", "total");
+        foreach (var c in new[] { 1, 2, 3, 4, 5, 6 })
         {
             invoices.Columns[c].RightAligned();
         }
 
         foreach (var c in report.Contracts)
         {
-            invoices.AddRow(c.Contract, c.Client, c.Plan, N(c.Tickets), N(c.Entries), Hours(c.LoggedTime), N(c.Invoices), Eur(c.Net), Eur(c.Tax), Eur(c.Total));
+            invoices.AddRow(c.Contract, N(c.Tickets), N(c.Entries), Hours(c.LoggedTime), N(c.Invoices), c.Net.ToString("N2", System.Globalization.CultureInfo.InvariantCulture), c.Total.ToString("N2", System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        invoices.AddRow("[bold]all[/]", "", "", N(report.Contracts.Sum(c => c.Tickets)), N(report.Contracts.Sum(c => c.Entries)), "", N(report.Contracts.Sum(c => c.Invoices)),
-            Eur(report.Contracts.Sum(c => c.Net)), Eur(report.Contracts.Sum(c => c.Tax)), $"[bold]{Eur(report.Contracts.Sum(c => c.Total))}[/]");
+        invoices.AddRow("[bold]all[/]", N(report.Contracts.Sum(c => c.Tickets)), N(report.Contracts.Sum(c => c.Entries)), Hours(NodaTime.Duration.FromTicks(report.Contracts.Sum(c => c.LoggedTime.BclCompatibleTicks))),
+            N(report.Contracts.Sum(c => c.Invoices)), report.Contracts.Sum(c => c.Net).ToString("N2", System.Globalization.CultureInfo.InvariantCulture),
+            $"[bold]{report.Contracts.Sum(c => c.Total).ToString("N2", System.Globalization.CultureInfo.InvariantCulture)}[/]");
         console.Write(invoices);
         console.Write(new BarChart().Label("Invoiced total per contract (EUR)").Width(70)
             .AddItems(report.Contracts, c => new BarChartItem(c.Contract, (double)c.Total, Color.Green)));

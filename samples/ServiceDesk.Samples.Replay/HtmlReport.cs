@@ -73,9 +73,9 @@ public static class HtmlReport
         else
         {
             h.Append(CultureInfo.InvariantCulture, $"<p>{N(report.Sweeps)} sweeps; {N(report.SweepTotals.Claimed)} timers claimed; {N(report.SweepTotals.Thresholds)} SLA thresholds recorded; {N(report.FunctionalEscalations)} functional moves to 2nd-line.</p>");
-            Table(h, ["level", "rule", "escalated events"], [false, false, true],
+            Table(h, ["level", "rule", "tickets escalated"], [false, false, true],
                 report.EscalationsByLevel.Select(e => new[] { e.Level.ToString(CultureInfo.InvariantCulture), e.Rule, N(e.Count) }), null);
-            Bars(h, "Escalations per level", report.EscalationsByLevel.Select(e => ($"L{e.Level} {e.Rule}", (double)e.Count, "#d9822b")).ToList(), v => N((long)v));
+            Bars(h, "Tickets escalated per level", report.EscalationsByLevel.Select(e => ($"L{e.Level} {e.Rule}", (double)e.Count, "#d9822b")).ToList(), v => N((long)v));
         }
 
         h.Append("<h2>Reassignments and busiest groups</h2>");

@@ -19,7 +19,7 @@ public sealed record ReplayCommandLine(ReplaySettings Settings, string HtmlPath,
 
         Options:
           --events <path>        ServiceNow export (CSV or .csv.gz, UCI 498 columns); default: the shipped UCI log
-          --store sqlite|postgres store to replay into; default sqlite
+          --store sqlite|postgres|memory  store to replay into; default sqlite (memory: for comparison)
           --db <path>            SQLite file, deleted and recreated; default ./out/replay.db
           --connection <conn>    PostgreSQL connection string (with --store postgres)
           --from <yyyy-MM-dd>    only incidents opened on or after this date (UTC)
@@ -87,8 +87,11 @@ public sealed record ReplayCommandLine(ReplaySettings Settings, string HtmlPath,
                         case "postgres" or "postgresql":
                             store = ReplayStore.Postgres;
                             break;
+                        case "memory":
+                            store = ReplayStore.InMemory;
+                            break;
                         default:
-                            error = $"--store must be sqlite or postgres, not '{value}'.";
+                            error = $"--store must be sqlite, postgres or memory, not '{value}'.";
                             return null;
                     }
 
@@ -146,7 +149,7 @@ public sealed record ReplayCommandLine(ReplaySettings Settings, string HtmlPath,
             return null;
         }
 
-        if (store == ReplayStore.Sqlite && connection is not null)
+        if (store != ReplayStore.Postgres && connection is not null)
         {
             error = "--connection is for --store postgres; use --db <path> for SQLite.";
             return null;

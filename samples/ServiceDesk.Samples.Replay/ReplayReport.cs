@@ -122,10 +122,10 @@ public sealed record ReplayReport
     /// <summary>Gets the sweeper's totals.</summary>
     public required SweepResult SweepTotals { get; init; }
 
-    /// <summary>Gets the escalation levels fired, per level.</summary>
+    /// <summary>Gets the tickets escalated, per level (a level fires at most once per ticket).</summary>
     public required IReadOnlyList<(int Level, string Rule, int Count)> EscalationsByLevel { get; init; }
 
-    /// <summary>Gets the functional escalations (moves to the 2nd-line group).</summary>
+    /// <summary>Gets the functional escalations: moves to the 2nd-line group made by the sweeper.</summary>
     public required int FunctionalEscalations { get; init; }
 
     /// <summary>Gets the group reassignments replayed from the log (a ticket moved from one group to another).</summary>

@@ -5,6 +5,7 @@ using ServiceDesk.Engine;
 using ServiceDesk.Events;
 using ServiceDesk.Sla;
 using ServiceDesk.Storage;
+using ServiceDesk.Storage.InMemory;
 using ServiceDesk.Storage.PostgreSql;
 using ServiceDesk.Storage.Sqlite;
 using ServiceDesk.Workflow;
@@ -20,6 +21,9 @@ public enum ReplayStore
 
     /// <summary>PostgreSQL (a fresh tenant per run).</summary>
     Postgres = 1,
+
+    /// <summary>The in-memory store, for comparison (nothing is kept after the run).</summary>
+    InMemory = 2,
 }
 
 /// <summary>What to replay and how.</summary>
@@ -195,6 +199,10 @@ public sealed class ReplayRunner(ReplaySettings settings)
             {
                 await disposable.DisposeAsync().ConfigureAwait(false);
             }
+            else
+            {
+                (store as IDisposable)?.Dispose();
+            }
         }
     }
 
@@ -221,6 +229,11 @@ public sealed class ReplayRunner(ReplaySettings settings)
             // A fresh tenant per run, so a run never mixes with an earlier one in the same database.
             var tenant = new TenantId("uci-" + Guid.NewGuid().ToString("N")[..12]);
             return (store, "PostgreSQL", tenant);
+        }
+
+        if (Settings.Store == ReplayStore.InMemory)
+        {
+            return (new InMemoryTicketStore(), "in-memory", ReplaySetup.Tenant);
         }
 
         var path = Path.GetFullPath(Settings.SqlitePath);
@@ -288,7 +301,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
         ReplayRunner runner, ServiceDeskEngine engine, TenantId tenant, BusinessCalendar calendar,
         IReadOnlyList<Contract> contracts, IReadOnlyList<LogIncident> incidents)
     {
-        private static readonly Duration MinEntry = Duration.FromMinutes(10);
+        private static readonly Duration MinEntry = Duration.FromMinutes(15);
         private static readonly Duration MaxEntry = Duration.FromHours(4);
         private readonly Live?[] _live = new Live?[incidents.Count];
         private readonly List<(TimeLogged Logged, int Contract)> _time = [];
@@ -432,8 +445,8 @@ public sealed class ReplayRunner(ReplaySettings settings)
             return result;
         }
 
-        /// <summary>Work time for leaving a working state (New or In progress) by an agent: a tenth of the business time
-        /// spent in the state, rounded up to the minute, at least 10 minutes and at most 4 hours, ending at the event.</summary>
+        /// <summary>Work time for leaving a working state (New or In progress) by an agent: a quarter of the business time
+        /// spent in the state, rounded up to the minute, at least 15 minutes and at most 4 hours, ending at the event.</summary>
         private async Task LogTimeAsync(Live live, TicketStatus from, LogEvent row, Actor actor, Instant at, CancellationToken cancellationToken)
         {
             if ((from != TicketStatus.New && from != TicketStatus.InProgress) || actor.Kind != ActorKind.Agent)
@@ -442,7 +455,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
             }
 
             var business = calendar.BusinessTimeBetween(live.Since <= at ? live.Since : at, at);
-            var minutes = (long)Math.Ceiling(business.TotalMinutes / 10);
+            var minutes = (long)Math.Ceiling(business.TotalMinutes / 4);
             var duration = Duration.FromMinutes(Math.Clamp(minutes, (long)MinEntry.TotalMinutes, (long)MaxEntry.TotalMinutes));
             var agent = row.Agent is { } a ? new AgentId(ReplaySetup.Slug(a)) : new AgentId(actor.Id);
             _commands++;
@@ -511,12 +524,13 @@ public sealed class ReplayRunner(ReplaySettings settings)
 
                 var history = await engine.GetHistoryAsync(tenant, live.Ticket.Id, cancellationToken).ConfigureAwait(false);
                 var seen = new HashSet<GroupId>();
+                var fired = new HashSet<int>();
                 var moved = false;
                 foreach (var e in history)
                 {
                     switch (e)
                     {
-                        case Escalated x:
+                        case Escalated x when fired.Add(x.Level):
                             levels[x.Level] = levels.GetValueOrDefault(x.Level) + 1;
                             break;
                         case Assigned { Group: { } g } x:
@@ -543,7 +557,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
                 }
             }
 
-            // Escalated events count one per action; a level is fired once per ticket, so count distinct (ticket, level) instead.
+            // A level fires once per ticket and records one Escalated event per action, so tickets are counted per level.
             var rules = new Dictionary<int, string> { [1] = "warn-75", [2] = "breach-to-2nd-line", [3] = "overdue-150" };
             progress?.Report(new ReplayProgress("Invoicing", 0, contracts.Count, null));
             var invoices = Invoice(end, ticketsPerContract);

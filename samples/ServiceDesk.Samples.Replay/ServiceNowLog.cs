@@ -97,7 +97,8 @@ public static class ServiceNowLog
     /// <param name="path">The file: <c>.gz</c> is decompressed.</param>
     /// <param name="from">Keep only incidents opened on or after this date (UTC), if given.</param>
     /// <param name="to">Keep only incidents opened on or before this date (UTC), if given.</param>
-    /// <param name="limit">Keep only the first N incidents (after the date filter), if given.</param>
+    /// <param name="limit">Keep only the first N incidents (after the date filter), if given; reading stops at the first
+    /// row of the next incident, so later rows are neither read nor checked.</param>
     /// <returns>The incidents and the skipped rows.</returns>
     /// <exception cref="LogFormatException">The file is missing or its header lacks a required column.</exception>
     public static LogReadResult Read(string path, LocalDate? from = null, LocalDate? to = null, int? limit = null)
@@ -205,8 +206,14 @@ public static class ServiceNowLog
                 }
 
                 opened = opened < at ? opened : at;
+                if (limit is { } max && incidents.Count >= max)
+                {
+                    rows--;
+                    break; // the first N incidents are read; the rest of the file is not
+                }
+
                 var date = opened.InUtc().Date;
-                var keep = (from is null || date >= from) && (to is null || date <= to) && (limit is null || incidents.Count < limit);
+                var keep = (from is null || date >= from) && (to is null || date <= to);
                 incident = keep
                     ? new LogIncident(id, opened, Intern(f[caller]), Intern(f[channel]), Value(f[category], Intern), Value(f[subcategory], Intern), Value(f[location], Intern))
                     : null;

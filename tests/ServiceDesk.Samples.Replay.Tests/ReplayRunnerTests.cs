@@ -1,0 +1,121 @@
+using NodaTime;
+using ServiceDesk.Engine;
+
+namespace ServiceDesk.Samples.Replay.Tests;
+
+/// <summary>Runs the first 300 incidents of the real log once on a temporary SQLite file and checks the report's books balance.</summary>
+public sealed class ReplayRunnerFixture : IAsyncLifetime
+{
+    public string Folder { get; } = ReplayTestData.TempFolder();
+
+    public ReplayReport Report { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Report = await new ReplayRunner(new ReplaySettings
+    {
+        EventsPath = ReplayTestData.ShippedLog,
+        SqlitePath = Path.Combine(Folder, "replay.db"),
+        Limit = 300,
+    }).RunAsync();
+
+    public Task DisposeAsync()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(Folder, recursive: true);
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class ReplayRunnerTests(ReplayRunnerFixture fixture) : IClassFixture<ReplayRunnerFixture>
+{
+    private ReplayReport Report => fixture.Report;
+
+    [Fact]
+    public void RunAsync_First300Incidents_EveryIncidentOpenedWithOneResolutionClock()
+    {
+        Assert.Equal(300, Report.Incidents);
+        Assert.StartsWith("SQLite", Report.Store, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(fixture.Folder, "replay.db")));
+
+        // met + breached + open = tickets with a clock; every replayed incident gets the one policy.
+        Assert.Equal(Report.Incidents, Report.Sla.Sum(s => s.Total));
+        Assert.All(Report.Sla, s => Assert.Equal(s.Met + s.Breached + s.Open, s.Total));
+        Assert.Equal(Report.Sla.Sum(s => s.Met + s.Breached), Report.WallResolution.Count);
+        Assert.Equal(Report.WallResolution.Count, Report.BusinessResolution.Count);
+        Assert.True(Report.Sla.Sum(s => s.Met) > 0 && Report.Sla.Sum(s => s.Breached) > 0);
+    }
+
+    [Fact]
+    public void RunAsync_First300Incidents_ReplaysEveryEventInTimeAndCountsCommands()
+    {
+        Assert.True(Report.Events > 1_500, $"events {Report.Events}");
+        Assert.Equal(Report.Rows, Report.Events + Report.IssueCount);
+        Assert.True(Report.Commands >= Report.Incidents + Report.TransitionsApplied);
+        Assert.True(Report.TransitionsApplied > Report.Incidents, "every incident moves at least to Closed");
+        Assert.True(Report.Simulated.Start < Report.Simulated.End);
+        Assert.True(Report.Reassignments > 0 && Report.ReassignedTickets <= Report.Incidents);
+        Assert.NotEmpty(Report.BusiestGroups);
+    }
+
+    [Fact]
+    public void RunAsync_First300Incidents_ResolutionPercentilesAreOrdered()
+    {
+        foreach (var s in new[] { Report.WallResolution, Report.BusinessResolution })
+        {
+            Assert.True(s.P50 <= s.P90 && s.P90 <= s.P99, s.ToString());
+            Assert.True(s.Mean > Duration.Zero);
+        }
+
+        Assert.True(Report.BusinessResolution.P50 <= Report.WallResolution.P50, "business time never exceeds wall time");
+    }
+
+    [Fact]
+    public void RunAsync_First300Incidents_InvoiceTotalsEqualTheirLines()
+    {
+        Assert.Equal(4, Report.Contracts.Count);
+        Assert.Equal(Report.Incidents, Report.Contracts.Sum(c => c.Tickets));
+        Assert.All(Report.Contracts, c =>
+        {
+            Assert.True(c.Invoices > 0, c.Contract);
+            Assert.Equal(c.Total, c.LinesTotal);
+            Assert.Equal(c.Total, c.Net + c.Tax);
+            Assert.Equal(c.Net, c.Months.Sum(m => m.Net));
+            Assert.InRange(c.Tax - (c.Net * 0.20m), -0.01m * c.Invoices, 0.01m * c.Invoices); // tax is rounded per line
+        });
+        Assert.True(Report.Contracts.Sum(c => c.Entries) > Report.Incidents / 2, "time is logged when agents leave a working state");
+    }
+}
+
+public sealed class ReplayEscalationTests
+{
+    [Fact]
+    public async Task RunAsync_TightPolicyOnAStoreWithTimers_EscalatesEveryLevel()
+    {
+        // One business hour for every priority: most of the first 300 incidents reach 75%, 100% and 150%.
+        // The in-memory store has timers (ITimerStore); the SQLite store gets them on main later.
+        var report = await new ReplayRunner(new ReplaySettings
+        {
+            EventsPath = ReplayTestData.ShippedLog,
+            Store = ReplayStore.InMemory,
+            Limit = 300,
+            SweepInterval = Duration.FromMinutes(30),
+            Targets = new Dictionary<Priority, Duration>
+            {
+                [Priority.P1Critical] = Duration.FromHours(1),
+                [Priority.P2High] = Duration.FromHours(1),
+                [Priority.P3Moderate] = Duration.FromHours(1),
+                [Priority.P4Low] = Duration.FromHours(1),
+            },
+        }).RunAsync();
+
+        Assert.True(report.EscalationsRan, report.EscalationNotice);
+        Assert.True(report.Sweeps > 0);
+        Assert.Equal([1, 2, 3], report.EscalationsByLevel.Select(e => e.Level));
+        Assert.All(report.EscalationsByLevel, e => Assert.True(e.Count > 0));
+        var level = report.EscalationsByLevel.ToDictionary(e => e.Level, e => e.Count);
+        Assert.True(level[1] >= level[2] && level[2] >= level[3], "a ticket reaches 150% only after 100% and 75%");
+        Assert.True(level[2] <= report.Sla.Sum(s => s.Breached), "only breached clocks are escalated at 100%");
+        Assert.True(report.FunctionalEscalations > 0);
+        Assert.True(report.SweepTotals.Thresholds > 0);
+        Assert.Equal(0, report.SweepTotals.Failed);
+    }
+}
