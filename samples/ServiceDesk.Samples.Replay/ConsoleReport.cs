@@ -24,6 +24,16 @@ public static class ConsoleReport
         Line("wall time", $"{Wall(report.Elapsed)} in all, {Wall(report.ReplayElapsed)} replaying; {Rate(report.EventsPerSecond)} events/s");
         console.Write(summary);
 
+        if (report.RefusedTransitions.Count > 0)
+        {
+            console.WriteLine();
+            console.MarkupLine("Transitions the lifecycle refused (the log moved on, the ticket stayed):");
+            foreach (var (kind, count) in report.RefusedTransitions.Take(8))
+            {
+                console.MarkupLine($"  {N(count),6}  {Markup.Escape(kind)}");
+            }
+        }
+
         if (report.Issues.Count > 0)
         {
             console.WriteLine();
@@ -50,7 +60,7 @@ public static class ConsoleReport
         var (met, breached, open) = (report.Sla.Sum(s => s.Met), report.Sla.Sum(s => s.Breached), report.Sla.Sum(s => s.Open));
         sla.AddRow("[bold]all[/]", $"[bold]{N(met)}[/]", $"[bold]{N(breached)}[/]", $"[bold]{N(open)}[/]", $"[bold]{N(met + breached + open)}[/]", $"[bold]{Percent(met, met + breached)}[/]");
         console.Write(sla);
-        console.Write(new BarChart().Label("SLA breached per priority").Width(70)
+        console.Write(new BarChart().Label("SLA breached per priority").Width(70).UseValueFormatter(v => N((long)Math.Round(v)))
             .AddItems(report.Sla, s => new BarChartItem(Priority(s.Priority), s.Breached, Color.Red)));
 
         console.WriteLine();
@@ -81,7 +91,7 @@ public static class ConsoleReport
             console.Write(escalations);
             if (report.EscalationsByLevel.Count > 0)
             {
-                console.Write(new BarChart().Label("Tickets escalated per level").Width(70)
+                console.Write(new BarChart().Label("Tickets escalated per level").Width(70).UseValueFormatter(v => N((long)Math.Round(v)))
                     .AddItems(report.EscalationsByLevel, e => new BarChartItem($"L{e.Level} {e.Rule}", e.Count, Color.Orange1)));
             }
         }
@@ -97,7 +107,7 @@ public static class ConsoleReport
         }
 
         console.Write(groups);
-        console.Write(new BarChart().Label("Tickets per group (top 10)").Width(70)
+        console.Write(new BarChart().Label("Tickets per group (top 10)").Width(70).UseValueFormatter(v => N((long)Math.Round(v)))
             .AddItems(report.BusiestGroups, g => new BarChartItem(g.Group, g.Tickets, Color.SteelBlue)));
 
         console.WriteLine();
@@ -108,7 +118,7 @@ public static class ConsoleReport
         }
 
         console.Write(plans);
-        var invoices = new Table().Title("Invoices per contract (EUR, 20% tax)").Border(TableBorder.Rounded)
+        var invoices = new Table().Title("Invoices per contract (EUR rounded to the euro; exact in the HTML report)").Border(TableBorder.Rounded)
             .AddColumns("contract", "tickets", "entries", "logged", "invoices", "net", "total");
         foreach (var c in new[] { 1, 2, 3, 4, 5, 6 })
         {
@@ -117,14 +127,14 @@ public static class ConsoleReport
 
         foreach (var c in report.Contracts)
         {
-            invoices.AddRow(c.Contract, N(c.Tickets), N(c.Entries), Hours(c.LoggedTime), N(c.Invoices), c.Net.ToString("N2", System.Globalization.CultureInfo.InvariantCulture), c.Total.ToString("N2", System.Globalization.CultureInfo.InvariantCulture));
+            invoices.AddRow(c.Contract, N(c.Tickets), N(c.Entries), Hours(c.LoggedTime), N(c.Invoices), N((long)Math.Round(c.Net)), N((long)Math.Round(c.Total)));
         }
 
         invoices.AddRow("[bold]all[/]", N(report.Contracts.Sum(c => c.Tickets)), N(report.Contracts.Sum(c => c.Entries)), Hours(NodaTime.Duration.FromTicks(report.Contracts.Sum(c => c.LoggedTime.BclCompatibleTicks))),
-            N(report.Contracts.Sum(c => c.Invoices)), report.Contracts.Sum(c => c.Net).ToString("N2", System.Globalization.CultureInfo.InvariantCulture),
-            $"[bold]{report.Contracts.Sum(c => c.Total).ToString("N2", System.Globalization.CultureInfo.InvariantCulture)}[/]");
+            N(report.Contracts.Sum(c => c.Invoices)), N((long)Math.Round(report.Contracts.Sum(c => c.Net))),
+            $"[bold]{N((long)Math.Round(report.Contracts.Sum(c => c.Total)))}[/]");
         console.Write(invoices);
-        console.Write(new BarChart().Label("Invoiced total per contract (EUR)").Width(70)
+        console.Write(new BarChart().Label("Invoiced total per contract (EUR)").Width(70).UseValueFormatter(v => N((long)Math.Round(v)))
             .AddItems(report.Contracts, c => new BarChartItem(c.Contract, (double)c.Total, Color.Green)));
     }
 }

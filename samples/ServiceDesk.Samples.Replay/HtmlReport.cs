@@ -38,6 +38,12 @@ public static class HtmlReport
         Dt(h, "wall time", $"{Wall(report.Elapsed)} in all ({Wall(report.ReplayElapsed)} replaying), {Rate(report.EventsPerSecond)} events/s");
         h.Append("</dl>");
 
+        if (report.RefusedTransitions.Count > 0)
+        {
+            h.Append("<h2>Transitions the lifecycle refused</h2><p class=\"muted\">The log moved on; the ticket stayed where the lifecycle allows.</p>");
+            Table(h, ["transition (from -> to by trigger: unmet guards)", "count"], [false, true], report.RefusedTransitions.Select(r => new[] { r.Kind, N(r.Count) }), null);
+        }
+
         if (report.Issues.Count > 0)
         {
             h.Append(CultureInfo.InvariantCulture, $"<h2>Skipped rows ({N(report.IssueCount)})</h2><ul class=\"warn\">");

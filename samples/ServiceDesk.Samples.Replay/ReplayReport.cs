@@ -95,6 +95,9 @@ public sealed record ReplayReport
     /// <summary>Gets the transitions the lifecycle refused (the log moved on; the ticket did not).</summary>
     public required int TransitionsRejected { get; init; }
 
+    /// <summary>Gets the refused transitions by kind (<c>from -> to by trigger: unmet guards</c>), most frequent first.</summary>
+    public required IReadOnlyList<(string Kind, int Count)> RefusedTransitions { get; init; }
+
     /// <summary>Gets closures of never-resolved incidents, replayed as a resolve followed by the close.</summary>
     public required int ResolvedBeforeClose { get; init; }
 
@@ -128,7 +131,8 @@ public sealed record ReplayReport
     /// <summary>Gets the functional escalations: moves to the 2nd-line group made by the sweeper.</summary>
     public required int FunctionalEscalations { get; init; }
 
-    /// <summary>Gets the group reassignments replayed from the log (a ticket moved from one group to another).</summary>
+    /// <summary>Gets the group reassignments replayed from the log: events whose <c>assignment_group</c> differs from the
+    /// incident's previous group in the log (functional escalations are counted apart).</summary>
     public required int Reassignments { get; init; }
 
     /// <summary>Gets the tickets reassigned at least once.</summary>

@@ -294,6 +294,8 @@ public sealed class ReplayRunner(ReplaySettings settings)
         public int Impact { get; set; }
 
         public int Urgency { get; set; }
+
+        public bool Reassigned { get; set; }
     }
 
     /// <summary>The state of one run.</summary>
@@ -302,6 +304,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
         IReadOnlyList<Contract> contracts, IReadOnlyList<LogIncident> incidents)
     {
         private static readonly Duration MinEntry = Duration.FromMinutes(15);
+        private static readonly Actor ImportAgent = Actor.OfAgent(new AgentId("servicenow-import"));
         private static readonly Duration MaxEntry = Duration.FromHours(4);
         private readonly Live?[] _live = new Live?[incidents.Count];
         private readonly List<(TimeLogged Logged, int Contract)> _time = [];
@@ -310,6 +313,8 @@ public sealed class ReplayRunner(ReplaySettings settings)
         private int _applied;
         private int _rejected;
         private int _resolvedBeforeClose;
+        private int _reassignments;
+        private readonly Dictionary<string, int> _refused = new(StringComparer.Ordinal);
 
         public async Task ApplyAsync(Action action, CancellationToken cancellationToken)
         {
@@ -381,6 +386,13 @@ public sealed class ReplayRunner(ReplaySettings settings)
         private async Task ApplyRowAsync(Live live, LogEvent row, Instant at, CancellationToken cancellationToken)
         {
             var actor = UciIncidentMapping.ActorOf(row.UpdatedBy);
+            if (actor.Kind == ActorKind.System && ReferenceEquals(row, live.Incident.Events[0]) && row.State != "Closed")
+            {
+                // The audit trail starts mid-life: the first row shows where the incident already was, not a move the
+                // auto-close account made. The move there from New is attributed to an import agent (only agents may hold).
+                actor = ImportAgent;
+            }
+
             var context = new CommandContext(tenant, actor);
             var id = live.Ticket!.Id;
             if (row.Impact != live.Impact || row.Urgency != live.Urgency)
@@ -393,6 +405,12 @@ public sealed class ReplayRunner(ReplaySettings settings)
             if (row.Group is { } group && (!string.Equals(group, live.LogGroup, StringComparison.Ordinal) || !string.Equals(row.Agent, live.LogAgent, StringComparison.Ordinal)))
             {
                 _commands++;
+                if (live.LogGroup is { } previous && !string.Equals(previous, group, StringComparison.Ordinal))
+                {
+                    _reassignments++;
+                    live.Reassigned = true;
+                }
+
                 var agent = row.Agent is { } a ? new AgentId(ReplaySetup.Slug(a)) : (AgentId?)null;
                 Track(live, await engine.AssignAsync(context, id, new GroupId(ReplaySetup.Slug(group)), agent, cancellationToken).ConfigureAwait(false));
                 (live.LogGroup, live.LogAgent) = (group, row.Agent);
@@ -423,7 +441,14 @@ public sealed class ReplayRunner(ReplaySettings settings)
             if (result.Outcome == CommandOutcome.Applied)
             {
                 await LogTimeAsync(live, from, row, actor, at, cancellationToken).ConfigureAwait(false);
+                return;
             }
+
+            _rejected++;
+            var (trigger, _) = UciIncidentMapping.Decide(live.Ticket!, status, reason, actor, at, live.Since);
+            var kind = $"{live.Ticket!.Status}{(live.Ticket.HoldReason is { } r ? "(" + r + ")" : string.Empty)} -> {status}{(reason is { } t ? "(" + t + ")" : string.Empty)} by {trigger}: "
+                + (result.Outcome == CommandOutcome.NewLinkedTicketRequired ? "new linked ticket required" : string.Join(", ", result.UnmetGuards.Select(g => g.Name).Distinct()));
+            _refused[kind] = _refused.GetValueOrDefault(kind) + 1;
         }
 
         private async Task<CommandResult> TransitionAsync(Live live, TicketStatus status, string? reason, Actor actor, Instant at, CancellationToken cancellationToken)
@@ -437,11 +462,6 @@ public sealed class ReplayRunner(ReplaySettings settings)
                 live.Since = at;
                 Track(live, result);
             }
-            else
-            {
-                _rejected++;
-            }
-
             return result;
         }
 
@@ -485,7 +505,6 @@ public sealed class ReplayRunner(ReplaySettings settings)
             var business = new List<Duration>();
             var levels = new SortedDictionary<int, int>();
             var functional = 0;
-            var reassignments = 0;
             var reassignedTickets = 0;
             var logReassignments = 0;
             var groups = new Dictionary<string, (int Tickets, int Assignments)>(StringComparer.Ordinal);
@@ -525,7 +544,6 @@ public sealed class ReplayRunner(ReplaySettings settings)
                 var history = await engine.GetHistoryAsync(tenant, live.Ticket.Id, cancellationToken).ConfigureAwait(false);
                 var seen = new HashSet<GroupId>();
                 var fired = new HashSet<int>();
-                var moved = false;
                 foreach (var e in history)
                 {
                     switch (e)
@@ -538,11 +556,6 @@ public sealed class ReplayRunner(ReplaySettings settings)
                             {
                                 functional++;
                             }
-                            else if (x.PreviousGroup is { } p && p != g)
-                            {
-                                reassignments++;
-                                moved = true;
-                            }
 
                             var (tickets, assignments) = groups.GetValueOrDefault(g.Value);
                             groups[g.Value] = (seen.Add(g) ? tickets + 1 : tickets, assignments + 1);
@@ -550,7 +563,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
                     }
                 }
 
-                reassignedTickets += moved ? 1 : 0;
+                reassignedTickets += live.Reassigned ? 1 : 0;
                 if (++done % 500 == 0 || done == opened.Count)
                 {
                     progress?.Report(new ReplayProgress("Reading clocks and histories", done, opened.Count, null));
@@ -572,8 +585,9 @@ public sealed class ReplayRunner(ReplaySettings settings)
                 Issues = [],
                 Commands = _commands,
                 TransitionsApplied = _applied,
-                TransitionsRejected = _rejected - _resolvedBeforeClose,
+                TransitionsRejected = _rejected,
                 ResolvedBeforeClose = _resolvedBeforeClose,
+                RefusedTransitions = [.. _refused.OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal).Select(r => (r.Key, r.Value))],
                 Simulated = default,
                 Sla = [.. sla.OrderBy(s => s.Key).Select(s => new SlaRow(s.Key, s.Value.Met, s.Value.Breached, s.Value.Open))],
                 WallResolution = DurationStats.Of(wall),
@@ -583,7 +597,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
                 SweepTotals = default,
                 EscalationsByLevel = [.. levels.Select(l => (l.Key, rules.GetValueOrDefault(l.Key, "?"), l.Value))],
                 FunctionalEscalations = functional,
-                Reassignments = reassignments,
+                Reassignments = _reassignments,
                 ReassignedTickets = reassignedTickets,
                 LogReassignmentCount = logReassignments,
                 BusiestGroups = [.. groups.OrderByDescending(g => g.Value.Tickets).ThenBy(g => g.Key, StringComparer.Ordinal).Take(10).Select(g => new GroupRow(g.Key, g.Value.Tickets, g.Value.Assignments))],
