@@ -42,13 +42,7 @@ public sealed partial class SqliteTicketStore
             await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             using var transaction = connection.BeginTransaction(deferred: false);
             var due = new List<(string Tenant, string Id, Instant DueAt, string Purpose)>();
-            using (var select = Command(connection, transaction, """
-                SELECT tenant, id, timer_due_s, timer_due_ns, timer_purpose FROM tickets
-                WHERE timer_due_s IS NOT NULL AND (timer_due_s, timer_due_ns) <= ($s, $ns)
-                  AND (lease_token IS NULL OR (lease_expires_s, lease_expires_ns) <= ($s, $ns))
-                ORDER BY timer_due_s, timer_due_ns, tenant, id
-                LIMIT $limit;
-                """))
+            using (var select = Command(connection, transaction, ClaimSql))
             {
                 var (s, ns) = Split(now);
                 select.Parameters.AddWithValue("$s", s);
@@ -283,12 +277,7 @@ public sealed partial class SqliteTicketStore
         return await Guarded("read time entries", async () =>
         {
             await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            using var command = Command(connection, null, """
-                SELECT payload FROM ticket_events
-                WHERE tenant = $tenant AND started_s IS NOT NULL
-                  AND (started_s, started_ns) >= ($fs, $fns) AND (started_s, started_ns) < ($ts, $tns)
-                ORDER BY started_s, started_ns, ticket, version;
-                """);
+            using var command = Command(connection, null, TimeEntriesSql);
             var (fs, fns) = Split(from);
             var (ts, tns) = Split(to);
             command.Parameters.AddWithValue("$tenant", tenant.Value);
@@ -306,6 +295,23 @@ public sealed partial class SqliteTicketStore
             return entries.Count == 0 ? ReadOnlyCollection<TimeLogged>.Empty : (IReadOnlyList<TimeLogged>)entries.AsReadOnly();
         }).ConfigureAwait(false);
     }
+
+    /// <summary>The due, claimable timers in claim order (internal so that tests can check its plan).</summary>
+    internal const string ClaimSql = """
+        SELECT tenant, id, timer_due_s, timer_due_ns, timer_purpose FROM tickets
+        WHERE timer_due_s IS NOT NULL AND (timer_due_s, timer_due_ns) <= ($s, $ns)
+          AND (lease_token IS NULL OR (lease_expires_s, lease_expires_ns) <= ($s, $ns))
+        ORDER BY timer_due_s, timer_due_ns, tenant, id
+        LIMIT $limit;
+        """;
+
+    /// <summary>A tenant's time entries in a range (internal so that tests can check its plan).</summary>
+    internal const string TimeEntriesSql = """
+        SELECT payload FROM ticket_events
+        WHERE tenant = $tenant AND started_s IS NOT NULL
+          AND (started_s, started_ns) >= ($fs, $fns) AND (started_s, started_ns) < ($ts, $tns)
+        ORDER BY started_s, started_ns, ticket, version;
+        """;
 
     /// <summary>The columns <see cref="ReadSchedule"/> reads, in order.</summary>
     private const string ScheduleColumns = "queued, deadline_s, deadline_ns, timer_due_s, timer_due_ns, timer_purpose";
