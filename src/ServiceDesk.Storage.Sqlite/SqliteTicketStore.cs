@@ -16,9 +16,13 @@ namespace ServiceDesk.Storage.Sqlite;
 /// migrations it lacks. Every write runs in a <c>BEGIN IMMEDIATE</c> transaction, so concurrent writers in one or
 /// several processes are serialized by SQLite and an append is all-or-nothing. Tickets and events are stored as
 /// <see cref="ServiceDeskJson"/> documents next to the indexed columns that lookups, filters and paging use.</para>
+/// <para>The same tables serve <see cref="ITimerStore"/> (schedule columns on the ticket row, leased timer claims),
+/// <see cref="IOutboxStore"/> (an <c>outbox</c> table filled in the append transaction) and <see cref="ITimeEntryStore"/>
+/// (<see cref="TimeLogged"/> events indexed by tenant and start). Failures of SQLite in those members surface as
+/// <see cref="StorageException"/>.</para>
 /// <para>The store is thread-safe; each call takes a pooled connection of its own. Dispose it to release the pool.</para>
 /// </remarks>
-public sealed class SqliteTicketStore : ITicketStore, IAsyncDisposable, IDisposable
+public sealed partial class SqliteTicketStore : ITicketStore, ITimerStore, IOutboxStore, ITimeEntryStore, IAsyncDisposable, IDisposable
 {
     private readonly string _connectionString;
     private readonly string _synchronous;
@@ -215,11 +219,17 @@ public sealed class SqliteTicketStore : ITicketStore, IAsyncDisposable, IDisposa
             }
         }
 
-        using (var events = Command(connection, transaction, "INSERT INTO ticket_events (tenant, ticket, version, type, payload) VALUES ($tenant, $ticket, $version, $type, $payload);"))
+        using (var events = Command(connection, transaction, """
+            INSERT INTO ticket_events (tenant, ticket, version, type, payload, started_s, started_ns)
+            VALUES ($tenant, $ticket, $version, $type, $payload, $started_s, $started_ns);
+            INSERT INTO outbox (tenant, ticket, version) VALUES ($tenant, $ticket, $version);
+            """))
         {
             var pVersion = events.Parameters.Add("$version", SqliteType.Integer);
             var pType = events.Parameters.Add("$type", SqliteType.Text);
             var pPayload = events.Parameters.Add("$payload", SqliteType.Text);
+            var pStartedSeconds = events.Parameters.Add("$started_s", SqliteType.Integer);
+            var pStartedNanos = events.Parameters.Add("$started_ns", SqliteType.Integer);
             events.Parameters.AddWithValue("$tenant", tenant);
             events.Parameters.AddWithValue("$ticket", id);
             foreach (var e in append.Events)
@@ -227,8 +237,24 @@ public sealed class SqliteTicketStore : ITicketStore, IAsyncDisposable, IDisposa
                 pVersion.Value = e.Version;
                 pType.Value = e.GetType().Name;
                 pPayload.Value = ServiceDeskJson.Serialize(e);
+                if (e is TimeLogged logged)
+                {
+                    (pStartedSeconds.Value, pStartedNanos.Value) = Split(logged.Started);
+                }
+                else
+                {
+                    pStartedSeconds.Value = DBNull.Value;
+                    pStartedNanos.Value = DBNull.Value;
+                }
+
                 await events.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        if (append.Schedule is { } schedule)
+        {
+            // Replaces the schedule and ends any lease on the old timer, in the append's transaction.
+            await WriteScheduleAsync(connection, transaction, tenant, id, schedule, leaseToken: null, cancellationToken).ConfigureAwait(false);
         }
 
         if (append.IdempotencyKey is { } newKey)
@@ -370,11 +396,7 @@ public sealed class SqliteTicketStore : ITicketStore, IAsyncDisposable, IDisposa
         return ValueTask.CompletedTask;
     }
 
-    private static (long Seconds, long Nanos) Split(Instant instant)
-    {
-        var seconds = instant.ToUnixTimeSeconds();
-        return (seconds, (instant - Instant.FromUnixTimeSeconds(seconds)).ToInt64Nanoseconds());
-    }
+    private static (long Seconds, long Nanos) Split(Instant instant) => SqliteMigrations.Split(instant);
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
     {
