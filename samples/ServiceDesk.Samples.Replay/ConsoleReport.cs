@@ -21,7 +21,7 @@ public static class ConsoleReport
         Line("simulated time", $"{At(report.Simulated.Start)} to {At(report.Simulated.End)} UTC");
         Line("incidents / events", $"{N(report.Incidents)} incidents, {N(report.Events)} of {N(report.Rows)} rows applied, {N(report.IssueCount)} skipped");
         Line("engine commands", $"{N(report.Commands)} ({N(report.TransitionsApplied)} transitions applied, {N(report.TransitionsRejected)} refused by the lifecycle, {N(report.ResolvedBeforeClose)} closures replayed as resolve + close)");
-        Line("wall time", $"{Wall(report.Elapsed)} in all, {Wall(report.ReplayElapsed)} replaying; {Rate(report.EventsPerSecond)} events/s");
+        Line("wall time", $"{Wall(report.Elapsed)} in all, {Wall(report.ReplayElapsed)} replaying (of which {Wall(report.SweepElapsed)} sweeping); {Rate(report.EventsPerSecond)} events/s");
         console.Write(summary);
 
         if (report.RefusedTransitions.Count > 0)
@@ -119,7 +119,7 @@ public static class ConsoleReport
 
         console.Write(plans);
         var invoices = new Table().Title("Invoices per contract (EUR rounded to the euro; exact in the HTML report)").Border(TableBorder.Rounded)
-            .AddColumns("contract", "tickets", "entries", "logged", "invoices", "net", "total");
+            .AddColumns("contract", "tickets", "entries", "hours", "invoices", "net", "total");
         foreach (var c in new[] { 1, 2, 3, 4, 5, 6 })
         {
             invoices.Columns[c].RightAligned();
@@ -127,10 +127,10 @@ public static class ConsoleReport
 
         foreach (var c in report.Contracts)
         {
-            invoices.AddRow(c.Contract, N(c.Tickets), N(c.Entries), Hours(c.LoggedTime), N(c.Invoices), N((long)Math.Round(c.Net)), N((long)Math.Round(c.Total)));
+            invoices.AddRow(c.Contract, N(c.Tickets), N(c.Entries), N((long)Math.Round(c.LoggedTime.TotalHours)), N(c.Invoices), N((long)Math.Round(c.Net)), N((long)Math.Round(c.Total)));
         }
 
-        invoices.AddRow("[bold]all[/]", N(report.Contracts.Sum(c => c.Tickets)), N(report.Contracts.Sum(c => c.Entries)), Hours(NodaTime.Duration.FromTicks(report.Contracts.Sum(c => c.LoggedTime.BclCompatibleTicks))),
+        invoices.AddRow("[bold]all[/]", N(report.Contracts.Sum(c => c.Tickets)), N(report.Contracts.Sum(c => c.Entries)), N((long)Math.Round(report.Contracts.Sum(c => c.LoggedTime.TotalHours))),
             N(report.Contracts.Sum(c => c.Invoices)), N((long)Math.Round(report.Contracts.Sum(c => c.Net))),
             $"[bold]{N((long)Math.Round(report.Contracts.Sum(c => c.Total)))}[/]");
         console.Write(invoices);

@@ -35,7 +35,7 @@ public static class HtmlReport
         Dt(h, "simulated time", $"{At(report.Simulated.Start)} to {At(report.Simulated.End)} UTC");
         Dt(h, "incidents / events", $"{N(report.Incidents)} incidents, {N(report.Events)} of {N(report.Rows)} rows applied, {N(report.IssueCount)} skipped");
         Dt(h, "engine commands", $"{N(report.Commands)}: {N(report.TransitionsApplied)} transitions applied, {N(report.TransitionsRejected)} refused by the lifecycle, {N(report.ResolvedBeforeClose)} closures replayed as resolve + close");
-        Dt(h, "wall time", $"{Wall(report.Elapsed)} in all ({Wall(report.ReplayElapsed)} replaying), {Rate(report.EventsPerSecond)} events/s");
+        Dt(h, "wall time", $"{Wall(report.Elapsed)} in all ({Wall(report.ReplayElapsed)} replaying, of which {Wall(report.SweepElapsed)} sweeping), {Rate(report.EventsPerSecond)} events/s");
         h.Append("</dl>");
 
         if (report.RefusedTransitions.Count > 0)

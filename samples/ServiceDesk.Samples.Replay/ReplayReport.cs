@@ -153,6 +153,9 @@ public sealed record ReplayReport
     /// <summary>Gets the wall time of the replay phase alone (commands and sweeps).</summary>
     public required TimeSpan ReplayElapsed { get; init; }
 
+    /// <summary>Gets the wall time spent in escalation sweeps (part of <see cref="ReplayElapsed"/>).</summary>
+    public required TimeSpan SweepElapsed { get; init; }
+
     /// <summary>Gets the log events applied per second of the whole run.</summary>
     public double EventsPerSecond => Elapsed.TotalSeconds > 0 ? Events / Elapsed.TotalSeconds : 0;
 }

@@ -145,11 +145,13 @@ public sealed class ReplayRunner(ReplaySettings settings)
             var nextSweep = start + Settings.SweepInterval;
             var sweeps = 0;
             var sweepTotals = default(SweepResult);
+            var sweepWatch = new Stopwatch();
             for (var i = 0; i < actions.Count; i++)
             {
                 var action = actions[i];
                 if (sweeper is not null)
                 {
+                    sweepWatch.Start();
                     while (nextSweep <= action.At)
                     {
                         clock.Now = nextSweep;
@@ -157,6 +159,8 @@ public sealed class ReplayRunner(ReplaySettings settings)
                         sweeps++;
                         nextSweep += Settings.SweepInterval;
                     }
+
+                    sweepWatch.Stop();
                 }
 
                 clock.Now = action.At;
@@ -190,6 +194,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
                 Sweeps = sweeps,
                 SweepTotals = sweepTotals,
                 ReplayElapsed = replayWatch.Elapsed,
+                SweepElapsed = sweepWatch.Elapsed,
                 Elapsed = total.Elapsed,
             };
         }
@@ -604,6 +609,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
                 Contracts = invoices,
                 Elapsed = default,
                 ReplayElapsed = default,
+                SweepElapsed = default,
             };
         }
 

@@ -11,7 +11,7 @@ public sealed class ReplayAppTests
             var html = Path.Combine(folder, "report", "replay.html");
             var (console, output) = ReplayTestData.Console();
 
-            var code = await ReplayApp.RunAsync(["--limit", "60", "--db", Path.Combine(folder, "r.db"), "--html", html], console, interactive: false);
+            var code = await ReplayApp.RunAsync(["--limit", "60", "--sweep-minutes", "120", "--db", Path.Combine(folder, "r.db"), "--html", html], console, interactive: false);
 
             var text = output.ToString();
             Assert.Equal(ReplayApp.Ok, code);

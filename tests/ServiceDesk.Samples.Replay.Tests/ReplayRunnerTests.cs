@@ -15,6 +15,7 @@ public sealed class ReplayRunnerFixture : IAsyncLifetime
         EventsPath = ReplayTestData.ShippedLog,
         SqlitePath = Path.Combine(Folder, "replay.db"),
         Limit = 300,
+        SweepInterval = Duration.FromHours(1), // the 300 incidents' events run to December 2016: fewer empty sweeps
     }).RunAsync();
 
     public Task DisposeAsync()
@@ -54,6 +55,8 @@ public sealed class ReplayRunnerTests(ReplayRunnerFixture fixture) : IClassFixtu
         Assert.True(Report.Simulated.Start < Report.Simulated.End);
         Assert.True(Report.Reassignments > 0 && Report.ReassignedTickets <= Report.Incidents);
         Assert.NotEmpty(Report.BusiestGroups);
+        Assert.True(Report.EscalationsRan, Report.EscalationNotice);
+        Assert.True(Report.Sweeps > 0);
     }
 
     [Fact]
@@ -87,17 +90,20 @@ public sealed class ReplayRunnerTests(ReplayRunnerFixture fixture) : IClassFixtu
 
 public sealed class ReplayEscalationTests
 {
-    [Fact]
-    public async Task RunAsync_TightPolicyOnAStoreWithTimers_EscalatesEveryLevel()
+    [Theory]
+    [InlineData(ReplayStore.Sqlite)]
+    [InlineData(ReplayStore.InMemory)]
+    public async Task RunAsync_TightPolicy_EscalatesEveryLevel(ReplayStore store)
     {
-        // One business hour for every priority: most of the first 300 incidents reach 75%, 100% and 150%.
-        // The in-memory store has timers (ITimerStore); the SQLite store gets them on main later.
+        // One business hour for every priority: many of the first 300 incidents reach 75%, 100% and 150%.
+        var folder = ReplayTestData.TempFolder();
         var report = await new ReplayRunner(new ReplaySettings
         {
             EventsPath = ReplayTestData.ShippedLog,
-            Store = ReplayStore.InMemory,
+            Store = store,
+            SqlitePath = Path.Combine(folder, "tight.db"),
             Limit = 300,
-            SweepInterval = Duration.FromMinutes(30),
+            SweepInterval = Duration.FromHours(2),
             Targets = new Dictionary<Priority, Duration>
             {
                 [Priority.P1Critical] = Duration.FromHours(1),
@@ -117,5 +123,7 @@ public sealed class ReplayEscalationTests
         Assert.True(report.FunctionalEscalations > 0);
         Assert.True(report.SweepTotals.Thresholds > 0);
         Assert.Equal(0, report.SweepTotals.Failed);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(folder, recursive: true);
     }
 }
