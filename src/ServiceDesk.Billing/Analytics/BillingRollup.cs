@@ -129,16 +129,15 @@ public static class BillingRollup
                 row.Add(a.Source, a.Time.BclCompatibleTicks, a.Revenue.Amount);
             }
 
-            var list = c.PriceList;
-            foreach (var w in s.Works)
+            foreach (var w in s.WorkAllocations)
             {
                 var key = baseKey with
                 {
-                    Service = Has(dimensions, RollupDimensions.Service) ? w.Service : null,
-                    Ticket = Has(dimensions, RollupDimensions.Ticket) ? w.Ticket : null,
+                    Service = Has(dimensions, RollupDimensions.Service) ? w.Work.Service : null,
+                    Ticket = Has(dimensions, RollupDimensions.Ticket) ? w.Work.Ticket : null,
                 };
                 ref var row = ref Row(rows, key);
-                row.Revenue += list!.GetItem(w.ItemCode).UnitPrice.Amount * w.Quantity;
+                row.Revenue += w.Revenue.Amount;
             }
         }
 

@@ -62,12 +62,21 @@ public static class BillingCalculator
             engine.BeginMonth(month);
             if (lastOnly && month < through)
             {
-                // Only the balances carried into the next month matter: quota rollover and bundles (works carry nothing).
+                // Only the balances carried into the next month matter: quota rollover, bundles and included units.
                 if (byMonth.TryGetValue(month, out var earlier))
                 {
                     foreach (var e in earlier)
                     {
                         engine.Price(engine.Facts(e, 0), null, null);
+                    }
+                }
+
+                if (contract.Subscription is { IncludedUnits.Count: > 0 } && worksByMonth.TryGetValue(month, out var earlierWorks))
+                {
+                    var scratch = new SortedDictionary<string, decimal>(StringComparer.Ordinal);
+                    foreach (var w in earlierWorks)
+                    {
+                        engine.PriceWork(w, scratch, out _);
                     }
                 }
 
@@ -113,18 +122,19 @@ public static class BillingCalculator
             }
 
             var workTotals = new SortedDictionary<string, decimal>(StringComparer.Ordinal);
-            var billedWorks = new List<OneOffWork>();
+            var billedWorks = new List<WorkAllocation>();
             if (worksByMonth.TryGetValue(month, out var monthWorks))
             {
                 foreach (var w in monthWorks)
                 {
-                    if (engine.PriceWork(w, workTotals) is { } reason)
+                    if (engine.PriceWork(w, workTotals, out var fromQuota) is { } reason)
                     {
                         excluded.Add(new ExcludedItem(w.Id.Value, reason, Describe(reason)));
                     }
                     else if (w.Quantity > 0m)
                     {
-                        billedWorks.Add(w);
+                        var charged = w.Quantity - fromQuota;
+                        billedWorks.Add(new WorkAllocation(w, fromQuota, charged, new Money(contract.PriceList!.GetItem(w.ItemCode).UnitPrice.Amount * charged, contract.Currency)));
                     }
                 }
             }
@@ -132,7 +142,7 @@ public static class BillingCalculator
             engine.EndMonth();
             var lines = engine.BuildLines(workTotals);
             statements.Add(new ContractMonthStatement(
-                contract, month, engine.Totals, engine.InForce, [.. allocations], engine.BundleUsages(), [.. lines], [.. billedWorks],
+                contract, month, engine.Totals, engine.InForce, [.. allocations], engine.BundleUsages(), [.. lines], [.. billedWorks], engine.UnitUsages(),
                 [.. excluded.OrderBy(x => x.Id, StringComparer.Ordinal)], [.. faults.OrderBy(f => f.Entry).ThenBy(f => f.Kind)]));
         }
 
