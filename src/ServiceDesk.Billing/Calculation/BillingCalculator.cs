@@ -50,7 +50,7 @@ public static class BillingCalculator
 
         var all = entries as IReadOnlyCollection<TimeEntry> ?? [.. entries];
         var report = TimeEntryValidator.Validate(all, now, validation, billed);
-        var byMonth = ByMonth(contract, report.Accepted);
+        var byMonth = ByMonth(contract, report.Chronological);
         var errorsByMonth = ErrorsByMonth(contract, all, report);
         var worksByMonth = EffectiveWorks(contract, works).GroupBy(w => contract.GetMonth(w.PerformedAt)).ToDictionary(g => g.Key, g => g.OrderBy(w => w.PerformedAt).ThenBy(w => w.Id).ToArray());
         var mineIds = report.Faults.Count == 0 ? [] : all.Where(e => Mine(contract, e)).Select(e => e.Id).ToHashSet();
@@ -170,11 +170,11 @@ public static class BillingCalculator
         return Calculate(contract, month, entries, works, now, validation, null, lastOnly: true)[^1];
     }
 
-    /// <summary>The contract's accepted entries by month, each month in order of start, then id.</summary>
-    private static Dictionary<YearMonth, TimeEntry[]> ByMonth(Contract contract, IReadOnlyList<TimeEntry> accepted)
+    /// <summary>The contract's accepted entries by month, each month in order of start, then id (the input is in that order).</summary>
+    private static Dictionary<YearMonth, TimeEntry[]> ByMonth(Contract contract, TimeEntry[] chronological)
     {
-        var mine = new List<TimeEntry>(accepted.Count);
-        foreach (var e in accepted)
+        var mine = new List<TimeEntry>(chronological.Length);
+        foreach (var e in chronological)
         {
             if (Mine(contract, e))
             {
@@ -182,7 +182,6 @@ public static class BillingCalculator
             }
         }
 
-        mine.Sort(static (x, y) => x.Start != y.Start ? x.Start.CompareTo(y.Start) : x.Id.CompareTo(y.Id));
         var result = new Dictionary<YearMonth, TimeEntry[]>();
         var from = 0;
         while (from < mine.Count)
