@@ -8,8 +8,9 @@ namespace ServiceDesk.Billing;
 /// SLA policy reference, tier, coverage, time rounding, tax rate and its combination of billing plans.
 /// </summary>
 /// <remarks>
-/// <para>Build one with <see cref="ContractOptions.Build"/>. Dates are in <see cref="Zone"/>; a billing period is a
-/// calendar month in that zone (<see cref="GetMonthInterval"/>).</para>
+/// <para>Build one with <see cref="ContractOptions.Build"/>. Dates are in <see cref="Zone"/>; statements and invoices are per
+/// calendar month in that zone (<see cref="GetMonthInterval"/>); a subscription's billing period is
+/// <see cref="SubscriptionPlan.PeriodMonths"/> such months from the start month.</para>
 /// <para>Instances are immutable and thread-safe; <see cref="Renew"/> and <see cref="WithStatus"/> return new ones.</para>
 /// </remarks>
 public sealed class Contract
