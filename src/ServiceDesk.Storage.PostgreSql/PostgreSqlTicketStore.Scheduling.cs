@@ -18,6 +18,8 @@ public sealed partial class PostgreSqlTicketStore
     /// UPDATE SKIP LOCKED) RETURNING …</c> over the partial index on the due instant, so concurrent sweepers (in this
     /// process or others) skip each other's rows instead of waiting for them, and a row leased by a committed claim fails
     /// the re-check of the lease condition. Each claimed timer gets its own random token.</remarks>
+    /// <exception cref="StorageException">The database failed (<see cref="StorageException.IsTransient"/> from
+    /// <see cref="NpgsqlException.IsTransient"/>).</exception>
     public Task<IReadOnlyList<TimerLease>> ClaimDueTimersAsync(Instant now, int maxCount, Duration leaseDuration, CancellationToken cancellationToken = default)
     {
         if (maxCount is < 1 or > ITimerStore.MaxClaim)
@@ -76,6 +78,8 @@ public sealed partial class PostgreSqlTicketStore
     }
 
     /// <inheritdoc />
+    /// <exception cref="StorageException">The database failed (<see cref="StorageException.IsTransient"/> from
+    /// <see cref="NpgsqlException.IsTransient"/>).</exception>
     public Task<bool> CompleteTimerAsync(TimerLease lease, TicketSchedule schedule, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lease);
@@ -97,6 +101,8 @@ public sealed partial class PostgreSqlTicketStore
     }
 
     /// <inheritdoc />
+    /// <exception cref="StorageException">The database failed (<see cref="StorageException.IsTransient"/> from
+    /// <see cref="NpgsqlException.IsTransient"/>).</exception>
     public Task<bool> ReleaseTimerAsync(TimerLease lease, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lease);
@@ -114,6 +120,8 @@ public sealed partial class PostgreSqlTicketStore
     }
 
     /// <inheritdoc />
+    /// <exception cref="StorageException">The database failed (<see cref="StorageException.IsTransient"/> from
+    /// <see cref="NpgsqlException.IsTransient"/>).</exception>
     public Task<TicketSchedule?> GetScheduleAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default)
     {
         TenantId.ThrowIfDefault(tenant);
@@ -132,6 +140,8 @@ public sealed partial class PostgreSqlTicketStore
     /// <inheritdoc />
     /// <remarks>A keyset page over the queue index (tenant, queued, deadline sort key with <see langword="null"/> last,
     /// opening, id), joined to the tickets for the filters and snapshots.</remarks>
+    /// <exception cref="StorageException">The database failed (<see cref="StorageException.IsTransient"/> from
+    /// <see cref="NpgsqlException.IsTransient"/>).</exception>
     public Task<SchedulePage> QueryScheduleAsync(ScheduleQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -202,6 +212,8 @@ public sealed partial class PostgreSqlTicketStore
     /// inserts its rows and visible when it commits, so with concurrent writers a lower position can appear after a higher
     /// one has been read: read "what is not acknowledged", never "what is after the last position seen". Appends to one
     /// ticket are serialized by its row lock, so one ticket's events always appear in version order.</remarks>
+    /// <exception cref="StorageException">The database failed (<see cref="StorageException.IsTransient"/> from
+    /// <see cref="NpgsqlException.IsTransient"/>).</exception>
     public Task<IReadOnlyList<OutboxMessage>> ReadOutboxAsync(int maxCount, TenantId? tenant = null, CancellationToken cancellationToken = default)
     {
         if (maxCount is < 1 or > IOutboxStore.MaxRead)
@@ -240,6 +252,8 @@ public sealed partial class PostgreSqlTicketStore
 
     /// <inheritdoc />
     /// <remarks>Acknowledged messages are deleted.</remarks>
+    /// <exception cref="StorageException">The database failed (<see cref="StorageException.IsTransient"/> from
+    /// <see cref="NpgsqlException.IsTransient"/>).</exception>
     public Task<int> AcknowledgeOutboxAsync(IReadOnlyCollection<long> positions, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(positions);
@@ -266,6 +280,8 @@ public sealed partial class PostgreSqlTicketStore
 
     /// <inheritdoc />
     /// <remarks>A range scan of the partial index on the events' (tenant, started) columns.</remarks>
+    /// <exception cref="StorageException">The database failed (<see cref="StorageException.IsTransient"/> from
+    /// <see cref="NpgsqlException.IsTransient"/>).</exception>
     public Task<IReadOnlyList<TimeLogged>> ReadTimeEntriesAsync(TenantId tenant, Instant from, Instant to, CancellationToken cancellationToken = default)
     {
         TenantId.ThrowIfDefault(tenant);

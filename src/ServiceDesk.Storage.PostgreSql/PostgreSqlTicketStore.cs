@@ -24,8 +24,15 @@ namespace ServiceDesk.Storage.PostgreSql;
 /// billing never describe a state that was not stored (see <see cref="ITimerStore"/>, <see cref="IOutboxStore"/> and
 /// <see cref="ITimeEntryStore"/>). Due timers are claimed with <c>FOR UPDATE SKIP LOCKED</c>, so any number of sweepers
 /// in any number of processes share the work without ever holding the same timer at once.</para>
-/// <para>Connection failures and timeouts surface as <see cref="StorageException"/>; because every append is a single
-/// transaction, a failure never leaves a half-written ticket.</para>
+/// <para><b>Errors.</b> Every member, <see cref="OpenAsync(PostgreSqlTicketStoreOptions, CancellationToken)"/> and its
+/// migrations included, maps a failure of the database to <see cref="StorageException"/> whose
+/// <see cref="Exception.InnerException"/> is Npgsql's exception: any <see cref="NpgsqlException"/> (an unreachable server,
+/// a lost or terminated connection, a socket or TLS failure, a timeout, and every error the server raises as
+/// <see cref="PostgresException"/>, such as a missing table or a denied permission), with
+/// <see cref="StorageException.IsTransient"/> taken from <see cref="NpgsqlException.IsTransient"/>, and a
+/// <see cref="TimeoutException"/> (transient). Because every append is a single transaction, a failure never leaves a
+/// half-written ticket. <see cref="ConcurrencyException"/>, <see cref="ArgumentException"/> and
+/// <see cref="OperationCanceledException"/> are not wrapped.</para>
 /// <para>The store is thread-safe. It owns its connection pool: dispose it when done.</para>
 /// </remarks>
 public sealed partial class PostgreSqlTicketStore : ITicketStore, ITimerStore, IOutboxStore, ITimeEntryStore, IAsyncDisposable, IDisposable
@@ -62,7 +69,9 @@ public sealed partial class PostgreSqlTicketStore : ITicketStore, ITimerStore, I
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The store.</returns>
     /// <exception cref="InvalidDefinitionException">The connection string is empty or malformed.</exception>
-    /// <exception cref="StorageException">The server cannot be reached.</exception>
+    /// <exception cref="StorageException">The server cannot be reached, the connection fails, or the server rejects the
+    /// migration (for example, no permission to create the schema); <see cref="StorageException.IsTransient"/> comes from
+    /// Npgsql.</exception>
     /// <exception cref="InvalidOperationException">The schema is newer than this library understands.</exception>
     public static Task<PostgreSqlTicketStore> OpenAsync(string connectionString, CancellationToken cancellationToken = default)
         => OpenAsync(new PostgreSqlTicketStoreOptions { ConnectionString = connectionString }, cancellationToken);
@@ -73,7 +82,9 @@ public sealed partial class PostgreSqlTicketStore : ITicketStore, ITimerStore, I
     /// <returns>The store.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="InvalidDefinitionException">An option is invalid; every fault is listed.</exception>
-    /// <exception cref="StorageException">The server cannot be reached.</exception>
+    /// <exception cref="StorageException">The server cannot be reached, the connection fails, or the server rejects the
+    /// migration (for example, no permission to create the schema); <see cref="StorageException.IsTransient"/> comes from
+    /// Npgsql.</exception>
     /// <exception cref="InvalidOperationException">The schema is newer than this library understands.</exception>
     public static async Task<PostgreSqlTicketStore> OpenAsync(PostgreSqlTicketStoreOptions options, CancellationToken cancellationToken = default)
     {
@@ -93,6 +104,8 @@ public sealed partial class PostgreSqlTicketStore : ITicketStore, ITimerStore, I
     }
 
     /// <inheritdoc />
+    /// <exception cref="StorageException">The database failed (<see cref="StorageException.IsTransient"/> from
+    /// <see cref="NpgsqlException.IsTransient"/>).</exception>
     public Task<TicketNumber> AllocateNumberAsync(TenantId tenant, TicketKind kind, CancellationToken cancellationToken = default)
     {
         TenantId.ThrowIfDefault(tenant);
@@ -111,6 +124,8 @@ public sealed partial class PostgreSqlTicketStore : ITicketStore, ITimerStore, I
     }
 
     /// <inheritdoc />
+    /// <exception cref="StorageException">The database failed (<see cref="StorageException.IsTransient"/> from
+    /// <see cref="NpgsqlException.IsTransient"/>).</exception>
     public Task<Ticket?> GetAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default)
     {
         TenantId.ThrowIfDefault(tenant);
@@ -128,6 +143,8 @@ public sealed partial class PostgreSqlTicketStore : ITicketStore, ITimerStore, I
     }
 
     /// <inheritdoc />
+    /// <exception cref="StorageException">The database failed (<see cref="StorageException.IsTransient"/> from
+    /// <see cref="NpgsqlException.IsTransient"/>).</exception>
     public Task<Ticket?> GetByNumberAsync(TenantId tenant, TicketNumber number, CancellationToken cancellationToken = default)
     {
         TenantId.ThrowIfDefault(tenant);
@@ -149,6 +166,8 @@ public sealed partial class PostgreSqlTicketStore : ITicketStore, ITimerStore, I
     }
 
     /// <inheritdoc />
+    /// <exception cref="StorageException">The database failed (<see cref="StorageException.IsTransient"/> from
+    /// <see cref="NpgsqlException.IsTransient"/>).</exception>
     public Task<AppendResult> AppendAsync(TicketAppend append, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(append);
@@ -157,6 +176,8 @@ public sealed partial class PostgreSqlTicketStore : ITicketStore, ITimerStore, I
     }
 
     /// <inheritdoc />
+    /// <exception cref="StorageException">The database failed (<see cref="StorageException.IsTransient"/> from
+    /// <see cref="NpgsqlException.IsTransient"/>).</exception>
     public Task<AppendResult?> FindAppliedAsync(TenantId tenant, string idempotencyKey, CancellationToken cancellationToken = default)
     {
         TenantId.ThrowIfDefault(tenant);
@@ -174,6 +195,8 @@ public sealed partial class PostgreSqlTicketStore : ITicketStore, ITimerStore, I
     }
 
     /// <inheritdoc />
+    /// <exception cref="StorageException">The database failed (<see cref="StorageException.IsTransient"/> from
+    /// <see cref="NpgsqlException.IsTransient"/>).</exception>
     public Task<TicketPage> QueryAsync(TicketQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -231,6 +254,8 @@ public sealed partial class PostgreSqlTicketStore : ITicketStore, ITimerStore, I
     }
 
     /// <inheritdoc />
+    /// <exception cref="StorageException">The database failed (<see cref="StorageException.IsTransient"/> from
+    /// <see cref="NpgsqlException.IsTransient"/>).</exception>
     public Task<IReadOnlyList<TicketEvent>> ReadHistoryAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default)
     {
         TenantId.ThrowIfDefault(tenant);
@@ -272,8 +297,10 @@ public sealed partial class PostgreSqlTicketStore : ITicketStore, ITimerStore, I
         {
             return await action().ConfigureAwait(false);
         }
-        catch (NpgsqlException ex) when (ex is not PostgresException || ex.IsTransient)
+        catch (NpgsqlException ex)
         {
+            // Every NpgsqlException: a PostgresException (an error the server raised, transient or not) as well as a
+            // socket, TLS or protocol failure. Npgsql reports cancellation as OperationCanceledException, which passes.
             throw new StorageException($"The PostgreSQL ticket store could not {operation}: {ex.Message}", ex) { IsTransient = ex.IsTransient };
         }
         catch (TimeoutException ex)

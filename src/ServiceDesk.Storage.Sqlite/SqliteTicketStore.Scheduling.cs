@@ -12,8 +12,6 @@ namespace ServiceDesk.Storage.Sqlite;
 /// <see cref="ITimeEntryStore"/> on the tables of schema version 2.</content>
 public sealed partial class SqliteTicketStore
 {
-    private const int SqliteBusy = 5;
-    private const int SqliteLocked = 6;
     private static readonly Duration MaxLease = Duration.FromDays(1);
 
     /// <inheritdoc />
@@ -421,19 +419,4 @@ public sealed partial class SqliteTicketStore
     private static Instant Join(long seconds, long nanos) => SqliteMigrations.Join(seconds, nanos);
 
     private static string LeaseText(TimerLease lease) => lease.Token.ToString("D", CultureInfo.InvariantCulture);
-
-    private static async Task<T> Guarded<T>(string operation, Func<Task<T>> action)
-    {
-        try
-        {
-            return await action().ConfigureAwait(false);
-        }
-        catch (SqliteException ex)
-        {
-            throw new StorageException($"The SQLite ticket store could not {operation}: {ex.Message}", ex)
-            {
-                IsTransient = ex.SqliteErrorCode is SqliteBusy or SqliteLocked,
-            };
-        }
-    }
 }

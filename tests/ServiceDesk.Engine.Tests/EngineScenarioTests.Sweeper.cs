@@ -150,6 +150,26 @@ public abstract partial class EngineScenarioTests
     }
 
     [Fact]
+    public async Task Metrics_BreachRecordedBySweeper_IsNotCountedAgainWhenACommandStopsTheClock()
+    {
+        using var factory = new TestMeterFactory();
+        using var engine = new ServiceDeskEngine(Store, Clock, EscalatingOptions, null, factory);
+        using var metrics = new MetricsCollector(factory);
+        var id = (await engine.OpenTicketAsync(Desk.Caller(), Desk.Incident("Printer jams"))).Ticket.Id;
+        await engine.CommentAsync(Desk.Agent(Desk.Alice), id, CommentVisibility.Public, "Looking into it");
+        Clock.Advance(Duration.FromHours(9)); // resolution breached at 17:00 Monday
+
+        var swept = await new EscalationSweeper(engine).SweepAllDueAsync();
+        Assert.Equal(2, swept.Escalations);
+        Assert.Equal(1, metrics.Sum("servicedesk.engine.sla.breaches", "metric", "resolution"));
+        Assert.Equal(2, metrics.Sum("servicedesk.engine.escalations"));
+        Assert.True(metrics.Sum("servicedesk.engine.timers.fired") >= 1);
+
+        await ResolveAsync(engine, id);
+        Assert.Equal(1, metrics.Sum("servicedesk.engine.sla.breaches", "metric", "resolution"));
+    }
+
+    [Fact]
     public async Task Outbox_HoldsEveryEngineEventInVersionOrderUntilAcknowledged()
     {
         var outbox = (IOutboxStore)Store;

@@ -72,7 +72,6 @@ public sealed class ConformanceSuiteSensitivityTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(SchedulingFault.ClaimIgnoresLease, nameof(SchedulingStoreConformanceTests.Claim_ConcurrentClaimers_ClaimEveryTimerExactlyOnce))]
     [InlineData(SchedulingFault.ClaimIgnoresLease, nameof(SchedulingStoreConformanceTests.Claim_LeasedTimer_IsNotClaimedAgainUntilExpiry))]
     [InlineData(SchedulingFault.OutboxOutOfOrder, nameof(SchedulingStoreConformanceTests.Outbox_AppendedEvents_AreReadOnceInPositionOrder))]
     [InlineData(SchedulingFault.OutboxOutOfOrder, nameof(SchedulingStoreConformanceTests.Outbox_PositionsOfOneTicket_IncreaseWithVersion))]

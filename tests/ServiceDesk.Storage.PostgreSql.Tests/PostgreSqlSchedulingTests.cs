@@ -176,7 +176,9 @@ public sealed class PostgreSqlSchedulingTests
             + $"CREATE TRIGGER fail BEFORE INSERT ON {schema.Quoted}.idempotency_keys FOR EACH ROW EXECUTE FUNCTION {schema.Quoted}.fail();");
         var comment = factory.AddComment(opened.Ticket, "never stored", idempotencyKey: "k1");
         var failing = new TicketAppend(comment.Ticket, comment.Events, 1, "k1") { Schedule = TicketSchedule.None };
-        await Assert.ThrowsAsync<PostgresException>(() => store.AppendAsync(failing));
+        var ex = await Assert.ThrowsAsync<StorageException>(() => store.AppendAsync(failing));
+        Assert.False(ex.IsTransient);
+        Assert.Equal("boom", Assert.IsType<PostgresException>(ex.InnerException).MessageText);
 
         Assert.Equal(1, (await store.GetAsync(tenant, opened.Ticket.Id))!.Version);
         Assert.Single(await store.ReadHistoryAsync(tenant, opened.Ticket.Id));

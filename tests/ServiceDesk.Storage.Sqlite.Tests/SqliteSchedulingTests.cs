@@ -157,7 +157,9 @@ public sealed class SqliteSchedulingTests : IDisposable
         }
 
         var schedule = new TicketSchedule(T0, "due", T0, queued: true);
-        await Assert.ThrowsAsync<SqliteException>(() => store.AppendAsync(Scheduled(factory.AddComments(opened, 3), schedule)));
+        var ex = await Assert.ThrowsAsync<StorageException>(() => store.AppendAsync(Scheduled(factory.AddComments(opened, 3), schedule)));
+        Assert.False(ex.IsTransient);
+        Assert.Contains("injected", Assert.IsType<SqliteException>(ex.InnerException).Message, StringComparison.Ordinal);
         Assert.Empty(await store.ReadOutboxAsync(100));
         Assert.Null(await store.GetScheduleAsync(tenant, opened.Id));
         Assert.Equal(1, (await store.GetAsync(tenant, opened.Id))!.Version);

@@ -129,16 +129,15 @@ public static class BillingRollup
                 row.Add(a.Source, a.Time.BclCompatibleTicks, a.Revenue.Amount);
             }
 
-            var list = c.PriceList;
-            foreach (var w in s.Works)
+            foreach (var w in s.WorkAllocations)
             {
                 var key = baseKey with
                 {
-                    Service = Has(dimensions, RollupDimensions.Service) ? w.Service : null,
-                    Ticket = Has(dimensions, RollupDimensions.Ticket) ? w.Ticket : null,
+                    Service = Has(dimensions, RollupDimensions.Service) ? w.Work.Service : null,
+                    Ticket = Has(dimensions, RollupDimensions.Ticket) ? w.Work.Ticket : null,
                 };
                 ref var row = ref Row(rows, key);
-                row.Revenue += list!.GetItem(w.ItemCode).UnitPrice.Amount * w.Quantity;
+                row.Revenue += w.Revenue.Amount;
             }
         }
 
@@ -202,8 +201,10 @@ public static class BillingRollup
         }
 
         var lastMonth = new int[count];
-        var maxDuration = Duration.FromHours(24).BclCompatibleTicks;
-        var latest = (now + Duration.FromMinutes(5)).ToUnixTimeTicks();
+        var maxLength = Duration.FromHours(24);
+        var maxDuration = maxLength.BclCompatibleTicks;
+        var latestInstant = now + Duration.FromMinutes(5);
+        var latest = latestInstant.ToUnixTimeTicks();
         var activities = new Interner();
         var roles = new Interner();
         HashSet<TimeEntryId>? superseded = null;
@@ -222,8 +223,10 @@ public static class BillingRollup
                 bucketOf[i] = -1;
                 var ticks = e.Duration.BclCompatibleTicks;
                 var start = e.Start.ToUnixTimeTicks();
-                if (ticks <= 0 || ticks > maxDuration || start + ticks > latest)
+                if ((ticks <= 0 || ticks >= maxDuration || start + ticks >= latest)
+                    && (e.Duration <= Duration.Zero || e.Duration > maxLength || e.Start + e.Duration > latestInstant))
                 {
+                    // Ticks are exact away from the limits; near them (or below a tick) the exact check decides, as in validation.
                     continue;
                 }
 
@@ -345,14 +348,26 @@ public static class BillingRollup
 
     /// <summary>
     /// Puts a bucket in order of start, then id, into <paramref name="ordered"/>. <paramref name="keys"/> hold each
-    /// entry's start relative to the bucket's month; when the bucket is small enough they are packed with the entry's
-    /// position and sorted as plain numbers, then runs of equal starts are put in id order.
+    /// entry's start relative to the bucket's month; a bucket already in order of start is only copied; otherwise, when
+    /// the bucket is small enough, they are packed with the entry's position and sorted as plain numbers; then runs of
+    /// equal starts are put in id order.
     /// </summary>
     private static void SortByStartThenId(Span<long> keys, ReadOnlySpan<RawEntry> bucket, Span<RawEntry> ordered, IReadOnlyList<TimeEntry> entries)
     {
         const int positionBits = 18;
         const long maxRelative = 1L << (63 - positionBits);
-        if (bucket.Length <= 1 << positionBits && !keys.ContainsAnyExceptInRange(0, maxRelative - 1))
+        var inOrder = true;
+        for (var k = 1; k < keys.Length && inOrder; k++)
+        {
+            inOrder = keys[k - 1] <= keys[k];
+        }
+
+        if (inOrder)
+        {
+            // Input in order of start (as read from a store ordered by start): the counting sort kept that order.
+            bucket.CopyTo(ordered);
+        }
+        else if (bucket.Length <= 1 << positionBits && !keys.ContainsAnyExceptInRange(0, maxRelative - 1))
         {
             for (var k = 0; k < keys.Length; k++)
             {
@@ -506,12 +521,15 @@ public static class BillingRollup
         }
     }
 
+    /// <summary>Orders entries whose starts fall in the same tick: by exact start (instants have nanoseconds), then id.</summary>
     private readonly struct EntryOrder(IReadOnlyList<TimeEntry> entries) : IComparer<RawEntry>
     {
         public int Compare(RawEntry x, RawEntry y)
         {
-            var c = x.Start.CompareTo(y.Start);
-            return c != 0 ? c : entries[x.Index].Id.CompareTo(entries[y.Index].Id);
+            var a = entries[x.Index];
+            var b = entries[y.Index];
+            var c = a.Start.CompareTo(b.Start);
+            return c != 0 ? c : a.Id.CompareTo(b.Id);
         }
     }
 

@@ -50,7 +50,7 @@ public static class BillingCalculator
 
         var all = entries as IReadOnlyCollection<TimeEntry> ?? [.. entries];
         var report = TimeEntryValidator.Validate(all, now, validation, billed);
-        var byMonth = ByMonth(contract, report.Accepted);
+        var byMonth = ByMonth(contract, report.Chronological);
         var errorsByMonth = ErrorsByMonth(contract, all, report);
         var worksByMonth = EffectiveWorks(contract, works).GroupBy(w => contract.GetMonth(w.PerformedAt)).ToDictionary(g => g.Key, g => g.OrderBy(w => w.PerformedAt).ThenBy(w => w.Id).ToArray());
         var mineIds = report.Faults.Count == 0 ? [] : all.Where(e => Mine(contract, e)).Select(e => e.Id).ToHashSet();
@@ -62,12 +62,21 @@ public static class BillingCalculator
             engine.BeginMonth(month);
             if (lastOnly && month < through)
             {
-                // Only the balances carried into the next month matter: quota rollover and bundles (works carry nothing).
+                // Only the balances carried into the next month matter: quota rollover, bundles and included units.
                 if (byMonth.TryGetValue(month, out var earlier))
                 {
                     foreach (var e in earlier)
                     {
                         engine.Price(engine.Facts(e, 0), null, null);
+                    }
+                }
+
+                if (contract.Subscription is { IncludedUnits.Count: > 0 } && worksByMonth.TryGetValue(month, out var earlierWorks))
+                {
+                    var scratch = new SortedDictionary<string, decimal>(StringComparer.Ordinal);
+                    foreach (var w in earlierWorks)
+                    {
+                        engine.PriceWork(w, scratch, out _);
                     }
                 }
 
@@ -113,18 +122,19 @@ public static class BillingCalculator
             }
 
             var workTotals = new SortedDictionary<string, decimal>(StringComparer.Ordinal);
-            var billedWorks = new List<OneOffWork>();
+            var billedWorks = new List<WorkAllocation>();
             if (worksByMonth.TryGetValue(month, out var monthWorks))
             {
                 foreach (var w in monthWorks)
                 {
-                    if (engine.PriceWork(w, workTotals) is { } reason)
+                    if (engine.PriceWork(w, workTotals, out var fromQuota) is { } reason)
                     {
                         excluded.Add(new ExcludedItem(w.Id.Value, reason, Describe(reason)));
                     }
                     else if (w.Quantity > 0m)
                     {
-                        billedWorks.Add(w);
+                        var charged = w.Quantity - fromQuota;
+                        billedWorks.Add(new WorkAllocation(w, fromQuota, charged, new Money(contract.PriceList!.GetItem(w.ItemCode).UnitPrice.Amount * charged, contract.Currency)));
                     }
                 }
             }
@@ -132,7 +142,7 @@ public static class BillingCalculator
             engine.EndMonth();
             var lines = engine.BuildLines(workTotals);
             statements.Add(new ContractMonthStatement(
-                contract, month, engine.Totals, engine.InForce, [.. allocations], engine.BundleUsages(), [.. lines], [.. billedWorks],
+                contract, month, engine.Totals, engine.InForce, [.. allocations], engine.BundleUsages(), [.. lines], [.. billedWorks], engine.UnitUsages(),
                 [.. excluded.OrderBy(x => x.Id, StringComparer.Ordinal)], [.. faults.OrderBy(f => f.Entry).ThenBy(f => f.Kind)]));
         }
 
@@ -160,11 +170,11 @@ public static class BillingCalculator
         return Calculate(contract, month, entries, works, now, validation, null, lastOnly: true)[^1];
     }
 
-    /// <summary>The contract's accepted entries by month, each month in order of start, then id.</summary>
-    private static Dictionary<YearMonth, TimeEntry[]> ByMonth(Contract contract, IReadOnlyList<TimeEntry> accepted)
+    /// <summary>The contract's accepted entries by month, each month in order of start, then id (the input is in that order).</summary>
+    private static Dictionary<YearMonth, TimeEntry[]> ByMonth(Contract contract, TimeEntry[] chronological)
     {
-        var mine = new List<TimeEntry>(accepted.Count);
-        foreach (var e in accepted)
+        var mine = new List<TimeEntry>(chronological.Length);
+        foreach (var e in chronological)
         {
             if (Mine(contract, e))
             {
@@ -172,7 +182,6 @@ public static class BillingCalculator
             }
         }
 
-        mine.Sort(static (x, y) => x.Start != y.Start ? x.Start.CompareTo(y.Start) : x.Id.CompareTo(y.Id));
         var result = new Dictionary<YearMonth, TimeEntry[]>();
         var from = 0;
         while (from < mine.Count)

@@ -134,6 +134,22 @@ internal sealed class ContractEngine
     private LocalDate _last;
     private long _rollLeft;
     private long _inclLeft;
+    private bool _havePeriod;
+    private bool _periodStart;
+    private bool _periodEnd;
+    private YearMonth _periodFirst;
+    private YearMonth _periodLast;
+    private int _periodDays;
+    private int _periodDaysInForce;
+    private Money? _periodFee;
+    private readonly string[] _unitCodes;
+    private readonly decimal[] _unitQuantity;
+    private readonly decimal[] _unitCarry;
+    private readonly decimal[] _unitRoll;
+    private readonly decimal[] _unitIncl;
+    private readonly decimal[] _unitIncludedThisMonth;
+    private readonly decimal[] _unitRollIn;
+    private readonly decimal[] _unitRollOut;
 
     public ContractEngine(Contract contract)
     {
@@ -173,6 +189,15 @@ internal sealed class ContractEngine
         }
 
         _ratesNeedEntry = _tm is not null && _tm.Rates.Any(r => r.Role is not null || r.Priority is not null);
+        var units = _sub?.IncludedUnits ?? [];
+        _unitCodes = [.. units.Select(u => u.ItemCode)];
+        _unitQuantity = [.. units.Select(u => u.Quantity)];
+        _unitCarry = new decimal[units.Count];
+        _unitRoll = new decimal[units.Count];
+        _unitIncl = new decimal[units.Count];
+        _unitIncludedThisMonth = new decimal[units.Count];
+        _unitRollIn = new decimal[units.Count];
+        _unitRollOut = new decimal[units.Count];
     }
 
     private const int MaxCachedActivities = 1024;
@@ -424,10 +449,29 @@ internal sealed class ContractEngine
         _last = _first.PlusMonths(1).PlusDays(-1);
         _anyInForce = _c.IsInForce(month);
         _fullyInForce = _anyInForce && _c.IsInForce(_first) && _c.IsInForce(_last);
-        Totals.RolloverIn = _carry;
-        Totals.Included = _sub is not null && _anyInForce ? _sub.IncludedTime.BclCompatibleTicks : 0;
-        _rollLeft = Totals.RolloverIn;
-        _inclLeft = Totals.Included;
+        if (!_havePeriod || month > _periodLast || month < _periodFirst)
+        {
+            (_periodFirst, _periodLast) = _c.GetBillingPeriod(month);
+        }
+
+        _havePeriod = true;
+        _periodStart = month == _periodFirst;
+        _periodEnd = month == _periodLast;
+        if (_periodStart)
+        {
+            StartPeriod();
+        }
+        else
+        {
+            // Within a period, what is left of the quota is brought forward as it is.
+            Totals.RolloverIn = _rollLeft + _inclLeft;
+            Totals.Included = 0;
+            for (var i = 0; i < _unitCodes.Length; i++)
+            {
+                _unitRollIn[i] = _unitRoll[i] + _unitIncl[i];
+                _unitIncludedThisMonth[i] = 0m;
+            }
+        }
         for (var i = 0; i < _bundleLeft.Length; i++)
         {
             var b = _c.PrepaidBundles[i];
@@ -436,6 +480,42 @@ internal sealed class ContractEngine
             _bundleAny[i] = _last >= b.PurchasedOn && (b.ExpiresOn is not { } e2 || _first <= e2);
         }
     }
+
+    /// <summary>Opens a billing period: the fee and the quotas, pro-rated by days in force when the period is partial.</summary>
+    private void StartPeriod()
+    {
+        (_periodDaysInForce, _periodDays) = _c.GetDaysInForce(_periodFirst, _periodLast);
+        var active = _sub is not null && _periodDaysInForce > 0;
+        var partial = active && _sub!.ProRatePartialPeriods && _periodDaysInForce < _periodDays;
+        _periodFee = !active ? null : partial ? ProRate(_sub!.Fee, _periodDaysInForce, _periodDays) : _sub!.Fee;
+        var included = !active ? 0 : partial ? ProRate(_sub!.IncludedTime, _periodDaysInForce, _periodDays) : _sub!.IncludedTime.BclCompatibleTicks;
+        Totals.RolloverIn = _carry;
+        Totals.Included = included;
+        _rollLeft = _carry;
+        _inclLeft = included;
+        for (var i = 0; i < _unitCodes.Length; i++)
+        {
+            var quantity = !active ? 0m : partial ? ProRate(_unitQuantity[i], _periodDaysInForce, _periodDays) : _unitQuantity[i];
+            _unitRollIn[i] = _unitCarry[i];
+            _unitRoll[i] = _unitCarry[i];
+            _unitIncl[i] = quantity;
+            _unitIncludedThisMonth[i] = quantity;
+        }
+    }
+
+    /// <summary>Pro-rates a fee by days: <c>round(fee x days / total)</c> to the minor unit, half away from zero.</summary>
+    internal static Money ProRate(Money fee, int days, int total) => new Money(fee.Amount * days / total, fee.Currency).Round();
+
+    /// <summary>Pro-rates included time by days, rounded to the whole minute, half away from zero.</summary>
+    internal static long ProRate(Duration included, int days, int total)
+    {
+        const long ticksPerMinute = 600_000_000L;
+        var minutes = decimal.Round((decimal)included.BclCompatibleTicks * days / total / ticksPerMinute, 0, MidpointRounding.AwayFromZero);
+        return (long)minutes * ticksPerMinute;
+    }
+
+    /// <summary>Pro-rates included units by days, rounded to whole units, half away from zero.</summary>
+    internal static decimal ProRate(decimal units, int days, int total) => decimal.Round(units * days / total, 0, MidpointRounding.AwayFromZero);
 
     /// <summary>Prices one entry (already validated and in this month). Returns the exclusion reason, if excluded.</summary>
     /// <param name="f">The entry's facts.</param>
@@ -581,11 +661,28 @@ internal sealed class ContractEngine
     public void EndMonth()
     {
         Totals.QuotaLeft = _rollLeft + _inclLeft;
-        Totals.RolloverOut = _sub is { RolloverUnused: true } ? Math.Min(_inclLeft, _c.RolloverCap.BclCompatibleTicks) : 0;
-        _carry = Totals.RolloverOut;
-        if (_sub is not null && _anyInForce)
+        if (_periodEnd)
         {
-            Totals.OtherRevenue += _sub.MonthlyFee.Amount;
+            Totals.RolloverOut = _sub is { RolloverUnused: true } ? Math.Min(_inclLeft, _c.RolloverCap.BclCompatibleTicks) : 0;
+            _carry = Totals.RolloverOut;
+            for (var i = 0; i < _unitCodes.Length; i++)
+            {
+                _unitRollOut[i] = _sub is { RolloverUnused: true } ? Math.Min(_unitIncl[i], _unitQuantity[i]) : 0m;
+                _unitCarry[i] = _unitRollOut[i];
+            }
+        }
+        else
+        {
+            Totals.RolloverOut = Totals.QuotaLeft;
+            for (var i = 0; i < _unitCodes.Length; i++)
+            {
+                _unitRollOut[i] = _unitRoll[i] + _unitIncl[i];
+            }
+        }
+
+        if (_periodStart && _periodFee is { } fee)
+        {
+            Totals.OtherRevenue += fee.Amount;
         }
 
         if (_anyInForce)
@@ -598,6 +695,21 @@ internal sealed class ContractEngine
                 }
             }
         }
+    }
+
+    /// <summary>The unit quotas of the month (call after <see cref="EndMonth"/>).</summary>
+    public UnitQuotaUsage[] UnitUsages()
+    {
+        var result = new UnitQuotaUsage[_unitCodes.Length];
+        for (var i = 0; i < result.Length; i++)
+        {
+            var left = _unitRoll[i] + _unitIncl[i];
+            result[i] = new UnitQuotaUsage(
+                _unitCodes[i], _c.PriceList!.GetItem(_unitCodes[i]).Unit, _unitIncludedThisMonth[i], _unitRollIn[i],
+                _unitIncludedThisMonth[i] + _unitRollIn[i] - left, left, _unitRollOut[i]);
+        }
+
+        return result;
     }
 
     public BundleUsage[] BundleUsages()
@@ -621,9 +733,17 @@ internal sealed class ContractEngine
         var lines = new List<InvoiceLine>();
         var currency = _c.Currency;
         var month = string.Create(CultureInfo.InvariantCulture, $"{Month.Year:D4}-{Month.Month:D2}"); // as the pattern uuuu-MM, without parsing it
-        if (_sub is not null && _anyInForce)
+        if (_periodStart && _periodFee is { } fee)
         {
-            lines.Add(InvoiceLine.Create(InvoiceLineKind.SubscriptionFee, $"{_sub.Name}: monthly fee {month}", 1m, "month", _sub.MonthlyFee, _sub.MonthlyFee.Amount, _c.TaxRate));
+            var what = _sub!.PeriodMonths == 1
+                ? $"{_sub.Name}: monthly fee {month}"
+                : string.Create(CultureInfo.InvariantCulture, $"{_sub.Name}: fee {_periodFirst.Year:D4}-{_periodFirst.Month:D2} to {_periodLast.Year:D4}-{_periodLast.Month:D2}");
+            if (_periodDaysInForce < _periodDays && _sub.ProRatePartialPeriods)
+            {
+                what = string.Create(CultureInfo.InvariantCulture, $"{what} (pro rata {_periodDaysInForce}/{_periodDays} days)");
+            }
+
+            lines.Add(InvoiceLine.Create(InvoiceLineKind.SubscriptionFee, what, 1m, _sub.PeriodMonths == 1 ? "month" : "period", fee, fee.Amount, _c.TaxRate));
         }
 
         if (_anyInForce)
@@ -674,8 +794,12 @@ internal sealed class ContractEngine
     }
 
     /// <summary>Checks one effective one-off work of this month; returns the exclusion reason, if excluded.</summary>
-    public ExclusionReason? PriceWork(OneOffWork work, SortedDictionary<string, decimal> works)
+    /// <param name="work">The work.</param>
+    /// <param name="works">The charged quantity per item code, added to.</param>
+    /// <param name="fromQuota">The quantity drawn from the subscription's units of the item.</param>
+    public ExclusionReason? PriceWork(OneOffWork work, SortedDictionary<string, decimal> works, out decimal fromQuota)
     {
+        fromQuota = 0m;
         if (work.Quantity == 0m)
         {
             return null;
@@ -701,8 +825,23 @@ internal sealed class ContractEngine
             return ExclusionReason.ItemNotAllowed;
         }
 
-        works[work.ItemCode] = works.GetValueOrDefault(work.ItemCode) + work.Quantity;
-        Totals.OtherRevenue += item.UnitPrice.Amount * work.Quantity;
+        var charged = work.Quantity;
+        var q = Array.IndexOf(_unitCodes, work.ItemCode);
+        if (q >= 0)
+        {
+            fromQuota = Math.Min(charged, _unitRoll[q] + _unitIncl[q]);
+            var fromRoll = Math.Min(fromQuota, _unitRoll[q]);
+            _unitRoll[q] -= fromRoll;
+            _unitIncl[q] -= fromQuota - fromRoll;
+            charged -= fromQuota;
+        }
+
+        if (charged > 0m)
+        {
+            works[work.ItemCode] = works.GetValueOrDefault(work.ItemCode) + charged;
+            Totals.OtherRevenue += item.UnitPrice.Amount * charged;
+        }
+
         return null;
     }
 

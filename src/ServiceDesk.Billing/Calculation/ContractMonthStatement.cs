@@ -15,7 +15,7 @@ public sealed class ContractMonthStatement
 {
     internal ContractMonthStatement(
         Contract contract, YearMonth month, in MonthTotals t, bool inForce, TimeAllocation[] allocations, BundleUsage[] bundles,
-        InvoiceLine[] lines, OneOffWork[] works, ExcludedItem[] excluded, TimeEntryFault[] faults)
+        InvoiceLine[] lines, WorkAllocation[] works, UnitQuotaUsage[] units, ExcludedItem[] excluded, TimeEntryFault[] faults)
     {
         Contract = contract;
         Month = month;
@@ -36,7 +36,9 @@ public sealed class ContractMonthStatement
         Allocations = allocations;
         Bundles = bundles;
         Lines = lines;
-        Works = works;
+        Works = [.. works.Select(w => w.Work)];
+        WorkAllocations = works;
+        UnitQuotas = units;
         Excluded = excluded;
         Faults = faults;
         NetTotal = Money.Sum(lines.Select(l => l.Net), contract.Currency);
@@ -61,10 +63,10 @@ public sealed class ContractMonthStatement
     /// <summary>Gets the non-billable time (actual).</summary>
     public Duration NonBillableTime { get; }
 
-    /// <summary>Gets the time included by the subscription this month (zero without one, or when not in force).</summary>
+    /// <summary>Gets the time granted by the subscription this month: a period's included time (pro-rated when partial) in its first month, else zero.</summary>
     public Duration IncludedTime { get; }
 
-    /// <summary>Gets the unused time rolled over from the previous month.</summary>
+    /// <summary>Gets the quota brought forward: within a period, what was left last month; in a period's first month, the time rolled over from the previous period.</summary>
     public Duration RolloverIn { get; }
 
     /// <summary>Gets the quota (rolled-over plus included time) used.</summary>
@@ -73,7 +75,7 @@ public sealed class ContractMonthStatement
     /// <summary>Gets the quota left at the end of the month.</summary>
     public Duration QuotaLeft { get; }
 
-    /// <summary>Gets the unused included time carried into the next month.</summary>
+    /// <summary>Gets the quota carried into the next month: all of <see cref="QuotaLeft"/> within a period; at a period's end, the unused included time (capped) with rollover, else zero.</summary>
     public Duration RolloverOut { get; }
 
     /// <summary>Gets the time drawn from prepaid bundles.</summary>
@@ -100,8 +102,14 @@ public sealed class ContractMonthStatement
     /// <summary>Gets the invoice lines: fee, bundles, overage, time and materials (by rate, in-hours before after-hours), one-off works (by item code).</summary>
     public IReadOnlyList<InvoiceLine> Lines { get; }
 
-    /// <summary>Gets the one-off works billed.</summary>
+    /// <summary>Gets the one-off works billed (charged, or drawn from included units), in order of performance, then id.</summary>
     public IReadOnlyList<OneOffWork> Works { get; }
+
+    /// <summary>Gets how each billed one-off work was paid for: included units and charged quantity (same order as <see cref="Works"/>).</summary>
+    public IReadOnlyList<WorkAllocation> WorkAllocations { get; }
+
+    /// <summary>Gets how the subscription's included units were drawn on this month, one per <see cref="SubscriptionPlan.IncludedUnits"/> item.</summary>
+    public IReadOnlyList<UnitQuotaUsage> UnitQuotas { get; }
 
     /// <summary>Gets the entries and works of the month that were left out, and why.</summary>
     public IReadOnlyList<ExcludedItem> Excluded { get; }

@@ -74,6 +74,23 @@ public sealed record ExcludedItem(string Id, ExclusionReason Reason, string Mess
 /// <param name="Closing">Time left at the end of the month (<paramref name="Opening"/> minus <paramref name="Used"/>).</param>
 public sealed record BundleUsage(string Name, Duration Opening, Duration Used, Duration Closing);
 
+/// <summary>How a subscription's included units of a price-list item were drawn on in a month.</summary>
+/// <param name="ItemCode">The price-list item.</param>
+/// <param name="Unit">The item's unit (for example <c>callout</c>).</param>
+/// <param name="Included">Units granted this month: a period's units (pro-rated when partial) in its first month, else zero.</param>
+/// <param name="RolloverIn">Units brought forward: within a period, what was left last month; in a period's first month, the rollover from the previous period.</param>
+/// <param name="Used">Units drawn by one-off works of the item this month.</param>
+/// <param name="Left">Units left at the end of the month: <c>Included + RolloverIn - Used</c>.</param>
+/// <param name="RolloverOut">Units carried into the next month: all of <paramref name="Left"/> within a period; at a period's end, the unused units of the period (capped at one period's quantity) with rollover, else zero.</param>
+public sealed record UnitQuotaUsage(string ItemCode, string Unit, decimal Included, decimal RolloverIn, decimal Used, decimal Left, decimal RolloverOut);
+
+/// <summary>How a billed one-off work was paid for: from the subscription's included units, and the rest charged.</summary>
+/// <param name="Work">The work.</param>
+/// <param name="FromQuota">The quantity drawn from the included units of its item.</param>
+/// <param name="Charged">The quantity charged at the item's price.</param>
+/// <param name="Revenue">The charged quantity times the unit price (exact, before per-line rounding).</param>
+public sealed record WorkAllocation(OneOffWork Work, decimal FromQuota, decimal Charged, Money Revenue);
+
 /// <summary>The kind of an invoice line.</summary>
 public enum InvoiceLineKind
 {

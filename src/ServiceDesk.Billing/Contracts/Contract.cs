@@ -8,8 +8,9 @@ namespace ServiceDesk.Billing;
 /// SLA policy reference, tier, coverage, time rounding, tax rate and its combination of billing plans.
 /// </summary>
 /// <remarks>
-/// <para>Build one with <see cref="ContractOptions.Build"/>. Dates are in <see cref="Zone"/>; a billing period is a
-/// calendar month in that zone (<see cref="GetMonthInterval"/>).</para>
+/// <para>Build one with <see cref="ContractOptions.Build"/>. Dates are in <see cref="Zone"/>; statements and invoices are per
+/// calendar month in that zone (<see cref="GetMonthInterval"/>); a subscription's billing period is
+/// <see cref="SubscriptionPlan.PeriodMonths"/> such months from the start month.</para>
 /// <para>Instances are immutable and thread-safe; <see cref="Renew"/> and <see cref="WithStatus"/> return new ones.</para>
 /// </remarks>
 public sealed class Contract
@@ -36,7 +37,7 @@ public sealed class Contract
         TaxRate = o.TaxRate;
         RequireApproval = o.RequireApproval;
         PriceList = o.PriceList;
-        Subscription = o.Subscription is { } s ? s with { Activities = [.. s.Activities] } : null;
+        Subscription = o.Subscription is { } s ? s with { Activities = [.. s.Activities], IncludedUnits = [.. s.IncludedUnits] } : null;
         TimeAndMaterials = o.TimeAndMaterials is { } t ? t with { Activities = [.. t.Activities], Rates = [.. t.Rates] } : null;
         PrepaidBundles = [.. o.PrepaidBundles.Select(b => b with { Activities = [.. b.Activities] })];
         OneOffWorks = o.OneOffWorks is { } w ? w with { AllowedItems = [.. w.AllowedItems] } : null;
@@ -183,6 +184,41 @@ public sealed class Contract
     internal decimal OverageTaxRate { get; }
 
     internal Duration RolloverCap { get; }
+
+    /// <summary>Gets the months of a billing period: 1 without a subscription.</summary>
+    internal int PeriodMonths => Subscription?.PeriodMonths ?? 1;
+
+    /// <summary>Gets the first and last month of the billing period that contains a month (on or after the start month).</summary>
+    internal (YearMonth First, YearMonth Last) GetBillingPeriod(YearMonth month)
+    {
+        var anchor = Start.ToYearMonth();
+        var n = PeriodMonths;
+        var offset = ((month.Year - anchor.Year) * 12) + month.Month - anchor.Month;
+        var k = offset >= 0 ? offset / n : ((offset + 1) / n) - 1;
+        var first = anchor.PlusMonths(k * n);
+        return (first, first.PlusMonths(n - 1));
+    }
+
+    /// <summary>Gets how many days of a range of months the contract is in force, and how many days the range has.</summary>
+    internal (int InForce, int Days) GetDaysInForce(YearMonth first, YearMonth last)
+    {
+        var from = first.OnDayOfMonth(1);
+        var to = last.OnDayOfMonth(1).PlusMonths(1).PlusDays(-1);
+        var days = Period.DaysBetween(from, to) + 1;
+        if (Status is not (ContractStatus.Active or ContractStatus.Expired))
+        {
+            return (0, days);
+        }
+
+        var a = from < Start ? Start : from;
+        var b = to;
+        if (End is { } end && !(Renewal.AutoRenew && Status == ContractStatus.Active) && end < b)
+        {
+            b = end;
+        }
+
+        return (a > b ? 0 : Period.DaysBetween(a, b) + 1, days);
+    }
 
     /// <summary>Gets the billing month that contains an instant, in the contract's zone.</summary>
     /// <param name="instant">The instant.</param>

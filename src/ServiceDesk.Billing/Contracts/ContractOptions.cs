@@ -271,7 +271,7 @@ public sealed class ContractOptions
     private void ValidateSubscription(List<string> errors, SubscriptionPlan plan)
     {
         Text(errors, "Subscription.Name", plan.Name, required: true);
-        Amount(errors, "Subscription.MonthlyFee", plan.MonthlyFee, positive: false, rounded: true);
+        Amount(errors, "Subscription.Fee", plan.Fee, positive: false, rounded: true);
         if (plan.IncludedTime < Duration.Zero)
         {
             errors.Add($"Subscription.IncludedTime: must not be negative; got {plan.IncludedTime}.");
@@ -314,6 +314,47 @@ public sealed class ContractOptions
         }
 
         Activities(errors, "Subscription.Activities", plan.Activities);
+        if (plan.PeriodMonths is < 1 or > 120)
+        {
+            errors.Add($"Subscription.PeriodMonths: must be 1 to 120; got {plan.PeriodMonths}.");
+        }
+
+        if (plan.IncludedUnits is null)
+        {
+            errors.Add("Subscription.IncludedUnits: must not be null; use an empty list for none.");
+            return;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < plan.IncludedUnits.Count; i++)
+        {
+            var quota = plan.IncludedUnits[i];
+            var at = $"Subscription.IncludedUnits[{i}]";
+            if (quota is null || quota.ItemCode is null)
+            {
+                errors.Add($"{at}: must name an item.");
+                continue;
+            }
+
+            if (!seen.Add(quota.ItemCode))
+            {
+                errors.Add($"{at}: '{quota.ItemCode}' appears more than once.");
+            }
+
+            if (quota.Quantity <= 0m || quota.Quantity != decimal.Truncate(quota.Quantity))
+            {
+                errors.Add($"{at}: the quantity must be a positive whole number; got {quota.Quantity}.");
+            }
+
+            if (PriceList is null || !PriceList.TryGetItem(quota.ItemCode, out _))
+            {
+                errors.Add($"{at}: '{quota.ItemCode}' is not an item of the contract's price list.");
+            }
+            else if (OneOffWorks is not { } works || (works.AllowedItems is { Count: > 0 } allowed && !allowed.Contains(quota.ItemCode, StringComparer.Ordinal)))
+            {
+                errors.Add($"{at}: '{quota.ItemCode}' is drawn down by one-off works; set a OneOffWorks plan that allows it.");
+            }
+        }
     }
 
     private void ValidateTimeAndMaterials(List<string> errors, TimeAndMaterialsPlan plan)

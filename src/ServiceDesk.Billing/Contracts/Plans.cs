@@ -4,29 +4,53 @@ using ServiceDesk.Sla;
 namespace ServiceDesk.Billing;
 
 /// <summary>
-/// A monthly subscription: a fee per calendar month (in the contract's zone), an included quota of time per month,
-/// optional rollover of unused quota, and overage beyond it at an hourly rate or a price-list item.
+/// A subscription: a fee per billing period (a month, a quarter, a year or any number of months, anchored at the
+/// contract's start month), an included quota of time and of price-list units per period, optional rollover of unused
+/// quota into the next period, and overage beyond it at an hourly rate or a price-list item.
 /// </summary>
-/// <param name="MonthlyFee">The fee per calendar month, net of tax, rounded to the minor unit; may be zero.</param>
-/// <param name="IncludedTime">The time included per month; zero or more.</param>
+/// <param name="Fee">The fee per billing period (<see cref="PeriodMonths"/>), net of tax, rounded to the minor unit; may be zero.</param>
+/// <param name="IncludedTime">The time included per billing period; zero or more.</param>
 /// <remarks>
-/// <para>The fee is charged in full for every month in which the contract is in force on at least one day (no
-/// pro-rating). Billable time of the covered activities draws first on time rolled over from the previous month,
-/// then on this month's included time, then on prepaid bundles, and the rest is overage.</para>
-/// <para><b>Rollover.</b> With <see cref="RolloverUnused"/>, the included time left unused at the end of a month
-/// (capped by <see cref="RolloverCap"/>) is available in the next month only; rolled-over time that is not used
-/// there expires. Without it, unused time expires at the end of the month.</para>
+/// <para><b>Periods.</b> Period <c>k</c> covers the <see cref="PeriodMonths"/> calendar months (in the contract's zone)
+/// from the contract's start month plus <c>k x PeriodMonths</c>, so every monthly statement belongs to exactly one
+/// period. The fee is charged, and the quotas are granted, in the first month of each period in which the contract is
+/// in force on at least one day of the period.</para>
+/// <para><b>Pro-rating.</b> With <see cref="ProRatePartialPeriods"/> (the default), a period in which the contract is
+/// in force on fewer days than the period has (it starts after the first day, or ends before the last) is charged
+/// <c>round(Fee x daysInForce / daysInPeriod)</c> to the minor unit, half away from zero (<see cref="Money.RoundingMode"/>);
+/// the included time is pro-rated the same way and rounded to the whole minute, half away from zero; included units to
+/// whole units, half away from zero. Days are calendar days in the contract's zone.</para>
+/// <para><b>Quota.</b> Billable time of the covered activities draws first on time rolled over from the previous
+/// period, then on this period's included time (across all the months of the period), then on prepaid bundles, and
+/// the rest is overage. One-off works of an item in <see cref="IncludedUnits"/> draw the same way on that item's unit
+/// quota, and only the rest is charged at the item's price.</para>
+/// <para><b>Rollover.</b> With <see cref="RolloverUnused"/>, the included time (and units) left unused at the end of a
+/// period, capped by <see cref="RolloverCap"/> (and, for units, one period's quantity), is available in the next
+/// period only; rolled-over quota that is not used there expires. Without it, unused quota expires at the end of the
+/// period.</para>
 /// <para>Validated when the contract is built.</para>
 /// </remarks>
-public sealed record SubscriptionPlan(Money MonthlyFee, Duration IncludedTime)
+public sealed record SubscriptionPlan(Money Fee, Duration IncludedTime)
 {
+    /// <summary>Gets the length of a billing period in calendar months: 1 (monthly, the default), 3 (quarterly), 12 (yearly) or any value from 1 to 120.</summary>
+    public int PeriodMonths { get; init; } = 1;
+
+    /// <summary>
+    /// Gets a value indicating whether the fee and the quotas of a period in which the contract is in force on only
+    /// some days are pro-rated by days. Default: <see langword="true"/>.
+    /// </summary>
+    public bool ProRatePartialPeriods { get; init; } = true;
+
+    /// <summary>Gets the units of price-list items included per period (for example call-outs or tickets); empty by default.</summary>
+    public IReadOnlyList<UnitQuota> IncludedUnits { get; init; } = [];
+
     /// <summary>Gets the name printed on invoice lines. Default: <c>Subscription</c>.</summary>
     public string Name { get; init; } = "Subscription";
 
-    /// <summary>Gets a value indicating whether unused included time carries into the next month. Default: <see langword="false"/>.</summary>
+    /// <summary>Gets a value indicating whether unused included time and units carry into the next period. Default: <see langword="false"/>.</summary>
     public bool RolloverUnused { get; init; }
 
-    /// <summary>Gets the most time that can roll over, or <see langword="null"/> for at most one month's included time.</summary>
+    /// <summary>Gets the most time that can roll over, or <see langword="null"/> for at most one period's included time.</summary>
     public Duration? RolloverCap { get; init; }
 
     /// <summary>Gets the overage rate per hour, or <see langword="null"/> when <see cref="OverageItemCode"/> is used.</summary>
@@ -38,6 +62,15 @@ public sealed record SubscriptionPlan(Money MonthlyFee, Duration IncludedTime)
     /// <summary>Gets the activities the subscription covers; empty (the default) covers every activity.</summary>
     public IReadOnlyList<string> Activities { get; init; } = [];
 }
+
+/// <summary>Units of a price-list item included in each period of a subscription, drawn down by one-off works of that item.</summary>
+/// <param name="ItemCode">The price-list item (its <see cref="CatalogueItem.Unit"/> names the unit, for example <c>callout</c>).</param>
+/// <param name="Quantity">The units included per period: a positive whole number.</param>
+/// <remarks>
+/// The item must be in the contract's price list and allowed by its <see cref="OneOffWorksPlan"/>. Works of the item
+/// draw on the rolled-over units first, then on the period's units; what is left is charged at the item's price.
+/// </remarks>
+public sealed record UnitQuota(string ItemCode, decimal Quantity);
 
 /// <summary>An hourly rate of a time-and-materials plan, selected by activity, role and priority.</summary>
 /// <param name="Rate">The rate per hour, net of tax.</param>

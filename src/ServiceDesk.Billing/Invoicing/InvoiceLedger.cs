@@ -66,8 +66,7 @@ public sealed class InvoiceLedger
     private readonly Lock _lock = new();
     private readonly List<InvoiceDocument> _documents = [];
     private readonly Dictionary<(TenantId, ContractId, YearMonth), InvoiceDocument> _current = [];
-    private readonly Dictionary<TenantId, Dictionary<TimeEntryId, InvoiceDocument>> _entryOn = [];
-    private readonly Dictionary<TenantId, Dictionary<TimeEntryId, TimeEntry>> _everBilled = [];
+    private readonly Dictionary<TenantId, BilledIndex> _billed = [];
 
     /// <summary>Initializes a ledger.</summary>
     /// <param name="numbering">Hands out document numbers.</param>
@@ -103,97 +102,183 @@ public sealed class InvoiceLedger
     {
         ArgumentNullException.ThrowIfNull(contract);
         ArgumentNullException.ThrowIfNull(entries);
-        if (period < contract.Start.ToYearMonth())
-        {
-            throw new ArgumentOutOfRangeException(nameof(period), period, $"The month is before the contract's start month {contract.Start.ToYearMonth()}.");
-        }
-
-        var key = (contract.Tenant, contract.Id, period);
+        CheckPeriod(contract, period);
         var input = entries as IReadOnlyCollection<TimeEntry> ?? [.. entries];
         var workList = works is null ? null : works as IReadOnlyCollection<OneOffWork> ?? [.. works];
         lock (_lock)
         {
-            var billed = _everBilled.GetValueOrDefault(contract.Tenant);
-            var statement = BillingCalculator.Calculate(contract, period, input, workList, now, _validation, billed, lastOnly: true)[^1];
-            if (!_entryOn.TryGetValue(contract.Tenant, out var entryOn))
-            {
-                _entryOn[contract.Tenant] = entryOn = [];
-            }
-
-            var elsewhere = Elsewhere(statement, entryOn, contract.Id, period);
-            if (elsewhere is not null)
-            {
-                statement = BillingCalculator.Calculate(contract, period, input.Where(e => !elsewhere.Contains(e.Id)), workList, now, _validation, billed, lastOnly: true)[^1];
-            }
-
-            var billedEntries = BilledEntries(statement.Allocations);
-            var billedWorks = statement.Works.Select(w => w.Id).OrderBy(w => w).ToArray();
-            _current.TryGetValue(key, out var existing);
-            if (existing is not null
-                && existing.Lines.SequenceEqual(statement.Lines)
-                && existing.BilledEntries.Select(e => e.Id).SequenceEqual(billedEntries.Select(e => e.Id))
-                && existing.Works.SequenceEqual(billedWorks))
-            {
-                return new InvoiceRun(InvoiceRunOutcome.Unchanged, existing, null, statement);
-            }
-
-            if (existing is null && statement.Lines.Count == 0)
-            {
-                return new InvoiceRun(InvoiceRunOutcome.NothingToInvoice, null, null, statement);
-            }
-
-            var issuedOn = contract.GetDate(now);
-            InvoiceDocument? credit = null;
-            if (existing is not null)
-            {
-                credit = new InvoiceDocument(
-                    new InvoiceNumber(InvoiceDocumentKind.CreditNote, _numbering.Next(contract.Tenant, InvoiceDocumentKind.CreditNote)),
-                    contract, period, issuedOn, [.. existing.Lines.Select(l => l.Negate())], [], [], existing.Number);
-                _documents.Add(credit);
-                _current.Remove(key);
-                foreach (var e in existing.BilledEntries)
-                {
-                    entryOn.Remove(e.Id);
-                }
-            }
-
-            if (statement.Lines.Count == 0)
-            {
-                return new InvoiceRun(InvoiceRunOutcome.Cancelled, null, credit, statement);
-            }
-
-            var invoice = new InvoiceDocument(
-                new InvoiceNumber(InvoiceDocumentKind.Invoice, _numbering.Next(contract.Tenant, InvoiceDocumentKind.Invoice)),
-                contract, period, issuedOn, [.. statement.Lines], billedEntries, billedWorks, null);
-            _documents.Add(invoice);
-            _current[key] = invoice;
-            if (!_everBilled.TryGetValue(contract.Tenant, out var snapshots))
-            {
-                _everBilled[contract.Tenant] = snapshots = [];
-            }
-
-            foreach (var e in billedEntries)
-            {
-                entryOn[e.Id] = invoice;
-                snapshots.TryAdd(e.Id, e);
-            }
-
-            return new InvoiceRun(credit is null ? InvoiceRunOutcome.Issued : InvoiceRunOutcome.Corrected, invoice, credit, statement);
+            return InvoiceCore(contract, period, input, workList, now);
         }
     }
 
+    /// <summary>
+    /// Invoices many contracts for a month in one pass: the entries and works are grouped by contract once (by tenant
+    /// and contract id), then each contract is invoiced as by <see cref="Invoice"/>, in the order given.
+    /// </summary>
+    /// <param name="contracts">The contracts; each (tenant, id) at most once.</param>
+    /// <param name="period">The month (in each contract's zone); not before any contract's start month.</param>
+    /// <param name="entries">Time entries of any of the contracts, up to and including the month; entries of other contracts are ignored.</param>
+    /// <param name="works">One-off works of any of the contracts, or <see langword="null"/>.</param>
+    /// <param name="now">The current instant: validation and the issue date.</param>
+    /// <returns>One run per contract, in the order of <paramref name="contracts"/>.</returns>
+    /// <exception cref="ArgumentException">A contract appears twice.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="period"/> is before a contract's start month (nothing is invoiced then).</exception>
+    /// <remarks>
+    /// The result is the same as calling <see cref="Invoice"/> for each contract with all the entries and works
+    /// (property-tested), but the input is read once rather than once per contract. The ledger is locked for the
+    /// whole batch.
+    /// </remarks>
+    public IReadOnlyList<InvoiceRun> InvoiceAll(IReadOnlyList<Contract> contracts, YearMonth period, IEnumerable<TimeEntry> entries, IEnumerable<OneOffWork>? works, Instant now)
+    {
+        ArgumentNullException.ThrowIfNull(contracts);
+        ArgumentNullException.ThrowIfNull(entries);
+        var index = new Dictionary<(TenantId, ContractId), int>(contracts.Count);
+        for (var i = 0; i < contracts.Count; i++)
+        {
+            var c = contracts[i];
+            ArgumentNullException.ThrowIfNull(c, nameof(contracts));
+            CheckPeriod(c, period);
+            if (!index.TryAdd((c.Tenant, c.Id), i))
+            {
+                throw new ArgumentException($"Contract '{c.Id}' of tenant '{c.Tenant}' appears more than once.", nameof(contracts));
+            }
+        }
+
+        var byContract = new List<TimeEntry>?[contracts.Count];
+        foreach (var e in entries)
+        {
+            ArgumentNullException.ThrowIfNull(e, nameof(entries));
+            if (index.TryGetValue((e.Tenant, e.Contract), out var i))
+            {
+                (byContract[i] ??= []).Add(e);
+            }
+        }
+
+        List<OneOffWork>?[]? worksByContract = null;
+        if (works is not null)
+        {
+            worksByContract = new List<OneOffWork>?[contracts.Count];
+            var byId = new Dictionary<ContractId, List<int>>(contracts.Count);
+            for (var i = 0; i < contracts.Count; i++)
+            {
+                if (!byId.TryGetValue(contracts[i].Id, out var list))
+                {
+                    byId[contracts[i].Id] = list = [];
+                }
+
+                list.Add(i);
+            }
+
+            foreach (var w in works)
+            {
+                // Works carry no tenant: a work goes to every listed contract with its contract id, as Invoice would take it.
+                if (w is not null && byId.TryGetValue(w.Contract, out var targets))
+                {
+                    foreach (var i in targets)
+                    {
+                        (worksByContract[i] ??= []).Add(w);
+                    }
+                }
+            }
+        }
+
+        var runs = new InvoiceRun[contracts.Count];
+        lock (_lock)
+        {
+            for (var i = 0; i < contracts.Count; i++)
+            {
+                runs[i] = InvoiceCore(contracts[i], period, (IReadOnlyCollection<TimeEntry>?)byContract[i] ?? [], worksByContract is null ? null : (IReadOnlyCollection<OneOffWork>?)worksByContract[i] ?? [], now);
+            }
+        }
+
+        return runs;
+    }
+
+    private static void CheckPeriod(Contract contract, YearMonth period)
+    {
+        if (period < contract.Start.ToYearMonth())
+        {
+            throw new ArgumentOutOfRangeException(nameof(period), period, $"The month is before the start month {contract.Start.ToYearMonth()} of contract '{contract.Id}'.");
+        }
+    }
+
+    /// <summary>Invoices one contract (under the lock).</summary>
+    private InvoiceRun InvoiceCore(Contract contract, YearMonth period, IReadOnlyCollection<TimeEntry> input, IReadOnlyCollection<OneOffWork>? workList, Instant now)
+    {
+        var key = (contract.Tenant, contract.Id, period);
+        if (!_billed.TryGetValue(contract.Tenant, out var billed))
+        {
+            _billed[contract.Tenant] = billed = new BilledIndex();
+        }
+
+        var statement = BillingCalculator.Calculate(contract, period, input, workList, now, _validation, billed.Count == 0 ? null : billed, lastOnly: true)[^1];
+        var elsewhere = Elsewhere(statement, billed, contract.Id, period);
+        if (elsewhere is not null)
+        {
+            statement = BillingCalculator.Calculate(contract, period, input.Where(e => !elsewhere.Contains(e.Id)), workList, now, _validation, billed, lastOnly: true)[^1];
+        }
+
+        var billedEntries = BilledEntries(statement.Allocations);
+        var billedWorks = statement.Works.Select(w => w.Id).OrderBy(w => w).ToArray();
+        _current.TryGetValue(key, out var existing);
+        if (existing is not null
+            && existing.Lines.SequenceEqual(statement.Lines)
+            && existing.BilledEntries.Select(e => e.Id).SequenceEqual(billedEntries.Select(e => e.Id))
+            && existing.Works.SequenceEqual(billedWorks))
+        {
+            return new InvoiceRun(InvoiceRunOutcome.Unchanged, existing, null, statement);
+        }
+
+        if (existing is null && statement.Lines.Count == 0)
+        {
+            return new InvoiceRun(InvoiceRunOutcome.NothingToInvoice, null, null, statement);
+        }
+
+        var issuedOn = contract.GetDate(now);
+        InvoiceDocument? credit = null;
+        if (existing is not null)
+        {
+            credit = new InvoiceDocument(
+                new InvoiceNumber(InvoiceDocumentKind.CreditNote, _numbering.Next(contract.Tenant, InvoiceDocumentKind.CreditNote)),
+                contract, period, issuedOn, [.. existing.Lines.Select(l => l.Negate())], [], [], existing.Number);
+            _documents.Add(credit);
+            _current.Remove(key);
+            foreach (var e in existing.BilledEntries)
+            {
+                billed.Release(e.Id);
+            }
+        }
+
+        if (statement.Lines.Count == 0)
+        {
+            return new InvoiceRun(InvoiceRunOutcome.Cancelled, null, credit, statement);
+        }
+
+        var invoice = new InvoiceDocument(
+            new InvoiceNumber(InvoiceDocumentKind.Invoice, _numbering.Next(contract.Tenant, InvoiceDocumentKind.Invoice)),
+            contract, period, issuedOn, [.. statement.Lines], billedEntries, billedWorks, null);
+        _documents.Add(invoice);
+        _current[key] = invoice;
+        foreach (var e in billedEntries)
+        {
+            billed.Bill(e, invoice);
+        }
+
+        return new InvoiceRun(credit is null ? InvoiceRunOutcome.Issued : InvoiceRunOutcome.Corrected, invoice, credit, statement);
+    }
+
     /// <summary>The entries of a statement that are on a current invoice of another contract or month, or <see langword="null"/> when none is.</summary>
-    private static HashSet<TimeEntryId>? Elsewhere(ContractMonthStatement statement, Dictionary<TimeEntryId, InvoiceDocument> entryOn, ContractId contract, YearMonth period)
+    private static HashSet<TimeEntryId>? Elsewhere(ContractMonthStatement statement, BilledIndex billed, ContractId contract, YearMonth period)
     {
         HashSet<TimeEntryId>? elsewhere = null;
-        if (entryOn.Count == 0)
+        if (billed.Count == 0)
         {
             return null;
         }
 
         foreach (var a in statement.Allocations)
         {
-            if (entryOn.TryGetValue(a.Entry.Id, out var doc) && (doc.Contract != contract || doc.Period != period))
+            if (billed.InvoiceOf(a.Entry.Id) is { } doc && (doc.Contract != contract || doc.Period != period))
             {
                 (elsewhere ??= []).Add(a.Entry.Id);
             }
@@ -248,7 +333,62 @@ public sealed class InvoiceLedger
     {
         lock (_lock)
         {
-            return _entryOn.TryGetValue(tenant, out var entryOn) ? entryOn.GetValueOrDefault(entry) : null;
+            return _billed.TryGetValue(tenant, out var billed) ? billed.InvoiceOf(entry) : null;
         }
+    }
+
+    /// <summary>
+    /// A tenant's billed entries in one index: the snapshot of each entry as first billed (to detect edits), and the
+    /// current invoice it is on, if any. Read by the validator as the billed-snapshot dictionary.
+    /// </summary>
+    private sealed class BilledIndex : IReadOnlyDictionary<TimeEntryId, TimeEntry>
+    {
+        private readonly Dictionary<TimeEntryId, Slot> _slots = [];
+
+        public int Count => _slots.Count;
+
+        public IEnumerable<TimeEntryId> Keys => _slots.Keys;
+
+        public IEnumerable<TimeEntry> Values => _slots.Values.Select(s => s.Snapshot);
+
+        public TimeEntry this[TimeEntryId key] => _slots[key].Snapshot;
+
+        public InvoiceDocument? InvoiceOf(TimeEntryId id) => _slots.TryGetValue(id, out var slot) ? slot.Invoice : null;
+
+        public void Bill(TimeEntry entry, InvoiceDocument invoice)
+        {
+            ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_slots, entry.Id, out var exists);
+            slot = new Slot(exists ? slot.Snapshot : entry, invoice);
+        }
+
+        public void Release(TimeEntryId id)
+        {
+            ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(_slots, id);
+            if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref slot))
+            {
+                slot = slot with { Invoice = null };
+            }
+        }
+
+        public bool ContainsKey(TimeEntryId key) => _slots.ContainsKey(key);
+
+        public bool TryGetValue(TimeEntryId key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out TimeEntry value)
+        {
+            if (_slots.TryGetValue(key, out var slot))
+            {
+                value = slot.Snapshot;
+                return true;
+            }
+
+            value = null;
+            return false;
+        }
+
+        public IEnumerator<KeyValuePair<TimeEntryId, TimeEntry>> GetEnumerator()
+            => _slots.Select(p => new KeyValuePair<TimeEntryId, TimeEntry>(p.Key, p.Value.Snapshot)).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        private readonly record struct Slot(TimeEntry Snapshot, InvoiceDocument? Invoice);
     }
 }

@@ -77,11 +77,15 @@ public sealed class TimeEntryValidationOptions
 /// <summary>The result of <see cref="TimeEntryValidator.Validate"/>: every fault, and the entries that count.</summary>
 public sealed class TimeEntryValidationReport
 {
-    internal TimeEntryValidationReport(TimeEntryFault[] faults, TimeEntry[] accepted)
+    internal TimeEntryValidationReport(TimeEntryFault[] faults, TimeEntry[] accepted, TimeEntry[] chronological)
     {
         Faults = faults;
         Accepted = accepted;
+        Chronological = chronological;
     }
+
+    /// <summary>Gets the accepted entries in order of start, then id (sorted once here, so that pricing need not sort again).</summary>
+    internal TimeEntry[] Chronological { get; }
 
     /// <summary>Gets every fault, ordered by entry id then kind.</summary>
     public IReadOnlyList<TimeEntryFault> Faults { get; }
@@ -228,7 +232,7 @@ public static class TimeEntryValidator
             }
         }
 
-        return new TimeEntryValidationReport(ordered, [.. accepted]);
+        return new TimeEntryValidationReport(ordered, [.. accepted], chronological);
 
         // Resolves corrections (only when some entry supersedes another): errors for bad ones, the set of superseded ids.
         HashSet<TimeEntryId> Corrections()

@@ -115,6 +115,27 @@ public class BillingPropertyTests
     }
 
     [Property(MaxTest = 30)]
+    public bool InvoiceAll_AnyInput_SameDocumentsAsInvoicePerContract(int seed)
+    {
+        var (contracts, entries, works) = World(seed);
+        var one = new InvoiceLedger(new InMemoryInvoiceNumberSequence());
+        var batch = new InvoiceLedger(new InMemoryInvoiceNumberSequence());
+        var outcomes = true;
+        for (var m = new YearMonth(2026, 1); m <= Through; m = m.PlusMonths(1))
+        {
+            var single = contracts.Select(c => one.Invoice(c, m, entries, works, Now)).ToList();
+            var many = batch.InvoiceAll(contracts, m, entries, works, Now);
+            outcomes &= single.Select(r => r.Outcome).SequenceEqual(many.Select(r => r.Outcome))
+                && single.Zip(many).All(p => p.First.Statement.Lines.SequenceEqual(p.Second.Statement.Lines));
+        }
+
+        static string Show(InvoiceDocument d)
+            => $"{d.Number} {d.Contract} {d.Period} {d.Reverses} {string.Join(",", d.BilledEntries.Select(e => e.Id))} {string.Join(",", d.Works)} {string.Join("|", d.Lines)}";
+
+        return outcomes && one.Documents.Count > 0 && one.Documents.Select(Show).SequenceEqual(batch.Documents.Select(Show));
+    }
+
+    [Property(MaxTest = 30)]
     public bool Invoice_SamePeriodTwice_ChangesNothing(int seed)
     {
         var (contracts, entries, works) = World(seed);

@@ -8,6 +8,7 @@ namespace ServiceDesk.Billing.Tests;
 /// <summary>The fast paths (one-month statements, the ledger, the contract-month rollup, 64-bit pricing) equal the reference computations.</summary>
 public class FastPathPropertyTests
 {
+
     private static readonly BusinessCalendar Calendar = OfficeHours();
     private static readonly YearMonth Through = new(2026, 4);
     private static readonly string[] ContractIds = ["K1", "K2", "K3"];
@@ -71,6 +72,73 @@ public class FastPathPropertyTests
         var slow = BillingRollup.Aggregate(statements, RollupDimensions.Contract | RollupDimensions.Period);
         var fast = BillingRollup.ByContractAndMonth(contracts, tied, Through, Now);
         return tied.GroupBy(e => (e.Contract, e.Start)).Any(g => g.Count() > 1) && slow.SequenceEqual(fast);
+    }
+
+    /// <summary>
+    /// The fast path equals the simple reference (statements, then <see cref="BillingRollup.Aggregate"/>) for contracts in
+    /// zones with and without DST (including a 30-minute shift), periods of 1 to 12 months and mid-month starts, with
+    /// entries exactly on each month boundary, one tick and one nanosecond before it (two starts in the same tick), some
+    /// lasting a nanosecond, and around every DST transition of the year; shuffled, and in order of start.
+    /// </summary>
+    [Property(MaxTest = 25)]
+    public bool ByContractAndMonth_DstMonthsAndMonthBoundaries_EqualsReference(int seed)
+    {
+        var random = new Random(seed);
+        string[] zones = ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Tokyo"];
+        var through = new YearMonth(2026, 12);
+        var contracts = zones.Select((zone, i) =>
+        {
+            var o = Options($"Z{i}");
+            o.Zone = DateTimeZoneProviders.Tzdb[zone];
+            o.Start = new LocalDate(2026, 1 + random.Next(2), 1 + random.Next(random.Next(2) == 0 ? 1 : 28));
+            o.TimeRounding = TimeRoundingRule.UpTo(random.Next(2) * 15, 0);
+            o.Subscription = new SubscriptionPlan(Eur(300m), Duration.FromHours(random.Next(1, 30)))
+            {
+                PeriodMonths = new[] { 1, 1, 2, 3, 6, 12 }[random.Next(6)],
+                RolloverUnused = random.Next(2) == 0,
+                OverageHourlyRate = Eur(95m),
+                Activities = ["remote"],
+            };
+            o.TimeAndMaterials = new TimeAndMaterialsPlan { DefaultHourlyRate = Eur(80m), AfterHoursMultiplier = 1.5m, BusinessHours = Calendar };
+            o.PrepaidBundles.Add(new PrepaidBundle("B", Duration.FromHours(random.Next(1, 20)), new LocalDate(2026, 3, 1)) { Activities = ["onsite"] });
+            return o.Build();
+        }).ToArray();
+
+        var entries = new List<TimeEntry>();
+        var activities = new[] { "remote", "onsite", "callout" };
+        void Add(Contract c, Instant start)
+            => entries.Add(Entry($"E{entries.Count:D5}", start, random.Next(30) == 0 ? Duration.Epsilon : Duration.FromMinutes(random.Next(1, 240)), activities[random.Next(3)], contract: c.Id.Value) with
+            {
+                Billable = random.Next(6) > 0,
+            });
+
+        foreach (var c in contracts)
+        {
+            for (var m = c.Start.ToYearMonth(); m <= through; m = m.PlusMonths(1))
+            {
+                var boundary = c.GetMonthInterval(m).Start;
+                Add(c, boundary);
+                Add(c, boundary - Duration.Epsilon);
+                Add(c, boundary - Duration.FromTicks(1));
+                Add(c, boundary + Duration.FromMinutes(random.Next(0, 60 * 24 * 28)));
+            }
+
+            var year = new Interval(Instant.FromUtc(2026, 1, 1, 0, 0), Instant.FromUtc(2027, 1, 1, 0, 0));
+            foreach (var transition in c.Zone.GetZoneIntervals(year).Skip(1).Select(z => z.Start))
+            {
+                Add(c, transition);
+                Add(c, transition - Duration.FromMinutes(30));
+                Add(c, transition + Duration.FromMinutes(random.Next(0, 120)));
+            }
+        }
+
+        var now = Instant.FromUtc(2027, 2, 1, 0, 0);
+        var shuffled = entries.OrderBy(_ => random.Next()).ToList();
+        var statements = contracts.SelectMany(c => BillingCalculator.CalculateMonths(c, through, shuffled, null, now));
+        var slow = BillingRollup.Aggregate(statements, RollupDimensions.Contract | RollupDimensions.Period);
+        var fast = BillingRollup.ByContractAndMonth(contracts, shuffled, through, now);
+        var fastOrdered = BillingRollup.ByContractAndMonth(contracts, [.. shuffled.OrderBy(e => e.Start).ThenBy(e => e.Id)], through, now);
+        return slow.Count > 40 && slow.SequenceEqual(fast) && slow.SequenceEqual(fastOrdered);
     }
 
     [Property(MaxTest = 200)]

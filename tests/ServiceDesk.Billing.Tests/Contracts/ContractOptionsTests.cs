@@ -65,7 +65,7 @@ public class ContractOptionsTests
             "PaymentStages[1].Name: 'Deposit' is used more than once",
             "PaymentStages[1].Amount: must be in the contract's currency",
             "PriceList: 'USD list' is in USD",
-            "Subscription.MonthlyFee: must be zero or more",
+            "Subscription.Fee: must be zero or more",
             "Subscription.IncludedTime",
             "Subscription.RolloverCap: must not be negative",
             "Subscription.RolloverCap: set only together with RolloverUnused",
