@@ -661,7 +661,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
             var parts = new List<string>();
             if (contract.Subscription is { } s)
             {
-                parts.Add($"subscription {s.MonthlyFee.Amount:N0}/month, {s.IncludedTime.TotalHours:N0} h included{(s.RolloverUnused ? " (rollover)" : string.Empty)}");
+                parts.Add($"subscription {s.Fee.Amount:N0}/month, {s.IncludedTime.TotalHours:N0} h included{(s.RolloverUnused ? " (rollover)" : string.Empty)}");
             }
 
             foreach (var b in contract.PrepaidBundles)
