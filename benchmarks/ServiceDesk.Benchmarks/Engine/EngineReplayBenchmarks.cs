@@ -19,7 +19,6 @@ namespace ServiceDesk.Benchmarks.Engine;
 /// for events per second.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 3)]
 public class EngineReplayBenchmarks
 {
     private static readonly ServiceDeskEngineOptions ReplayOptions = new(new Dictionary<TicketKind, WorkflowDefinition>
