@@ -24,6 +24,8 @@ internal sealed partial class EscalationWorker(IServiceProvider services, IOptio
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Leave the host's StartAsync at once, even when the store answers synchronously.
+        await Task.Yield();
         var store = await services.GetServiceDeskStoreAsync(stoppingToken).ConfigureAwait(false);
         if (store is not ITimerStore)
         {
@@ -60,7 +62,12 @@ internal sealed partial class EscalationWorker(IServiceProvider services, IOptio
                 Interlocked.Increment(ref _sweeps);
             }
 
-            if (!again)
+            if (again)
+            {
+                // A backlog: sweep again at once, but let other work (and shutdown) in between batches.
+                await Task.Yield();
+            }
+            else
             {
                 try
                 {
