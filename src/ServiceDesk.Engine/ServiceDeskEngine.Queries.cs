@@ -41,25 +41,56 @@ public sealed partial class ServiceDeskEngine
     /// <param name="group">The group, or <see langword="null"/> for any.</param>
     /// <param name="assignee">The assignee, or <see langword="null"/> for any.</param>
     /// <param name="cancellationToken">Cancels the query.</param>
-    /// <returns>The open tickets (in a state of their workflow that is neither terminal nor stops the SLA clocks), earliest <see cref="TicketView.NextDueAt"/> first
-    /// (tickets without a deadline last), then by priority, then oldest first.</returns>
-    /// <remarks>Until tickets store their next timer, this reads every matching ticket and its history: its cost follows the
-    /// number of matching tickets.</remarks>
+    /// <returns>The open tickets (in a state of their workflow that is neither terminal nor stops the SLA clocks), earliest
+    /// deadline first (tickets without a deadline last), then oldest first.</returns>
+    /// <remarks>With a store that implements <see cref="ITimerStore"/> (every shipped adapter) this pages through the stored
+    /// schedules (see <see cref="GetQueuePageAsync"/>), so its cost follows the number of queued tickets that match, not the
+    /// number of tickets; the order is by the deadline stored at each ticket's last change. With any other store it scans
+    /// the matching tickets and orders them by their live deadline, then priority.</remarks>
     /// <exception cref="ArgumentException">The tenant or an id is the default value.</exception>
     public async Task<IReadOnlyList<TicketView>> GetQueueAsync(
         TenantId tenant, GroupId? group = null, AgentId? assignee = null, CancellationToken cancellationToken = default)
     {
+        if (_store is ITimerStore)
+        {
+            return await AllPagesAsync(new ScheduleQuery(tenant) { AssignmentGroup = group, Assignee = assignee, PageSize = TicketQuery.MaxPageSize }, cancellationToken).ConfigureAwait(false);
+        }
+
         var query = new TicketQuery(tenant) { AssignmentGroup = group, Assignee = assignee, PageSize = TicketQuery.MaxPageSize };
         var views = await ScanAsync(query, cancellationToken).ConfigureAwait(false);
         return Ordered(views);
     }
 
-    /// <summary>Gets the tenant's tickets with a running or paused SLA clock that is breached or due within <paramref name="within"/>.</summary>
+    /// <summary>Gets one page of a queue from the stored schedules: the tenant's open tickets matching the query, earliest
+    /// deadline first, each with its SLA clocks evaluated now.</summary>
+    /// <param name="query">The tenant, group, assignee, deadline limit, page size and continuation token.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The page and the token of the next one.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="query"/> is <see langword="null"/>.</exception>
+    /// <exception cref="NotSupportedException">The engine's store does not implement <see cref="ITimerStore"/>.</exception>
+    public async Task<TicketViewPage> GetQueuePageAsync(ScheduleQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var timers = _store as ITimerStore
+            ?? throw new NotSupportedException($"The engine's store ({_store.GetType().Name}) does not implement ITimerStore, so it keeps no queues; use GetQueueAsync.");
+        var page = await timers.QueryScheduleAsync(query, cancellationToken).ConfigureAwait(false);
+        var now = _clock.GetCurrentInstant();
+        var views = new TicketView[page.Items.Count];
+        for (var i = 0; i < views.Length; i++)
+        {
+            views[i] = await ViewAsync(page.Items[i].Ticket, now, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new TicketViewPage(views, page.ContinuationToken);
+    }
+
+    /// <summary>Gets the tenant's open tickets whose next deadline is breached or falls within <paramref name="within"/>.</summary>
     /// <param name="tenant">The tenant.</param>
-    /// <param name="within">How far ahead to look; zero for breached clocks only.</param>
+    /// <param name="within">How far ahead to look; zero for breached deadlines only.</param>
     /// <param name="cancellationToken">Cancels the query.</param>
     /// <returns>The tickets at risk, earliest deadline first.</returns>
-    /// <remarks>Like <see cref="GetQueueAsync"/>, this scans the tenant's open tickets until stored timers make it a range query.</remarks>
+    /// <remarks>With a store that implements <see cref="ITimerStore"/> this is a range query on the stored deadlines
+    /// (<see cref="ScheduleQuery.DeadlineAtOrBefore"/>); otherwise it scans the tenant's open tickets.</remarks>
     /// <exception cref="ArgumentException">The tenant is the default value.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="within"/> is negative.</exception>
     public async Task<IReadOnlyList<TicketView>> GetAtRiskAsync(TenantId tenant, Duration within, CancellationToken cancellationToken = default)
@@ -69,14 +100,30 @@ public sealed partial class ServiceDeskEngine
             throw new ArgumentOutOfRangeException(nameof(within), within, "The horizon must be zero or more.");
         }
 
+        if (_store is ITimerStore)
+        {
+            var limit = _clock.GetCurrentInstant() + within;
+            return await AllPagesAsync(new ScheduleQuery(tenant) { DeadlineAtOrBefore = limit, PageSize = TicketQuery.MaxPageSize }, cancellationToken).ConfigureAwait(false);
+        }
+
         var views = await ScanAsync(new TicketQuery(tenant) { PageSize = TicketQuery.MaxPageSize }, cancellationToken).ConfigureAwait(false);
         return Ordered(views.Where(v => v.Clocks.Any(c =>
             c.Stage is SlaStage.Running or SlaStage.Paused && (c.IsBreached || (c.DueAt is { } due && due <= v.EvaluatedAt + within)))));
     }
 
-    /// <summary>Open means work remains: the state is not terminal and does not stop the SLA clocks (so Resolved, Closed
-    /// and Canceled are not open).</summary>
-    private static bool IsOpen(Workflow.StateDefinition state) => !state.IsTerminal && state.Sla != Workflow.SlaMode.Stopped;
+    private async Task<List<TicketView>> AllPagesAsync(ScheduleQuery query, CancellationToken cancellationToken)
+    {
+        var views = new List<TicketView>();
+        string? token = null;
+        do
+        {
+            var page = await GetQueuePageAsync(query with { ContinuationToken = token }, cancellationToken).ConfigureAwait(false);
+            views.AddRange(page.Items);
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+        return views;
+    }
 
     private static List<TicketView> Ordered(IEnumerable<TicketView> views)
         => [.. views
@@ -96,9 +143,7 @@ public sealed partial class ServiceDeskEngine
             var page = await _store.QueryAsync(query with { ContinuationToken = token }, cancellationToken).ConfigureAwait(false);
             foreach (var ticket in page.Items)
             {
-                if (Options.Workflows.TryGetValue(ticket.Kind, out var workflow)
-                    && workflow.HasState(ticket.Status)
-                    && IsOpen(workflow.GetState(ticket.Status)))
+                if (Options.Workflows.TryGetValue(ticket.Kind, out var workflow) && Scheduling.IsOpen(workflow, ticket.Status))
                 {
                     views.Add(await ViewAsync(ticket, now, cancellationToken).ConfigureAwait(false));
                 }

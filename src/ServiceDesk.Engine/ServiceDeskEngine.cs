@@ -236,7 +236,7 @@ public sealed partial class ServiceDeskEngine : IDisposable
     }
 
     /// <summary>Compares the clocks before a command with <paramref name="after"/> (evaluated at the same instant); counts the
-    /// clocks the command stopped in breach.</summary>
+    /// clocks the command stopped in breach, unless the sweeper already recorded (and counted) that breach.</summary>
     private void CountBreaches(Loaded loaded, Ticket next, IReadOnlyList<SlaClockState> after)
     {
         if (loaded.Policy is null)
@@ -248,7 +248,8 @@ public sealed partial class ServiceDeskEngine : IDisposable
         foreach (var clock in after)
         {
             if (clock.Stage == SlaStage.Breached
-                && before.FirstOrDefault(b => string.Equals(b.Metric, clock.Metric, StringComparison.Ordinal)) is not { Stage: SlaStage.Breached })
+                && before.FirstOrDefault(b => string.Equals(b.Metric, clock.Metric, StringComparison.Ordinal)) is not { Stage: SlaStage.Breached }
+                && !Scheduling.Recorded(loaded.History, clock.Metric, clock.Cycle, Scheduling.Breach))
             {
                 _metrics.Breaches.Add(1, new KeyValuePair<string, object?>("metric", clock.Metric));
                 EngineLog.SlaBreached(_logger, next.Number, next.Tenant, clock.Metric, clock.Cycle);

@@ -35,3 +35,8 @@ public sealed record TicketView(Ticket Ticket, string? SlaPolicy, IReadOnlyList<
         return min;
     }
 }
+
+/// <summary>One page of <see cref="ServiceDeskEngine.GetQueuePageAsync"/>.</summary>
+/// <param name="Items">The tickets with their live SLA clocks, in queue order.</param>
+/// <param name="ContinuationToken">The token for the next page, or <see langword="null"/> when this is the last page.</param>
+public sealed record TicketViewPage(IReadOnlyList<TicketView> Items, string? ContinuationToken);

@@ -6,26 +6,55 @@ using ServiceDesk.Events;
 namespace ServiceDesk.Storage.InMemory;
 
 /// <summary>
-/// The reference <see cref="ITicketStore"/>: keeps tickets, their histories, number sequences and idempotency keys in
-/// memory, and passes the whole conformance suite of ServiceDesk.Testing.
+/// The reference <see cref="ITicketStore"/>, <see cref="ITimerStore"/>, <see cref="IOutboxStore"/> and
+/// <see cref="ITimeEntryStore"/>: keeps tickets, their histories, number sequences, idempotency keys, schedules, timers,
+/// the outbox and time entries in memory, and passes the whole conformance suites of ServiceDesk.Testing.
 /// </summary>
 /// <remarks>
 /// <para><b>Use.</b> Tests, samples, and single-process hosts that can lose their data on exit. Nothing is persisted;
 /// each instance is an independent store (there is no static state), so a test can create one per case.</para>
 /// <para><b>Thread safety.</b> Every member is thread-safe. Each tenant has its own lock, held only for the in-memory
 /// work of one call (never across an <c>await</c>), so tenants never wait for each other and an append is atomic:
-/// readers see all of its events and its snapshot, or none of them.</para>
+/// readers see all of its events and its snapshot, or none of them. The timers and the outbox span tenants, so they have
+/// one store-wide lock, taken inside the tenant's lock (never the other way round) for the short in-memory work of an
+/// append with its schedule and outbox messages, of a claim, a completion, a release, an outbox read or an
+/// acknowledgement: the snapshot, the events, the schedule and the outbox messages of an append become visible
+/// together.</para>
 /// <para><b>Results.</b> Members complete synchronously and return completed tasks. Lists they return are read-only
 /// copies; tickets and events are immutable records, so nothing returned is a view into the store.</para>
 /// <para><b>Identity.</b> A later version of a ticket keeps the number and opening instant of its first version: an
 /// append that changes <see cref="Ticket.Number"/> or <see cref="Ticket.OpenedAt"/> is rejected with an
 /// <see cref="ArgumentException"/>, because the number index and the paging order rely on them.</para>
 /// <para><b>Cost.</b> Reads by id or number are O(1); an append is O(events) plus O(log n) for a new ticket; a query
-/// page is O(log n + tickets scanned); a history read copies the ticket's events.</para>
+/// page is O(log n + tickets scanned); a history read copies the ticket's events. Timers are indexed by due instant, so a
+/// claim is O(log n + due timers scanned, leased ones included), never a scan of every ticket; a queue page is
+/// O(log n + tickets scanned) over the tenant's queued tickets in queue order; an outbox read is O(messages returned);
+/// time entries are indexed by (tenant, start).</para>
+/// <para><b>Outbox.</b> Messages stay in memory until acknowledged, so a host that never drains the outbox keeps every
+/// event twice.</para>
 /// </remarks>
-public sealed class InMemoryTicketStore : ITicketStore
+public sealed class InMemoryTicketStore : ITicketStore, ITimerStore, IOutboxStore, ITimeEntryStore
 {
+    private static readonly Duration MaxLease = Duration.FromDays(1);
+
     private readonly ConcurrentDictionary<TenantId, TenantData> _tenants = new();
+
+    /// <summary>Guards the store-wide structures below; taken inside a tenant's lock, never the other way round.</summary>
+    private readonly Lock _gate = new();
+
+    /// <summary>Every timer, by (tenant, ticket).</summary>
+    private readonly Dictionary<(TenantId Tenant, TicketId Ticket), TimerRecord> _timers = [];
+
+    /// <summary>Every timer in claim order: due instant, tenant, ticket.</summary>
+    private readonly SortedSet<TimerKey> _timerIndex = new(TimerKeyComparer.Instance);
+
+    /// <summary>Unacknowledged outbox messages of every tenant, by position.</summary>
+    private readonly SortedDictionary<long, OutboxMessage> _outbox = [];
+
+    /// <summary>Unacknowledged outbox messages per tenant, by position.</summary>
+    private readonly Dictionary<TenantId, SortedDictionary<long, OutboxMessage>> _outboxByTenant = [];
+
+    private long _lastPosition;
 
     /// <summary>Initializes a new, empty store.</summary>
     public InMemoryTicketStore()
@@ -217,7 +246,281 @@ public sealed class InMemoryTicketStore : ITicketStore
         }
     }
 
-    private static AppendResult Append(TenantData data, TicketAppend append)
+    /// <inheritdoc />
+    public Task<IReadOnlyList<TimerLease>> ClaimDueTimersAsync(
+        Instant now, int maxCount, Duration leaseDuration, CancellationToken cancellationToken = default)
+    {
+        if (maxCount is < 1 or > ITimerStore.MaxClaim)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxCount), maxCount, $"A claim takes 1 to {ITimerStore.MaxClaim:N0} timers.");
+        }
+
+        if (leaseDuration <= Duration.Zero || leaseDuration > MaxLease)
+        {
+            throw new ArgumentOutOfRangeException(nameof(leaseDuration), leaseDuration, "A lease lasts more than zero and at most one day.");
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<IReadOnlyList<TimerLease>>(cancellationToken);
+        }
+
+        var expiresAt = now + leaseDuration;
+        var leases = new List<TimerLease>();
+        lock (_gate)
+        {
+            // In due order, so the scan stops at the first timer not yet due: the cost follows the due timers.
+            foreach (var key in _timerIndex)
+            {
+                if (key.DueAt > now)
+                {
+                    break;
+                }
+
+                var timer = _timers[(key.Tenant, key.Ticket)];
+                if (timer.Token is not null && timer.ExpiresAt > now)
+                {
+                    continue;
+                }
+
+                timer.Token = Guid.NewGuid();
+                timer.ExpiresAt = expiresAt;
+                leases.Add(new TimerLease(key.Tenant, key.Ticket, key.DueAt, timer.Purpose, timer.Token.Value, expiresAt));
+                if (leases.Count == maxCount)
+                {
+                    break;
+                }
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<TimerLease>>(leases.AsReadOnly());
+    }
+
+    /// <inheritdoc />
+    public Task<bool> CompleteTimerAsync(TimerLease lease, TicketSchedule schedule, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        ArgumentNullException.ThrowIfNull(schedule);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<bool>(cancellationToken);
+        }
+
+        if (!_tenants.TryGetValue(lease.Tenant, out var data))
+        {
+            return Task.FromResult(false);
+        }
+
+        lock (data.Gate)
+        {
+            if (!data.Tickets.TryGetValue(lease.Ticket, out var entry))
+            {
+                return Task.FromResult(false);
+            }
+
+            lock (_gate)
+            {
+                if (!HoldsTimer(lease))
+                {
+                    return Task.FromResult(false);
+                }
+
+                SetSchedule(data, entry, schedule);
+                return Task.FromResult(true);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<bool> ReleaseTimerAsync(TimerLease lease, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<bool>(cancellationToken);
+        }
+
+        lock (_gate)
+        {
+            if (!HoldsTimer(lease))
+            {
+                return Task.FromResult(false);
+            }
+
+            _timers[(lease.Tenant, lease.Ticket)].Token = null;
+            return Task.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<TicketSchedule?> GetScheduleAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default)
+    {
+        TenantId.ThrowIfDefault(tenant);
+        TicketId.ThrowIfDefault(id);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<TicketSchedule?>(cancellationToken);
+        }
+
+        if (!_tenants.TryGetValue(tenant, out var data))
+        {
+            return Task.FromResult<TicketSchedule?>(null);
+        }
+
+        lock (data.Gate)
+        {
+            return Task.FromResult(data.Tickets.GetValueOrDefault(id)?.Schedule);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<SchedulePage> QueryScheduleAsync(ScheduleQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<SchedulePage>(cancellationToken);
+        }
+
+        if (!_tenants.TryGetValue(query.Tenant, out var data))
+        {
+            return Task.FromResult(new SchedulePage(ReadOnlyCollection<ScheduledTicket>.Empty, null));
+        }
+
+        var items = new List<ScheduledTicket>(Math.Min(query.PageSize, 64));
+        var more = false;
+        lock (data.Gate)
+        {
+            IEnumerable<ScheduleCursor> keys = data.Queue;
+            if (query.Cursor is { } cursor)
+            {
+                keys = data.Queue.Count == 0 || cursor.CompareTo(data.Queue.Max) >= 0
+                    ? []
+                    : data.Queue.GetViewBetween(cursor, data.Queue.Max);
+            }
+
+            foreach (var key in keys)
+            {
+                if (query.DeadlineAtOrBefore is { } limit && (key.Deadline is not { } deadline || deadline > limit))
+                {
+                    break; // Queue order: every later ticket's deadline is later, or missing.
+                }
+
+                var entry = data.Tickets[key.Id];
+                var schedule = entry.Schedule!;
+                if (!query.Matches(entry.Current, schedule) || !query.IsAfterCursor(entry.Current, schedule))
+                {
+                    continue;
+                }
+
+                if (items.Count == query.PageSize)
+                {
+                    more = true;
+                    break;
+                }
+
+                items.Add(new ScheduledTicket(entry.Current, schedule));
+            }
+        }
+
+        var token = more ? ScheduleCursor.At(items[^1].Ticket, items[^1].Schedule).ToToken() : null;
+        return Task.FromResult(new SchedulePage(items.AsReadOnly(), token));
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<OutboxMessage>> ReadOutboxAsync(int maxCount, TenantId? tenant = null, CancellationToken cancellationToken = default)
+    {
+        if (maxCount is < 1 or > IOutboxStore.MaxRead)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxCount), maxCount, $"A read returns 1 to {IOutboxStore.MaxRead:N0} messages.");
+        }
+
+        if (tenant is { } t)
+        {
+            TenantId.ThrowIfDefault(t, nameof(tenant));
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<IReadOnlyList<OutboxMessage>>(cancellationToken);
+        }
+
+        lock (_gate)
+        {
+            var source = tenant is { } only ? _outboxByTenant.GetValueOrDefault(only) : _outbox;
+            IReadOnlyList<OutboxMessage> messages = source is null
+                ? ReadOnlyCollection<OutboxMessage>.Empty
+                : source.Values.Take(maxCount).ToArray().AsReadOnly();
+            return Task.FromResult(messages);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<int> AcknowledgeOutboxAsync(IReadOnlyCollection<long> positions, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(positions);
+        if (positions.Count > IOutboxStore.MaxRead)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(positions), positions.Count, $"One acknowledgement takes at most {IOutboxStore.MaxRead:N0} positions.");
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<int>(cancellationToken);
+        }
+
+        var acknowledged = 0;
+        lock (_gate)
+        {
+            foreach (var position in positions)
+            {
+                if (_outbox.Remove(position, out var message))
+                {
+                    _outboxByTenant[message.Event.Tenant].Remove(position);
+                    acknowledged++;
+                }
+            }
+        }
+
+        return Task.FromResult(acknowledged);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<TimeLogged>> ReadTimeEntriesAsync(TenantId tenant, Instant from, Instant to, CancellationToken cancellationToken = default)
+    {
+        TenantId.ThrowIfDefault(tenant);
+        if (to < from)
+        {
+            throw new ArgumentOutOfRangeException(nameof(to), to, $"The end of the range must not be before its start ({from}).");
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<IReadOnlyList<TimeLogged>>(cancellationToken);
+        }
+
+        if (from == to || !_tenants.TryGetValue(tenant, out var data))
+        {
+            return Task.FromResult<IReadOnlyList<TimeLogged>>(ReadOnlyCollection<TimeLogged>.Empty);
+        }
+
+        lock (data.Gate)
+        {
+            var entries = data.TimeEntries
+                .GetViewBetween(TimeEntryKey.LowerBound(from), TimeEntryKey.LowerBound(to))
+                .Where(k => k.Started < to)
+                .Select(k => k.Entry!)
+                .ToArray();
+            return Task.FromResult<IReadOnlyList<TimeLogged>>(entries.AsReadOnly());
+        }
+    }
+
+    /// <summary>Tells whether a lease's claim still holds its timer; called with <see cref="_gate"/> held.</summary>
+    private bool HoldsTimer(TimerLease lease)
+        => _timers.TryGetValue((lease.Tenant, lease.Ticket), out var timer) && timer.Token == lease.Token;
+
+    private AppendResult Append(TenantData data, TicketAppend append)
     {
         var ticket = append.Ticket;
         lock (data.Gate)
@@ -244,19 +547,51 @@ public sealed class InMemoryTicketStore : ITicketStore
                 {
                     throw new ConcurrencyException(data.Tenant, ticket.Id, append.ExpectedVersion, data.Tickets[holder].Current.Version);
                 }
-
-                entry = new Entry(ticket);
-                data.Tickets.Add(ticket.Id, entry);
-                data.Numbers.Add(ticket.Number, ticket.Id);
-                data.Order.Add(new OrderKey(ticket.OpenedAt, ticket.Id));
             }
             else
             {
                 ThrowIfIdentityChanged(entry.Current, ticket);
-                entry.Current = ticket;
             }
 
-            entry.History.AddRange(append.Events);
+            // Every check passed: from here on nothing throws, and the store-wide structures change together with the ticket.
+            lock (_gate)
+            {
+                if (entry is null)
+                {
+                    entry = new Entry(ticket);
+                    data.Tickets.Add(ticket.Id, entry);
+                    data.Numbers.Add(ticket.Number, ticket.Id);
+                    data.Order.Add(new OrderKey(ticket.OpenedAt, ticket.Id));
+                }
+                else
+                {
+                    entry.Current = ticket;
+                }
+
+                entry.History.AddRange(append.Events);
+                if (append.Schedule is { } schedule)
+                {
+                    SetSchedule(data, entry, schedule);
+                }
+
+                if (!_outboxByTenant.TryGetValue(data.Tenant, out var tenantOutbox))
+                {
+                    tenantOutbox = [];
+                    _outboxByTenant.Add(data.Tenant, tenantOutbox);
+                }
+
+                foreach (var e in append.Events)
+                {
+                    var message = new OutboxMessage(++_lastPosition, e);
+                    _outbox.Add(message.Position, message);
+                    tenantOutbox.Add(message.Position, message);
+                    if (e is TimeLogged logged)
+                    {
+                        data.TimeEntries.Add(new TimeEntryKey(logged.Started, logged.Ticket.Value, logged.Version, logged));
+                    }
+                }
+            }
+
             var result = new AppendResult(ticket, IsReplay: false);
             if (append.IdempotencyKey is { } newKey)
             {
@@ -264,6 +599,35 @@ public sealed class InMemoryTicketStore : ITicketStore
             }
 
             return result;
+        }
+    }
+
+    /// <summary>Replaces a ticket's schedule, its place in the queue and its timer (ending any lease); called with the
+    /// tenant's lock and <see cref="_gate"/> held.</summary>
+    private void SetSchedule(TenantData data, Entry entry, TicketSchedule schedule)
+    {
+        var ticket = entry.Current;
+        if (entry.Schedule is { Queued: true } old)
+        {
+            data.Queue.Remove(ScheduleCursor.At(ticket, old));
+        }
+
+        if (_timers.Remove((data.Tenant, ticket.Id), out var timer))
+        {
+            _timerIndex.Remove(timer.Key);
+        }
+
+        entry.Schedule = schedule;
+        if (schedule.Queued)
+        {
+            data.Queue.Add(ScheduleCursor.At(ticket, schedule));
+        }
+
+        if (schedule.TimerDueAt is { } due)
+        {
+            var record = new TimerRecord(new TimerKey(due, data.Tenant, ticket.Id), schedule.TimerPurpose!);
+            _timers.Add((data.Tenant, ticket.Id), record);
+            _timerIndex.Add(record.Key);
         }
     }
 
@@ -296,6 +660,12 @@ public sealed class InMemoryTicketStore : ITicketStore
 
         /// <summary>Every ticket in paging order: opening instant, then id.</summary>
         public SortedSet<OrderKey> Order { get; } = new(OrderKeyComparer.Instance);
+
+        /// <summary>The queued tickets in queue order: deadline (none last), opening instant, id.</summary>
+        public SortedSet<ScheduleCursor> Queue { get; } = [];
+
+        /// <summary>The time entries by start, ticket and version.</summary>
+        public SortedSet<TimeEntryKey> TimeEntries { get; } = new(TimeEntryKeyComparer.Instance);
     }
 
     private sealed class Entry(Ticket current)
@@ -303,6 +673,63 @@ public sealed class InMemoryTicketStore : ITicketStore
         public Ticket Current { get; set; } = current;
 
         public List<TicketEvent> History { get; } = [];
+
+        public TicketSchedule? Schedule { get; set; }
+    }
+
+    /// <summary>A timer and its lease, guarded by <see cref="_gate"/>. An expired lease keeps its token until another claim
+    /// takes the timer, so its holder can still complete it.</summary>
+    private sealed class TimerRecord(TimerKey key, string purpose)
+    {
+        public TimerKey Key { get; } = key;
+
+        public string Purpose { get; } = purpose;
+
+        public Guid? Token { get; set; }
+
+        public Instant ExpiresAt { get; set; }
+    }
+
+    private readonly record struct TimerKey(Instant DueAt, TenantId Tenant, TicketId Ticket);
+
+    private sealed class TimerKeyComparer : IComparer<TimerKey>
+    {
+        public static readonly TimerKeyComparer Instance = new();
+
+        public int Compare(TimerKey x, TimerKey y)
+        {
+            var byDue = x.DueAt.CompareTo(y.DueAt);
+            if (byDue != 0)
+            {
+                return byDue;
+            }
+
+            var byTenant = string.CompareOrdinal(x.Tenant.Value, y.Tenant.Value);
+            return byTenant != 0 ? byTenant : x.Ticket.Value.CompareTo(y.Ticket.Value);
+        }
+    }
+
+    private readonly record struct TimeEntryKey(Instant Started, Guid Ticket, long Version, TimeLogged? Entry)
+    {
+        /// <summary>A key before every entry that started at <paramref name="started"/>.</summary>
+        public static TimeEntryKey LowerBound(Instant started) => new(started, Guid.Empty, long.MinValue, null);
+    }
+
+    private sealed class TimeEntryKeyComparer : IComparer<TimeEntryKey>
+    {
+        public static readonly TimeEntryKeyComparer Instance = new();
+
+        public int Compare(TimeEntryKey x, TimeEntryKey y)
+        {
+            var byStart = x.Started.CompareTo(y.Started);
+            if (byStart != 0)
+            {
+                return byStart;
+            }
+
+            var byTicket = x.Ticket.CompareTo(y.Ticket);
+            return byTicket != 0 ? byTicket : x.Version.CompareTo(y.Version);
+        }
     }
 
     private readonly record struct OrderKey(Instant OpenedAt, TicketId Id);

@@ -50,6 +50,53 @@ internal static class PostgreSqlMigrations
             PRIMARY KEY (tenant, key)
         );
         """,
+
+        // 2: timers and queues (ITimerStore), the transactional outbox (IOutboxStore), time entries (ITimeEntryStore).
+        // A NULL deadline sorts last through the generated sort key; tenants order by code point (COLLATE "C") in claims.
+        // Existing TimeLogged events are backfilled from their JSON ("started" is ISO-8601 UTC with up to nine fractional
+        // digits); existing events are not put in the outbox and existing tickets have no schedule until their next append.
+        """
+        CREATE TABLE {0}.ticket_schedule (
+            tenant           text    NOT NULL,
+            ticket           uuid    NOT NULL,
+            timer_due_s      bigint,
+            timer_due_ns     integer,
+            timer_purpose    text,
+            deadline_s       bigint,
+            deadline_ns      integer,
+            deadline_key_s   bigint  NOT NULL GENERATED ALWAYS AS (COALESCE(deadline_s, 9223372036854775807)) STORED,
+            deadline_key_ns  integer NOT NULL GENERATED ALWAYS AS (COALESCE(deadline_ns, 0)) STORED,
+            queued           boolean NOT NULL,
+            opened_s         bigint  NOT NULL,
+            opened_ns        integer NOT NULL,
+            lease_token      uuid,
+            lease_expires_s  bigint,
+            lease_expires_ns integer,
+            PRIMARY KEY (tenant, ticket),
+            FOREIGN KEY (tenant, ticket) REFERENCES {0}.tickets (tenant, id),
+            CHECK ((timer_due_s IS NULL) = (timer_due_ns IS NULL) AND (timer_due_s IS NULL) = (timer_purpose IS NULL)),
+            CHECK ((deadline_s IS NULL) = (deadline_ns IS NULL)),
+            CHECK ((lease_token IS NULL) = (lease_expires_s IS NULL) AND (lease_token IS NULL) = (lease_expires_ns IS NULL))
+        );
+        CREATE INDEX ix_ticket_schedule_due ON {0}.ticket_schedule (timer_due_s, timer_due_ns, (tenant COLLATE "C"), ticket)
+            WHERE timer_due_s IS NOT NULL;
+        CREATE INDEX ix_ticket_schedule_queue ON {0}.ticket_schedule (tenant, queued, deadline_key_s, deadline_key_ns, opened_s, opened_ns, ticket);
+        CREATE TABLE {0}.outbox (
+            position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            tenant   text   NOT NULL,
+            ticket   uuid   NOT NULL,
+            version  bigint NOT NULL,
+            event    jsonb  NOT NULL
+        );
+        CREATE INDEX ix_outbox_tenant ON {0}.outbox (tenant, position);
+        ALTER TABLE {0}.ticket_events ADD COLUMN started_s bigint, ADD COLUMN started_ns integer;
+        UPDATE {0}.ticket_events
+           SET started_s  = EXTRACT(EPOCH FROM (split_part(rtrim(payload->>'started', 'Z'), '.', 1) || '+00')::timestamptz)::bigint,
+               started_ns = rpad(split_part(rtrim(payload->>'started', 'Z'), '.', 2), 9, '0')::integer
+         WHERE type = 'TimeLogged';
+        CREATE INDEX ix_ticket_events_time ON {0}.ticket_events (tenant, started_s, started_ns, ticket, version)
+            WHERE started_s IS NOT NULL;
+        """,
     ];
 
     public static int Latest => Steps.Length;

@@ -19,17 +19,31 @@ namespace ServiceDesk.Storage.PostgreSql;
 /// snapshot, the events and the idempotency key, and commits; appends that share an idempotency key are serialized by
 /// a transaction-scoped advisory lock on the key, so a retried command racing its original is applied once. Numbers are
 /// allocated with an atomic upsert on a per-(tenant, kind) counter row, so they are gapless and never duplicated.</para>
-/// <para>Connection failures and timeouts surface as <see cref="StorageException"/>; because every append is a single
-/// transaction, a failure never leaves a half-written ticket.</para>
+/// <para>The same transaction writes the ticket's <see cref="TicketAppend.Schedule"/> (ending any lease on its timer), one
+/// outbox row per event and the time-entry columns of <see cref="TimeLogged"/> events, so timers, queues, the outbox and
+/// billing never describe a state that was not stored (see <see cref="ITimerStore"/>, <see cref="IOutboxStore"/> and
+/// <see cref="ITimeEntryStore"/>). Due timers are claimed with <c>FOR UPDATE SKIP LOCKED</c>, so any number of sweepers
+/// in any number of processes share the work without ever holding the same timer at once.</para>
+/// <para><b>Errors.</b> Every member, <see cref="OpenAsync(PostgreSqlTicketStoreOptions, CancellationToken)"/> and its
+/// migrations included, maps a failure of the database to <see cref="StorageException"/> whose
+/// <see cref="Exception.InnerException"/> is Npgsql's exception: any <see cref="NpgsqlException"/> (an unreachable server,
+/// a lost or terminated connection, a socket or TLS failure, a timeout, and every error the server raises as
+/// <see cref="PostgresException"/>, such as a missing table or a denied permission), with
+/// <see cref="StorageException.IsTransient"/> taken from <see cref="NpgsqlException.IsTransient"/>, and a
+/// <see cref="TimeoutException"/> (transient). Because every append is a single transaction, a failure never leaves a
+/// half-written ticket. <see cref="ConcurrencyException"/>, <see cref="ArgumentException"/> and
+/// <see cref="OperationCanceledException"/> are not wrapped.</para>
 /// <para>The store is thread-safe. It owns its connection pool: dispose it when done.</para>
 /// </remarks>
-public sealed class PostgreSqlTicketStore : ITicketStore, IAsyncDisposable, IDisposable
+public sealed partial class PostgreSqlTicketStore : ITicketStore, ITimerStore, IOutboxStore, ITimeEntryStore, IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _tickets;
     private readonly string _events;
     private readonly string _numbers;
     private readonly string _keys;
+    private readonly string _schedule;
+    private readonly string _outbox;
 
     private PostgreSqlTicketStore(NpgsqlDataSource dataSource, string schema)
     {
@@ -40,6 +54,8 @@ public sealed class PostgreSqlTicketStore : ITicketStore, IAsyncDisposable, IDis
         _events = quoted + ".ticket_events";
         _numbers = quoted + ".ticket_numbers";
         _keys = quoted + ".idempotency_keys";
+        _schedule = quoted + ".ticket_schedule";
+        _outbox = quoted + ".outbox";
     }
 
     /// <summary>Gets the schema version this library creates and understands.</summary>
@@ -53,7 +69,9 @@ public sealed class PostgreSqlTicketStore : ITicketStore, IAsyncDisposable, IDis
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The store.</returns>
     /// <exception cref="InvalidDefinitionException">The connection string is empty or malformed.</exception>
-    /// <exception cref="StorageException">The server cannot be reached.</exception>
+    /// <exception cref="StorageException">The server cannot be reached, the connection fails, or the server rejects the
+    /// migration (for example, no permission to create the schema); <see cref="StorageException.IsTransient"/> comes from
+    /// Npgsql.</exception>
     /// <exception cref="InvalidOperationException">The schema is newer than this library understands.</exception>
     public static Task<PostgreSqlTicketStore> OpenAsync(string connectionString, CancellationToken cancellationToken = default)
         => OpenAsync(new PostgreSqlTicketStoreOptions { ConnectionString = connectionString }, cancellationToken);
@@ -64,7 +82,9 @@ public sealed class PostgreSqlTicketStore : ITicketStore, IAsyncDisposable, IDis
     /// <returns>The store.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="InvalidDefinitionException">An option is invalid; every fault is listed.</exception>
-    /// <exception cref="StorageException">The server cannot be reached.</exception>
+    /// <exception cref="StorageException">The server cannot be reached, the connection fails, or the server rejects the
+    /// migration (for example, no permission to create the schema); <see cref="StorageException.IsTransient"/> comes from
+    /// Npgsql.</exception>
     /// <exception cref="InvalidOperationException">The schema is newer than this library understands.</exception>
     public static async Task<PostgreSqlTicketStore> OpenAsync(PostgreSqlTicketStoreOptions options, CancellationToken cancellationToken = default)
     {
@@ -84,6 +104,8 @@ public sealed class PostgreSqlTicketStore : ITicketStore, IAsyncDisposable, IDis
     }
 
     /// <inheritdoc />
+    /// <exception cref="StorageException">The database failed (<see cref="StorageException.IsTransient"/> from
+    /// <see cref="NpgsqlException.IsTransient"/>).</exception>
     public Task<TicketNumber> AllocateNumberAsync(TenantId tenant, TicketKind kind, CancellationToken cancellationToken = default)
     {
         TenantId.ThrowIfDefault(tenant);
@@ -102,6 +124,8 @@ public sealed class PostgreSqlTicketStore : ITicketStore, IAsyncDisposable, IDis
     }
 
     /// <inheritdoc />
+    /// <exception cref="StorageException">The database failed (<see cref="StorageException.IsTransient"/> from
+    /// <see cref="NpgsqlException.IsTransient"/>).</exception>
     public Task<Ticket?> GetAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default)
     {
         TenantId.ThrowIfDefault(tenant);
@@ -119,6 +143,8 @@ public sealed class PostgreSqlTicketStore : ITicketStore, IAsyncDisposable, IDis
     }
 
     /// <inheritdoc />
+    /// <exception cref="StorageException">The database failed (<see cref="StorageException.IsTransient"/> from
+    /// <see cref="NpgsqlException.IsTransient"/>).</exception>
     public Task<Ticket?> GetByNumberAsync(TenantId tenant, TicketNumber number, CancellationToken cancellationToken = default)
     {
         TenantId.ThrowIfDefault(tenant);
@@ -140,6 +166,8 @@ public sealed class PostgreSqlTicketStore : ITicketStore, IAsyncDisposable, IDis
     }
 
     /// <inheritdoc />
+    /// <exception cref="StorageException">The database failed (<see cref="StorageException.IsTransient"/> from
+    /// <see cref="NpgsqlException.IsTransient"/>).</exception>
     public Task<AppendResult> AppendAsync(TicketAppend append, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(append);
@@ -148,6 +176,8 @@ public sealed class PostgreSqlTicketStore : ITicketStore, IAsyncDisposable, IDis
     }
 
     /// <inheritdoc />
+    /// <exception cref="StorageException">The database failed (<see cref="StorageException.IsTransient"/> from
+    /// <see cref="NpgsqlException.IsTransient"/>).</exception>
     public Task<AppendResult?> FindAppliedAsync(TenantId tenant, string idempotencyKey, CancellationToken cancellationToken = default)
     {
         TenantId.ThrowIfDefault(tenant);
@@ -165,6 +195,8 @@ public sealed class PostgreSqlTicketStore : ITicketStore, IAsyncDisposable, IDis
     }
 
     /// <inheritdoc />
+    /// <exception cref="StorageException">The database failed (<see cref="StorageException.IsTransient"/> from
+    /// <see cref="NpgsqlException.IsTransient"/>).</exception>
     public Task<TicketPage> QueryAsync(TicketQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -222,6 +254,8 @@ public sealed class PostgreSqlTicketStore : ITicketStore, IAsyncDisposable, IDis
     }
 
     /// <inheritdoc />
+    /// <exception cref="StorageException">The database failed (<see cref="StorageException.IsTransient"/> from
+    /// <see cref="NpgsqlException.IsTransient"/>).</exception>
     public Task<IReadOnlyList<TicketEvent>> ReadHistoryAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default)
     {
         TenantId.ThrowIfDefault(tenant);
@@ -263,8 +297,10 @@ public sealed class PostgreSqlTicketStore : ITicketStore, IAsyncDisposable, IDis
         {
             return await action().ConfigureAwait(false);
         }
-        catch (NpgsqlException ex) when (ex is not PostgresException || ex.IsTransient)
+        catch (NpgsqlException ex)
         {
+            // Every NpgsqlException: a PostgresException (an error the server raised, transient or not) as well as a
+            // socket, TLS or protocol failure. Npgsql reports cancellation as OperationCanceledException, which passes.
             throw new StorageException($"The PostgreSQL ticket store could not {operation}: {ex.Message}", ex) { IsTransient = ex.IsTransient };
         }
         catch (TimeoutException ex)
@@ -391,14 +427,40 @@ public sealed class PostgreSqlTicketStore : ITicketStore, IAsyncDisposable, IDis
         {
             foreach (var e in append.Events)
             {
+                var payload = ServiceDeskJson.Serialize(e);
                 var insertEvent = new NpgsqlBatchCommand(
-                    $"INSERT INTO {_events} (tenant, ticket, version, type, payload) VALUES (@tenant, @ticket, @version, @type, @payload);");
+                    $"INSERT INTO {_events} (tenant, ticket, version, type, payload, started_s, started_ns) " +
+                    "VALUES (@tenant, @ticket, @version, @type, @payload, @started_s, @started_ns);");
                 insertEvent.Parameters.AddWithValue("tenant", tenant);
                 insertEvent.Parameters.AddWithValue("ticket", ticket.Id.Value);
                 insertEvent.Parameters.AddWithValue("version", e.Version);
                 insertEvent.Parameters.AddWithValue("type", e.GetType().Name);
-                insertEvent.Parameters.AddWithValue("payload", NpgsqlDbType.Jsonb, ServiceDeskJson.Serialize(e));
+                insertEvent.Parameters.AddWithValue("payload", NpgsqlDbType.Jsonb, payload);
+                AddInstant(insertEvent.Parameters, "started", (e as TimeLogged)?.Started);
                 batch.BatchCommands.Add(insertEvent);
+
+                var enqueue = new NpgsqlBatchCommand($"INSERT INTO {_outbox} (tenant, ticket, version, event) VALUES (@tenant, @ticket, @version, @event);");
+                enqueue.Parameters.AddWithValue("tenant", tenant);
+                enqueue.Parameters.AddWithValue("ticket", ticket.Id.Value);
+                enqueue.Parameters.AddWithValue("version", e.Version);
+                enqueue.Parameters.AddWithValue("event", NpgsqlDbType.Jsonb, payload);
+                batch.BatchCommands.Add(enqueue);
+            }
+
+            if (append.Schedule is { } schedule)
+            {
+                var replace = new NpgsqlBatchCommand(
+                    $"INSERT INTO {_schedule} (tenant, ticket, timer_due_s, timer_due_ns, timer_purpose, deadline_s, deadline_ns, queued, opened_s, opened_ns) " +
+                    "VALUES (@tenant, @ticket, @timer_s, @timer_ns, @purpose, @deadline_s, @deadline_ns, @queued, @opened_s, @opened_ns) " +
+                    "ON CONFLICT (tenant, ticket) DO UPDATE SET timer_due_s = EXCLUDED.timer_due_s, timer_due_ns = EXCLUDED.timer_due_ns, " +
+                    "timer_purpose = EXCLUDED.timer_purpose, deadline_s = EXCLUDED.deadline_s, deadline_ns = EXCLUDED.deadline_ns, " +
+                    "queued = EXCLUDED.queued, lease_token = NULL, lease_expires_s = NULL, lease_expires_ns = NULL;");
+                replace.Parameters.AddWithValue("tenant", tenant);
+                replace.Parameters.AddWithValue("ticket", ticket.Id.Value);
+                AddSchedule(replace.Parameters, schedule);
+                replace.Parameters.AddWithValue("opened_s", seconds);
+                replace.Parameters.AddWithValue("opened_ns", nanos);
+                batch.BatchCommands.Add(replace);
             }
 
             if (append.IdempotencyKey is { } newKey)

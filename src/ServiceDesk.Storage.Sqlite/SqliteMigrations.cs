@@ -1,10 +1,19 @@
 using Microsoft.Data.Sqlite;
+using NodaTime;
+using ServiceDesk.Events;
+using ServiceDesk.Serialization;
 
 namespace ServiceDesk.Storage.Sqlite;
 
-/// <summary>The versioned schema: each migration runs once, in order, in its own transaction.</summary>
+/// <summary>The versioned schema: each migration runs once, in order; <see cref="Apply(SqliteConnection)"/> runs every missing one in one
+/// transaction. A step is SQL, optionally followed by a C# backfill in the same transaction. Never edit a shipped step:
+/// add the next one.</summary>
 internal static class SqliteMigrations
 {
+    /// <summary>The deadline sort key of a schedule without a deadline: larger than any <see cref="Instant"/>'s Unix
+    /// seconds, so tickets without a deadline sort last in the queue index.</summary>
+    public const long NoDeadline = long.MaxValue;
+
     public static readonly string[] Steps =
     [
         // 1: tickets, their events, number sequences and applied idempotency keys.
@@ -49,12 +58,49 @@ internal static class SqliteMigrations
             PRIMARY KEY (tenant, key)
         ) WITHOUT ROWID;
         """,
+
+        // 2: schedules, leases, the outbox and time entries. Tickets appended before this step have no schedule (queued is
+        // NULL) and their events are not in the outbox; TimeLogged events are backfilled into started_s/started_ns by
+        // BackfillTimeEntries below.
+        """
+        ALTER TABLE tickets ADD COLUMN queued INTEGER;
+        ALTER TABLE tickets ADD COLUMN deadline_s INTEGER;
+        ALTER TABLE tickets ADD COLUMN deadline_ns INTEGER;
+        ALTER TABLE tickets ADD COLUMN timer_due_s INTEGER;
+        ALTER TABLE tickets ADD COLUMN timer_due_ns INTEGER;
+        ALTER TABLE tickets ADD COLUMN timer_purpose TEXT;
+        ALTER TABLE tickets ADD COLUMN lease_token TEXT;
+        ALTER TABLE tickets ADD COLUMN lease_expires_s INTEGER;
+        ALTER TABLE tickets ADD COLUMN lease_expires_ns INTEGER;
+        CREATE INDEX ix_tickets_timers ON tickets (timer_due_s, timer_due_ns, tenant, id) WHERE timer_due_s IS NOT NULL;
+        CREATE INDEX ix_tickets_queue ON tickets (tenant, deadline_s, deadline_ns, opened_s, opened_ns, id) WHERE queued = 1;
+        ALTER TABLE ticket_events ADD COLUMN started_s INTEGER;
+        ALTER TABLE ticket_events ADD COLUMN started_ns INTEGER;
+        CREATE INDEX ix_ticket_events_time ON ticket_events (tenant, started_s, started_ns, ticket, version) WHERE started_s IS NOT NULL;
+        CREATE TABLE outbox (
+            position INTEGER PRIMARY KEY AUTOINCREMENT,
+            tenant   TEXT    NOT NULL,
+            ticket   TEXT    NOT NULL,
+            version  INTEGER NOT NULL
+        );
+        CREATE INDEX ix_outbox_tenant ON outbox (tenant, position);
+        """,
+    ];
+
+    /// <summary>The C# part of each step, run after its SQL in the same transaction; <see langword="null"/> for none.</summary>
+    private static readonly Action<SqliteConnection, SqliteTransaction>?[] Backfills =
+    [
+        null,
+        BackfillTimeEntries,
     ];
 
     /// <summary>Gets the schema version this build creates and understands.</summary>
     public static int Latest => Steps.Length;
 
-    public static void Apply(SqliteConnection connection)
+    public static void Apply(SqliteConnection connection) => Apply(connection, Latest);
+
+    /// <summary>Brings the schema up to <paramref name="target"/> (tests use it to build a file of an older version).</summary>
+    public static void Apply(SqliteConnection connection, int target)
     {
         using (var create = connection.CreateCommand())
         {
@@ -70,7 +116,7 @@ internal static class SqliteMigrations
                 $"The database '{connection.DataSource}' has schema version {current}, newer than this library understands (1 to {Latest}). Upgrade ServiceDesk.Storage.Sqlite.");
         }
 
-        for (var version = current + 1; version <= Latest; version++)
+        for (var version = current + 1; version <= target; version++)
         {
             using var step = connection.CreateCommand();
             step.Transaction = transaction;
@@ -78,6 +124,7 @@ internal static class SqliteMigrations
             step.Parameters.AddWithValue("$v", version);
             step.Parameters.AddWithValue("$d", $"migration {version}");
             step.ExecuteNonQuery();
+            Backfills[version - 1]?.Invoke(connection, transaction);
         }
 
         transaction.Commit();
@@ -90,4 +137,48 @@ internal static class SqliteMigrations
         read.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations;";
         return Convert.ToInt32(read.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    /// <summary>Step 2: indexes the start of every <see cref="TimeLogged"/> event stored before the step.</summary>
+    private static void BackfillTimeEntries(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        var entries = new List<(string Tenant, string Ticket, long Version, Instant Started)>();
+        using (var read = connection.CreateCommand())
+        {
+            read.Transaction = transaction;
+            read.CommandText = "SELECT tenant, ticket, version, payload FROM ticket_events WHERE type = 'TimeLogged';";
+            using var reader = read.ExecuteReader();
+            while (reader.Read())
+            {
+                var logged = (TimeLogged)ServiceDeskJson.DeserializeEvent(reader.GetString(3));
+                entries.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2), logged.Started));
+            }
+        }
+
+        using var update = connection.CreateCommand();
+        update.Transaction = transaction;
+        update.CommandText = "UPDATE ticket_events SET started_s = $s, started_ns = $ns WHERE tenant = $tenant AND ticket = $ticket AND version = $version;";
+        var tenant = update.Parameters.Add("$tenant", SqliteType.Text);
+        var ticket = update.Parameters.Add("$ticket", SqliteType.Text);
+        var version = update.Parameters.Add("$version", SqliteType.Integer);
+        var seconds = update.Parameters.Add("$s", SqliteType.Integer);
+        var nanos = update.Parameters.Add("$ns", SqliteType.Integer);
+        foreach (var entry in entries)
+        {
+            tenant.Value = entry.Tenant;
+            ticket.Value = entry.Ticket;
+            version.Value = entry.Version;
+            (seconds.Value, nanos.Value) = Split(entry.Started);
+            update.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Splits an instant into Unix seconds and nanoseconds within the second, as every instant column pair stores it.</summary>
+    public static (long Seconds, long Nanos) Split(Instant instant)
+    {
+        var seconds = instant.ToUnixTimeSeconds();
+        return (seconds, (instant - Instant.FromUnixTimeSeconds(seconds)).ToInt64Nanoseconds());
+    }
+
+    /// <summary>Joins what <see cref="Split"/> split.</summary>
+    public static Instant Join(long seconds, long nanos) => Instant.FromUnixTimeSeconds(seconds).PlusNanoseconds(nanos);
 }

@@ -16,10 +16,24 @@ namespace ServiceDesk.Storage.Sqlite;
 /// migrations it lacks. Every write runs in a <c>BEGIN IMMEDIATE</c> transaction, so concurrent writers in one or
 /// several processes are serialized by SQLite and an append is all-or-nothing. Tickets and events are stored as
 /// <see cref="ServiceDeskJson"/> documents next to the indexed columns that lookups, filters and paging use.</para>
+/// <para>The same tables serve <see cref="ITimerStore"/> (schedule columns on the ticket row, leased timer claims),
+/// <see cref="IOutboxStore"/> (an <c>outbox</c> table filled in the append transaction) and <see cref="ITimeEntryStore"/>
+/// (<see cref="TimeLogged"/> events indexed by tenant and start).</para>
+/// <para><b>Errors.</b> Every member, <see cref="OpenAsync(SqliteTicketStoreOptions, CancellationToken)"/> included, maps a
+/// failure of SQLite (<see cref="SqliteException"/>) to <see cref="StorageException"/> whose message names the database
+/// file and the operation and whose <see cref="Exception.InnerException"/> is SQLite's exception.
+/// <see cref="StorageException.IsTransient"/> is <see langword="true"/> for <c>SQLITE_BUSY</c> and <c>SQLITE_LOCKED</c>
+/// (another writer held the database past <see cref="SqliteTicketStoreOptions.BusyTimeout"/>) and
+/// <see langword="false"/> otherwise (a corrupt or non-database file, a read-only or full disk, a constraint). A failed
+/// append is rolled back whole. <see cref="ConcurrencyException"/>, <see cref="ArgumentException"/> and
+/// <see cref="OperationCanceledException"/> are not wrapped.</para>
 /// <para>The store is thread-safe; each call takes a pooled connection of its own. Dispose it to release the pool.</para>
 /// </remarks>
-public sealed class SqliteTicketStore : ITicketStore, IAsyncDisposable, IDisposable
+public sealed partial class SqliteTicketStore : ITicketStore, ITimerStore, IOutboxStore, ITimeEntryStore, IAsyncDisposable, IDisposable
 {
+    private const int SqliteBusy = 5;
+    private const int SqliteLocked = 6;
+
     private readonly string _connectionString;
     private readonly string _synchronous;
 
@@ -49,6 +63,9 @@ public sealed class SqliteTicketStore : ITicketStore, IAsyncDisposable, IDisposa
     /// <returns>The store.</returns>
     /// <exception cref="InvalidDefinitionException"><paramref name="path"/> is empty or not a file path.</exception>
     /// <exception cref="InvalidOperationException">The file has a newer schema than this library understands.</exception>
+    /// <exception cref="StorageException">SQLite failed: the file is not a database or is corrupt, cannot be created or
+    /// written, or is locked by another writer past the busy timeout (<see cref="StorageException.IsTransient"/>); the
+    /// message names the file.</exception>
     public static Task<SqliteTicketStore> OpenAsync(string path, CancellationToken cancellationToken = default)
         => OpenAsync(new SqliteTicketStoreOptions { DataSource = path }, cancellationToken);
 
@@ -59,6 +76,9 @@ public sealed class SqliteTicketStore : ITicketStore, IAsyncDisposable, IDisposa
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="InvalidDefinitionException">An option is invalid; every fault is listed.</exception>
     /// <exception cref="InvalidOperationException">The file has a newer schema than this library understands.</exception>
+    /// <exception cref="StorageException">SQLite failed: the file is not a database or is corrupt, cannot be created or
+    /// written, or is locked by another writer past the busy timeout (<see cref="StorageException.IsTransient"/>); the
+    /// message names the file.</exception>
     public static async Task<SqliteTicketStore> OpenAsync(SqliteTicketStoreOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -71,54 +91,79 @@ public sealed class SqliteTicketStore : ITicketStore, IAsyncDisposable, IDisposa
         }
 
         var store = new SqliteTicketStore(options);
-        await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        using (var wal = connection.CreateCommand())
+        try
         {
-            wal.CommandText = "PRAGMA journal_mode = WAL;";
-            wal.ExecuteNonQuery();
-        }
+            await store.Guarded("open the database", async () =>
+            {
+                await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                using (var wal = connection.CreateCommand())
+                {
+                    wal.CommandText = "PRAGMA journal_mode = WAL;";
+                    wal.ExecuteNonQuery();
+                }
 
-        SqliteMigrations.Apply(connection);
-        return store;
+                SqliteMigrations.Apply(connection);
+                return true;
+            }).ConfigureAwait(false);
+            return store;
+        }
+        catch
+        {
+            // Drops the pooled connection to a file that could not be opened, so it can be replaced or deleted.
+            store.Dispose();
+            throw;
+        }
     }
 
     /// <inheritdoc />
+    /// <exception cref="StorageException">SQLite failed (<see cref="StorageException.IsTransient"/> when the database was
+    /// busy or locked past the busy timeout).</exception>
     public async Task<TicketNumber> AllocateNumberAsync(TenantId tenant, TicketKind kind, CancellationToken cancellationToken = default)
     {
         TenantId.ThrowIfDefault(tenant);
         _ = TicketNumber.PrefixOf(kind);
         cancellationToken.ThrowIfCancellationRequested();
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        using var transaction = connection.BeginTransaction();
-        using var command = Command(connection, transaction, """
-            INSERT INTO ticket_numbers (tenant, kind, last) VALUES ($tenant, $kind, 1)
-            ON CONFLICT (tenant, kind) DO UPDATE SET last = last + 1
-            RETURNING last;
-            """);
-        command.Parameters.AddWithValue("$tenant", tenant.Value);
-        command.Parameters.AddWithValue("$kind", kind.ToString());
-        var sequence = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-        var number = new TicketNumber(kind, sequence);
-        transaction.Commit();
-        return number;
+        return await Guarded("allocate a ticket number", async () =>
+        {
+            await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            using var transaction = connection.BeginTransaction();
+            using var command = Command(connection, transaction, """
+                INSERT INTO ticket_numbers (tenant, kind, last) VALUES ($tenant, $kind, 1)
+                ON CONFLICT (tenant, kind) DO UPDATE SET last = last + 1
+                RETURNING last;
+                """);
+            command.Parameters.AddWithValue("$tenant", tenant.Value);
+            command.Parameters.AddWithValue("$kind", kind.ToString());
+            var sequence = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            var number = new TicketNumber(kind, sequence);
+            transaction.Commit();
+            return number;
+        }).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
+    /// <exception cref="StorageException">SQLite failed (<see cref="StorageException.IsTransient"/> when the database was
+    /// busy or locked past the busy timeout).</exception>
     public async Task<Ticket?> GetAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default)
     {
         TenantId.ThrowIfDefault(tenant);
         TicketId.ThrowIfDefault(id);
         cancellationToken.ThrowIfCancellationRequested();
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        using var command = Command(connection, null, "SELECT snapshot FROM tickets WHERE tenant = $tenant AND id = $id;");
-        command.Parameters.AddWithValue("$tenant", tenant.Value);
-        command.Parameters.AddWithValue("$id", id.ToString());
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string json
-            ? ServiceDeskJson.DeserializeTicket(json)
-            : null;
+        return await Guarded("read a ticket", async () =>
+        {
+            await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            using var command = Command(connection, null, "SELECT snapshot FROM tickets WHERE tenant = $tenant AND id = $id;");
+            command.Parameters.AddWithValue("$tenant", tenant.Value);
+            command.Parameters.AddWithValue("$id", id.ToString());
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string json
+                ? ServiceDeskJson.DeserializeTicket(json)
+                : null;
+        }).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
+    /// <exception cref="StorageException">SQLite failed (<see cref="StorageException.IsTransient"/> when the database was
+    /// busy or locked past the busy timeout).</exception>
     public async Task<Ticket?> GetByNumberAsync(TenantId tenant, TicketNumber number, CancellationToken cancellationToken = default)
     {
         TenantId.ThrowIfDefault(tenant);
@@ -128,20 +173,226 @@ public sealed class SqliteTicketStore : ITicketStore, IAsyncDisposable, IDisposa
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        using var command = Command(connection, null, "SELECT snapshot FROM tickets WHERE tenant = $tenant AND number = $number;");
-        command.Parameters.AddWithValue("$tenant", tenant.Value);
-        command.Parameters.AddWithValue("$number", number.ToString());
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string json
-            ? ServiceDeskJson.DeserializeTicket(json)
-            : null;
+        return await Guarded("read a ticket by number", async () =>
+        {
+            await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            using var command = Command(connection, null, "SELECT snapshot FROM tickets WHERE tenant = $tenant AND number = $number;");
+            command.Parameters.AddWithValue("$tenant", tenant.Value);
+            command.Parameters.AddWithValue("$number", number.ToString());
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string json
+                ? ServiceDeskJson.DeserializeTicket(json)
+                : null;
+        }).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
+    /// <exception cref="StorageException">SQLite failed (<see cref="StorageException.IsTransient"/> when the database was
+    /// busy or locked past the busy timeout).</exception>
     public async Task<AppendResult> AppendAsync(TicketAppend append, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(append);
         cancellationToken.ThrowIfCancellationRequested();
+        return await Guarded("append to a ticket", () => AppendCoreAsync(append, cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="StorageException">SQLite failed (<see cref="StorageException.IsTransient"/> when the database was
+    /// busy or locked past the busy timeout).</exception>
+    public async Task<AppendResult?> FindAppliedAsync(TenantId tenant, string idempotencyKey, CancellationToken cancellationToken = default)
+    {
+        TenantId.ThrowIfDefault(tenant);
+        TicketAppend.ValidateIdempotencyKey(idempotencyKey);
+        cancellationToken.ThrowIfCancellationRequested();
+        return await Guarded("look up an idempotency key", async () =>
+        {
+            await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            using var command = Command(connection, null, "SELECT snapshot FROM idempotency_keys WHERE tenant = $tenant AND key = $key;");
+            command.Parameters.AddWithValue("$tenant", tenant.Value);
+            command.Parameters.AddWithValue("$key", idempotencyKey);
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string json
+                ? new AppendResult(ServiceDeskJson.DeserializeTicket(json), IsReplay: true)
+                : null;
+        }).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="StorageException">SQLite failed (<see cref="StorageException.IsTransient"/> when the database was
+    /// busy or locked past the busy timeout).</exception>
+    public async Task<TicketPage> QueryAsync(TicketQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        cancellationToken.ThrowIfCancellationRequested();
+        return await Guarded("query tickets", async () =>
+        {
+            await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            using var command = connection.CreateCommand();
+            var sql = new System.Text.StringBuilder("SELECT snapshot FROM tickets WHERE tenant = $tenant");
+            command.Parameters.AddWithValue("$tenant", query.Tenant.Value);
+            void Filter(string column, string name, object? value)
+            {
+                if (value is not null)
+                {
+                    sql.Append(CultureInfo.InvariantCulture, $" AND {column} = {name}");
+                    command.Parameters.AddWithValue(name, value);
+                }
+            }
+
+            Filter("kind", "$kind", query.Kind?.ToString());
+            Filter("status", "$status", query.Status?.Name);
+            Filter("assignment_group", "$group", query.AssignmentGroup?.Value);
+            Filter("assignee", "$assignee", query.Assignee?.Value);
+            Filter("priority", "$priority", query.Priority is { } p ? (int)p : null);
+            Filter("customer", "$customer", query.Customer?.Value);
+            if (query.Cursor is { } cursor)
+            {
+                var (s, ns) = Split(cursor.OpenedAt);
+                sql.Append(" AND (opened_s > $cs OR (opened_s = $cs AND (opened_ns > $cns OR (opened_ns = $cns AND id > $cid))))");
+                command.Parameters.AddWithValue("$cs", s);
+                command.Parameters.AddWithValue("$cns", ns);
+                command.Parameters.AddWithValue("$cid", cursor.Id.ToString());
+            }
+
+            sql.Append(" ORDER BY opened_s, opened_ns, id LIMIT $limit;");
+            command.Parameters.AddWithValue("$limit", query.PageSize + 1);
+            command.CommandText = sql.ToString();
+
+            var items = new List<Ticket>(Math.Min(query.PageSize + 1, 64));
+            using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    items.Add(ServiceDeskJson.DeserializeTicket(reader.GetString(0)));
+                }
+            }
+
+            string? next = null;
+            if (items.Count > query.PageSize)
+            {
+                items.RemoveAt(items.Count - 1);
+                next = TicketCursor.After(items[^1]).ToToken();
+            }
+
+            return new TicketPage(items.AsReadOnly(), next);
+        }).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="StorageException">SQLite failed (<see cref="StorageException.IsTransient"/> when the database was
+    /// busy or locked past the busy timeout).</exception>
+    public async Task<IReadOnlyList<TicketEvent>> ReadHistoryAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default)
+    {
+        TenantId.ThrowIfDefault(tenant);
+        TicketId.ThrowIfDefault(id);
+        cancellationToken.ThrowIfCancellationRequested();
+        return await Guarded("read a ticket's history", async () =>
+        {
+            await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            using var command = Command(connection, null, "SELECT payload FROM ticket_events WHERE tenant = $tenant AND ticket = $ticket ORDER BY version;");
+            command.Parameters.AddWithValue("$tenant", tenant.Value);
+            command.Parameters.AddWithValue("$ticket", id.ToString());
+            var events = new List<TicketEvent>();
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                events.Add(ServiceDeskJson.DeserializeEvent(reader.GetString(0)));
+            }
+
+            return events.Count == 0 ? ReadOnlyCollection<TicketEvent>.Empty : events.AsReadOnly();
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>Checks the database file with <c>PRAGMA integrity_check</c>.</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns><c>ok</c> when the file is sound; otherwise SQLite's list of problems.</returns>
+    /// <exception cref="StorageException">SQLite failed before it could check (for example, the file is not a
+    /// database).</exception>
+    public async Task<string> CheckIntegrityAsync(CancellationToken cancellationToken = default)
+    {
+        return await Guarded("check its integrity", async () =>
+        {
+            await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            using var command = Command(connection, null, "PRAGMA integrity_check;");
+            var lines = new List<string>();
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                lines.Add(reader.GetString(0));
+            }
+
+            return string.Join(Environment.NewLine, lines);
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>Releases the pooled connections of this store's file.</summary>
+    public void Dispose()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+    }
+
+    /// <summary>Releases the pooled connections of this store's file.</summary>
+    /// <returns>A completed task.</returns>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Runs one operation of the store, translating a failure of SQLite into <see cref="StorageException"/>: the single
+    /// place where <see cref="SqliteException"/> is mapped, so every member reports failures the same way.
+    /// </summary>
+    /// <remarks>Only <see cref="SqliteException"/> is translated. <see cref="ConcurrencyException"/>,
+    /// <see cref="ArgumentException"/> and <see cref="OperationCanceledException"/> thrown by the operation pass through
+    /// unchanged. A failed write transaction is rolled back when the operation disposes it, so nothing of it is stored.</remarks>
+    private async Task<T> Guarded<T>(string operation, Func<Task<T>> action)
+    {
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            // SqliteErrorCode is the primary result code; the mask also covers an extended code such as SQLITE_BUSY_SNAPSHOT.
+            var primary = ex.SqliteErrorCode & 0xFF;
+            throw new StorageException(
+                $"The SQLite ticket store '{DataSource}' could not {operation}: {ex.Message}",
+                ex)
+            {
+                IsTransient = primary is SqliteBusy or SqliteLocked,
+            };
+        }
+    }
+
+    private static (long Seconds, long Nanos) Split(Instant instant) => SqliteMigrations.Split(instant);
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    private static void AddColumns(SqliteCommand command, Ticket ticket, string tenant, string id, long seconds, long nanos, string snapshot)
+    {
+        command.Parameters.AddWithValue("$tenant", tenant);
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$number", ticket.Number.ToString());
+        command.Parameters.AddWithValue("$kind", ticket.Kind.ToString());
+        command.Parameters.AddWithValue("$status", ticket.Status.Name);
+        command.Parameters.AddWithValue("$priority", (int)ticket.Priority);
+        command.Parameters.AddWithValue("$customer", ticket.Requester.Customer.Value);
+        command.Parameters.AddWithValue("$group", (object?)ticket.AssignmentGroup?.Value ?? DBNull.Value);
+        command.Parameters.AddWithValue("$assignee", (object?)ticket.Assignee?.Value ?? DBNull.Value);
+        command.Parameters.AddWithValue("$opened_s", seconds);
+        command.Parameters.AddWithValue("$opened_ns", nanos);
+        command.Parameters.AddWithValue("$version", ticket.Version);
+        command.Parameters.AddWithValue("$snapshot", snapshot);
+    }
+
+    private async Task<AppendResult> AppendCoreAsync(TicketAppend append, CancellationToken cancellationToken)
+    {
         var ticket = append.Ticket;
         var tenant = ticket.Tenant.Value;
         var id = ticket.Id.ToString();
@@ -215,11 +466,17 @@ public sealed class SqliteTicketStore : ITicketStore, IAsyncDisposable, IDisposa
             }
         }
 
-        using (var events = Command(connection, transaction, "INSERT INTO ticket_events (tenant, ticket, version, type, payload) VALUES ($tenant, $ticket, $version, $type, $payload);"))
+        using (var events = Command(connection, transaction, """
+            INSERT INTO ticket_events (tenant, ticket, version, type, payload, started_s, started_ns)
+            VALUES ($tenant, $ticket, $version, $type, $payload, $started_s, $started_ns);
+            INSERT INTO outbox (tenant, ticket, version) VALUES ($tenant, $ticket, $version);
+            """))
         {
             var pVersion = events.Parameters.Add("$version", SqliteType.Integer);
             var pType = events.Parameters.Add("$type", SqliteType.Text);
             var pPayload = events.Parameters.Add("$payload", SqliteType.Text);
+            var pStartedSeconds = events.Parameters.Add("$started_s", SqliteType.Integer);
+            var pStartedNanos = events.Parameters.Add("$started_ns", SqliteType.Integer);
             events.Parameters.AddWithValue("$tenant", tenant);
             events.Parameters.AddWithValue("$ticket", id);
             foreach (var e in append.Events)
@@ -227,8 +484,24 @@ public sealed class SqliteTicketStore : ITicketStore, IAsyncDisposable, IDisposa
                 pVersion.Value = e.Version;
                 pType.Value = e.GetType().Name;
                 pPayload.Value = ServiceDeskJson.Serialize(e);
+                if (e is TimeLogged logged)
+                {
+                    (pStartedSeconds.Value, pStartedNanos.Value) = Split(logged.Started);
+                }
+                else
+                {
+                    pStartedSeconds.Value = DBNull.Value;
+                    pStartedNanos.Value = DBNull.Value;
+                }
+
                 await events.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        if (append.Schedule is { } schedule)
+        {
+            // Replaces the schedule and ends any lease on the old timer, in the append's transaction.
+            await WriteScheduleAsync(connection, transaction, tenant, id, schedule, leaseToken: null, cancellationToken).ConfigureAwait(false);
         }
 
         if (append.IdempotencyKey is { } newKey)
@@ -245,160 +518,6 @@ public sealed class SqliteTicketStore : ITicketStore, IAsyncDisposable, IDisposa
         cancellationToken.ThrowIfCancellationRequested();
         transaction.Commit();
         return new AppendResult(ticket, IsReplay: false);
-    }
-
-    /// <inheritdoc />
-    public async Task<AppendResult?> FindAppliedAsync(TenantId tenant, string idempotencyKey, CancellationToken cancellationToken = default)
-    {
-        TenantId.ThrowIfDefault(tenant);
-        TicketAppend.ValidateIdempotencyKey(idempotencyKey);
-        cancellationToken.ThrowIfCancellationRequested();
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        using var command = Command(connection, null, "SELECT snapshot FROM idempotency_keys WHERE tenant = $tenant AND key = $key;");
-        command.Parameters.AddWithValue("$tenant", tenant.Value);
-        command.Parameters.AddWithValue("$key", idempotencyKey);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string json
-            ? new AppendResult(ServiceDeskJson.DeserializeTicket(json), IsReplay: true)
-            : null;
-    }
-
-    /// <inheritdoc />
-    public async Task<TicketPage> QueryAsync(TicketQuery query, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        cancellationToken.ThrowIfCancellationRequested();
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        using var command = connection.CreateCommand();
-        var sql = new System.Text.StringBuilder("SELECT snapshot FROM tickets WHERE tenant = $tenant");
-        command.Parameters.AddWithValue("$tenant", query.Tenant.Value);
-        void Filter(string column, string name, object? value)
-        {
-            if (value is not null)
-            {
-                sql.Append(CultureInfo.InvariantCulture, $" AND {column} = {name}");
-                command.Parameters.AddWithValue(name, value);
-            }
-        }
-
-        Filter("kind", "$kind", query.Kind?.ToString());
-        Filter("status", "$status", query.Status?.Name);
-        Filter("assignment_group", "$group", query.AssignmentGroup?.Value);
-        Filter("assignee", "$assignee", query.Assignee?.Value);
-        Filter("priority", "$priority", query.Priority is { } p ? (int)p : null);
-        Filter("customer", "$customer", query.Customer?.Value);
-        if (query.Cursor is { } cursor)
-        {
-            var (s, ns) = Split(cursor.OpenedAt);
-            sql.Append(" AND (opened_s > $cs OR (opened_s = $cs AND (opened_ns > $cns OR (opened_ns = $cns AND id > $cid))))");
-            command.Parameters.AddWithValue("$cs", s);
-            command.Parameters.AddWithValue("$cns", ns);
-            command.Parameters.AddWithValue("$cid", cursor.Id.ToString());
-        }
-
-        sql.Append(" ORDER BY opened_s, opened_ns, id LIMIT $limit;");
-        command.Parameters.AddWithValue("$limit", query.PageSize + 1);
-        command.CommandText = sql.ToString();
-
-        var items = new List<Ticket>(Math.Min(query.PageSize + 1, 64));
-        using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                items.Add(ServiceDeskJson.DeserializeTicket(reader.GetString(0)));
-            }
-        }
-
-        string? next = null;
-        if (items.Count > query.PageSize)
-        {
-            items.RemoveAt(items.Count - 1);
-            next = TicketCursor.After(items[^1]).ToToken();
-        }
-
-        return new TicketPage(items.AsReadOnly(), next);
-    }
-
-    /// <inheritdoc />
-    public async Task<IReadOnlyList<TicketEvent>> ReadHistoryAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default)
-    {
-        TenantId.ThrowIfDefault(tenant);
-        TicketId.ThrowIfDefault(id);
-        cancellationToken.ThrowIfCancellationRequested();
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        using var command = Command(connection, null, "SELECT payload FROM ticket_events WHERE tenant = $tenant AND ticket = $ticket ORDER BY version;");
-        command.Parameters.AddWithValue("$tenant", tenant.Value);
-        command.Parameters.AddWithValue("$ticket", id.ToString());
-        var events = new List<TicketEvent>();
-        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            events.Add(ServiceDeskJson.DeserializeEvent(reader.GetString(0)));
-        }
-
-        return events.Count == 0 ? ReadOnlyCollection<TicketEvent>.Empty : events.AsReadOnly();
-    }
-
-    /// <summary>Checks the database file with <c>PRAGMA integrity_check</c>.</summary>
-    /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns><c>ok</c> when the file is sound; otherwise SQLite's list of problems.</returns>
-    public async Task<string> CheckIntegrityAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        using var command = Command(connection, null, "PRAGMA integrity_check;");
-        var lines = new List<string>();
-        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            lines.Add(reader.GetString(0));
-        }
-
-        return string.Join(Environment.NewLine, lines);
-    }
-
-    /// <summary>Releases the pooled connections of this store's file.</summary>
-    public void Dispose()
-    {
-        using var connection = new SqliteConnection(_connectionString);
-        SqliteConnection.ClearPool(connection);
-    }
-
-    /// <summary>Releases the pooled connections of this store's file.</summary>
-    /// <returns>A completed task.</returns>
-    public ValueTask DisposeAsync()
-    {
-        Dispose();
-        return ValueTask.CompletedTask;
-    }
-
-    private static (long Seconds, long Nanos) Split(Instant instant)
-    {
-        var seconds = instant.ToUnixTimeSeconds();
-        return (seconds, (instant - Instant.FromUnixTimeSeconds(seconds)).ToInt64Nanoseconds());
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
-    }
-
-    private static void AddColumns(SqliteCommand command, Ticket ticket, string tenant, string id, long seconds, long nanos, string snapshot)
-    {
-        command.Parameters.AddWithValue("$tenant", tenant);
-        command.Parameters.AddWithValue("$id", id);
-        command.Parameters.AddWithValue("$number", ticket.Number.ToString());
-        command.Parameters.AddWithValue("$kind", ticket.Kind.ToString());
-        command.Parameters.AddWithValue("$status", ticket.Status.Name);
-        command.Parameters.AddWithValue("$priority", (int)ticket.Priority);
-        command.Parameters.AddWithValue("$customer", ticket.Requester.Customer.Value);
-        command.Parameters.AddWithValue("$group", (object?)ticket.AssignmentGroup?.Value ?? DBNull.Value);
-        command.Parameters.AddWithValue("$assignee", (object?)ticket.Assignee?.Value ?? DBNull.Value);
-        command.Parameters.AddWithValue("$opened_s", seconds);
-        command.Parameters.AddWithValue("$opened_ns", nanos);
-        command.Parameters.AddWithValue("$version", ticket.Version);
-        command.Parameters.AddWithValue("$snapshot", snapshot);
     }
 
     private static async Task<StoredRow?> ReadStoredAsync(

@@ -224,6 +224,27 @@ public sealed class TicketFactory
         return Update(current, [e], null, idempotencyKey);
     }
 
+    /// <summary>Builds the append that logs time worked on a ticket (one <see cref="TimeLogged"/> event, by the factory's
+    /// <see cref="Actor"/>, for the agent <c>test-agent</c> unless given).</summary>
+    /// <param name="current">The ticket as last read; the append expects its version.</param>
+    /// <param name="started">When the work started (what <see cref="ITimeEntryStore"/> indexes by); any instant, earlier or
+    /// later than the clock.</param>
+    /// <param name="duration">How long the work took: more than zero and at most 24 hours.</param>
+    /// <param name="billable">Whether the time is billable; <see langword="true"/> by default.</param>
+    /// <param name="agent">Who did the work; <see langword="null"/> (the default) for <c>test-agent</c>.</param>
+    /// <param name="idempotencyKey">An optional idempotency key for the append.</param>
+    /// <returns>The append.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="current"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="duration"/> is zero, negative or longer than 24 hours.</exception>
+    public TicketAppend LogTime(
+        Ticket current, Instant started, Duration duration, bool billable = true, AgentId? agent = null, string? idempotencyKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        var e = new TimeLogged(
+            Tenant, current.Id, current.Version + 1, Clock.GetCurrentInstant(), Actor, agent ?? new AgentId("test-agent"), started, duration, billable);
+        return Update(current, [e], null, idempotencyKey);
+    }
+
     /// <summary>Builds one append that adds several comments to a ticket, so the snapshot moves several versions at once.</summary>
     /// <param name="current">The ticket as last read; the append expects its version.</param>
     /// <param name="count">How many comments, 1 to <see cref="TicketAppend.MaxEvents"/>.</param>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
+using NodaTime;
 using ServiceDesk.Events;
 using ServiceDesk.Testing;
 using Xunit.Abstractions;
@@ -21,6 +22,19 @@ public enum StoreFault
     TokenAtFirstItem,
     HistoryIsLiveView,
     NonAtomicAppend,
+}
+
+/// <summary>A defect planted in a scheduling store decorator.</summary>
+public enum SchedulingFault
+{
+    None,
+    ClaimIgnoresLease,
+    OutboxOutOfOrder,
+    AppendWithoutScheduleClearsIt,
+    QueueByOpeningOnly,
+    TimeEntriesIncludeEnd,
+    ClaimIgnoresCancellation,
+    AcknowledgeCountsEveryPosition,
 }
 
 /// <summary>Proves that the conformance suite can fail: each planted defect makes the suite test that pins it fail,
@@ -57,11 +71,34 @@ public sealed class ConformanceSuiteSensitivityTests(ITestOutputHelper output)
         Assert.True(failure is Xunit.Sdk.XunitException or ConcurrencyException, failure.ToString());
     }
 
-    private static async Task RunSuiteTestAsync(StoreFault fault, string test)
+    [Theory]
+    [InlineData(SchedulingFault.ClaimIgnoresLease, nameof(SchedulingStoreConformanceTests.Claim_LeasedTimer_IsNotClaimedAgainUntilExpiry))]
+    [InlineData(SchedulingFault.OutboxOutOfOrder, nameof(SchedulingStoreConformanceTests.Outbox_AppendedEvents_AreReadOnceInPositionOrder))]
+    [InlineData(SchedulingFault.OutboxOutOfOrder, nameof(SchedulingStoreConformanceTests.Outbox_PositionsOfOneTicket_IncreaseWithVersion))]
+    [InlineData(SchedulingFault.AppendWithoutScheduleClearsIt, nameof(SchedulingStoreConformanceTests.Schedule_AppendWithoutSchedule_KeepsStoredOne))]
+    [InlineData(SchedulingFault.AppendWithoutScheduleClearsIt, nameof(SchedulingStoreConformanceTests.Claim_LeasedTimer_IsNotClaimedAgainUntilExpiry))]
+    [InlineData(SchedulingFault.QueueByOpeningOnly, nameof(SchedulingStoreConformanceTests.Query_Queue_IsInDeadlineThenOpenedThenIdOrder))]
+    [InlineData(SchedulingFault.TimeEntriesIncludeEnd, nameof(SchedulingStoreConformanceTests.TimeEntries_Range_ReturnsEntriesStartedInRangeInOrder))]
+    [InlineData(SchedulingFault.ClaimIgnoresCancellation, nameof(SchedulingStoreConformanceTests.AllMembers_CancelledToken_ThrowAndChangeNothing))]
+    [InlineData(SchedulingFault.AcknowledgeCountsEveryPosition, nameof(SchedulingStoreConformanceTests.Outbox_Acknowledge_RemovesMessagesAndCountsOnlyNewOnes))]
+    public async Task SchedulingSuiteTest_StoreWithPlantedFault_Fails(SchedulingFault fault, string test)
     {
-        var method = typeof(TicketStoreConformanceTests).GetMethod(test, BindingFlags.Public | BindingFlags.Instance)
+        await RunSuiteTestAsync(typeof(SchedulingStoreConformanceTests), new SchedulingSuite(SchedulingFault.None), test);
+
+        var failure = await Record.ExceptionAsync(() => RunSuiteTestAsync(typeof(SchedulingStoreConformanceTests), new SchedulingSuite(fault), test));
+
+        Assert.NotNull(failure);
+        output.WriteLine($"{fault} -> {failure.GetType().Name}: {failure.Message}");
+        Assert.True(failure is Xunit.Sdk.XunitException, failure.ToString());
+    }
+
+    private static Task RunSuiteTestAsync(StoreFault fault, string test)
+        => RunSuiteTestAsync(typeof(TicketStoreConformanceTests), new Suite(fault), test);
+
+    private static async Task RunSuiteTestAsync(Type suiteType, IAsyncLifetime suite, string test)
+    {
+        var method = suiteType.GetMethod(test, BindingFlags.Public | BindingFlags.Instance)
             ?? throw new InvalidOperationException($"No suite test {test}.");
-        IAsyncLifetime suite = new Suite(fault);
         await suite.InitializeAsync();
         try
         {
@@ -81,6 +118,104 @@ public sealed class ConformanceSuiteSensitivityTests(ITestOutputHelper output)
     private sealed class Suite(StoreFault fault) : TicketStoreConformanceTests
     {
         protected override Task<ITicketStore> CreateStoreAsync() => Task.FromResult<ITicketStore>(new FaultyStore(fault));
+    }
+
+    /// <summary>Not public, so xUnit does not discover it as a test class of its own.</summary>
+    private sealed class SchedulingSuite(SchedulingFault fault) : SchedulingStoreConformanceTests
+    {
+        protected override int ConcurrentTimerCount => 2_000;
+
+        protected override Task<ITicketStore> CreateStoreAsync() => Task.FromResult<ITicketStore>(new FaultySchedulingStore(fault));
+    }
+
+    /// <summary>Delegates to a correct store, except for the one planted defect.</summary>
+    private sealed class FaultySchedulingStore(SchedulingFault fault) : ITicketStore, ITimerStore, IOutboxStore, ITimeEntryStore
+    {
+        private readonly InMemoryTicketStore _inner = new();
+
+        public Task<TicketNumber> AllocateNumberAsync(TenantId tenant, TicketKind kind, CancellationToken cancellationToken = default)
+            => _inner.AllocateNumberAsync(tenant, kind, cancellationToken);
+
+        public Task<Ticket?> GetAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default)
+            => _inner.GetAsync(tenant, id, cancellationToken);
+
+        public Task<Ticket?> GetByNumberAsync(TenantId tenant, TicketNumber number, CancellationToken cancellationToken = default)
+            => _inner.GetByNumberAsync(tenant, number, cancellationToken);
+
+        public Task<AppendResult> AppendAsync(TicketAppend append, CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(append);
+            if (fault == SchedulingFault.AppendWithoutScheduleClearsIt && append.Schedule is null)
+            {
+                append = new TicketAppend(append.Ticket, append.Events, append.ExpectedVersion, append.IdempotencyKey) { Schedule = TicketSchedule.None };
+            }
+
+            return _inner.AppendAsync(append, cancellationToken);
+        }
+
+        public Task<AppendResult?> FindAppliedAsync(TenantId tenant, string idempotencyKey, CancellationToken cancellationToken = default)
+            => _inner.FindAppliedAsync(tenant, idempotencyKey, cancellationToken);
+
+        public Task<TicketPage> QueryAsync(TicketQuery query, CancellationToken cancellationToken = default)
+            => _inner.QueryAsync(query, cancellationToken);
+
+        public Task<IReadOnlyList<TicketEvent>> ReadHistoryAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default)
+            => _inner.ReadHistoryAsync(tenant, id, cancellationToken);
+
+        public async Task<IReadOnlyList<TimerLease>> ClaimDueTimersAsync(
+            Instant now, int maxCount, Duration leaseDuration, CancellationToken cancellationToken = default)
+        {
+            if (fault == SchedulingFault.ClaimIgnoresCancellation)
+            {
+                cancellationToken = CancellationToken.None;
+            }
+
+            var leases = await _inner.ClaimDueTimersAsync(now, maxCount, leaseDuration, cancellationToken);
+            if (fault == SchedulingFault.ClaimIgnoresLease)
+            {
+                foreach (var lease in leases)
+                {
+                    await _inner.ReleaseTimerAsync(lease, cancellationToken);
+                }
+            }
+
+            return leases;
+        }
+
+        public Task<bool> CompleteTimerAsync(TimerLease lease, TicketSchedule schedule, CancellationToken cancellationToken = default)
+            => _inner.CompleteTimerAsync(lease, schedule, cancellationToken);
+
+        public Task<bool> ReleaseTimerAsync(TimerLease lease, CancellationToken cancellationToken = default)
+            => _inner.ReleaseTimerAsync(lease, cancellationToken);
+
+        public Task<TicketSchedule?> GetScheduleAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default)
+            => _inner.GetScheduleAsync(tenant, id, cancellationToken);
+
+        public async Task<SchedulePage> QueryScheduleAsync(ScheduleQuery query, CancellationToken cancellationToken = default)
+        {
+            var page = await _inner.QueryScheduleAsync(query, cancellationToken);
+            return fault == SchedulingFault.QueueByOpeningOnly
+                ? page with { Items = [.. page.Items.OrderBy(i => i.Ticket.OpenedAt).ThenBy(i => i.Ticket.Id.Value)] }
+                : page;
+        }
+
+        public async Task<IReadOnlyList<OutboxMessage>> ReadOutboxAsync(
+            int maxCount, TenantId? tenant = null, CancellationToken cancellationToken = default)
+        {
+            var messages = await _inner.ReadOutboxAsync(maxCount, tenant, cancellationToken);
+            return fault == SchedulingFault.OutboxOutOfOrder && messages.Count > 1
+                ? [messages[1], messages[0], .. messages.Skip(2)]
+                : messages;
+        }
+
+        public async Task<int> AcknowledgeOutboxAsync(IReadOnlyCollection<long> positions, CancellationToken cancellationToken = default)
+        {
+            var acknowledged = await _inner.AcknowledgeOutboxAsync(positions, cancellationToken);
+            return fault == SchedulingFault.AcknowledgeCountsEveryPosition ? positions.Count : acknowledged;
+        }
+
+        public Task<IReadOnlyList<TimeLogged>> ReadTimeEntriesAsync(TenantId tenant, Instant from, Instant to, CancellationToken cancellationToken = default)
+            => _inner.ReadTimeEntriesAsync(tenant, from, fault == SchedulingFault.TimeEntriesIncludeEnd ? to + Duration.FromSeconds(1) : to, cancellationToken);
     }
 
     private sealed class FaultyStore(StoreFault fault) : ITicketStore

@@ -3,7 +3,8 @@ using Microsoft.Data.Sqlite;
 
 namespace ServiceDesk.Storage.Sqlite.Tests;
 
-/// <summary>A writer killed with SIGKILL in the middle of a stream of appends loses nothing it acknowledged.</summary>
+/// <summary>A writer killed with SIGKILL in the middle of a stream of appends loses nothing it acknowledged: not the
+/// events, not their outbox rows, not the schedule stored with them.</summary>
 public sealed class SqliteCrashTests : IDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "servicedesk-crash-" + Guid.NewGuid().ToString("N"));
@@ -63,6 +64,7 @@ public sealed class SqliteCrashTests : IDisposable
             var runTenant = new TenantId(tenant.Value + "-" + run);
             var page = await store.QueryAsync(new TicketQuery(runTenant) { PageSize = 100 });
             Assert.Equal(4, page.Items.Count);
+            var outbox = await DrainOutboxAsync(store, runTenant);
             foreach (var ticket in page.Items)
             {
                 // Everything acknowledged is there (the writer may have gone on past the acknowledgements read before the
@@ -71,7 +73,27 @@ public sealed class SqliteCrashTests : IDisposable
                 var history = await store.ReadHistoryAsync(runTenant, ticket.Id);
                 Assert.Equal(Enumerable.Range(1, (int)ticket.Version).Select(v => (long)v), history.Select(e => e.Version));
                 Assert.Equal(0, (ticket.Version - 1) % 3); // v1 opened, then whole appends of three events only
+
+                // The outbox holds every stored event of the ticket exactly once, positions rising with the version, and the
+                // schedule is the one stored with the last append.
+                var messages = outbox.Where(m => m.Event.Ticket == ticket.Id).ToList();
+                Assert.Equal(history.Select(e => e.Version), messages.Select(m => m.Event.Version));
+                Assert.Equal(history, messages.Select(m => m.Event));
+                Assert.Equal(CrashWriter.ScheduleFor(ticket.Version), await store.GetScheduleAsync(runTenant, ticket.Id));
             }
         }
+    }
+
+    /// <summary>Reads and acknowledges a tenant's whole outbox, in position order.</summary>
+    private static async Task<List<OutboxMessage>> DrainOutboxAsync(SqliteTicketStore store, TenantId tenant)
+    {
+        var all = new List<OutboxMessage>();
+        while (await store.ReadOutboxAsync(IOutboxStore.MaxRead, tenant) is { Count: > 0 } batch)
+        {
+            all.AddRange(batch);
+            Assert.Equal(batch.Count, await store.AcknowledgeOutboxAsync([.. batch.Select(m => m.Position)]));
+        }
+
+        return all;
     }
 }

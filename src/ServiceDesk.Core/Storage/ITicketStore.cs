@@ -20,6 +20,12 @@ namespace ServiceDesk.Storage;
 /// was already applied returns the first result with <see cref="AppendResult.IsReplay"/> set, and stores nothing.</para>
 /// <para><b>Cancellation.</b> Every member honours its <see cref="CancellationToken"/> by throwing
 /// <see cref="OperationCanceledException"/> before any change is made when it is already cancelled.</para>
+/// <para><b>Failures.</b> When the storage itself fails (it cannot be reached, the connection is lost, a lock or timeout
+/// expires, the file or server rejects the operation), every member throws <see cref="StorageException"/>, never the
+/// driver's exception, which is kept as its <see cref="Exception.InnerException"/>; <see cref="StorageException.IsTransient"/>
+/// says whether retrying later may help. An append that fails this way stored all of itself or nothing. Rejections
+/// (<see cref="ConcurrencyException"/>, <see cref="ArgumentException"/>) and cancellation
+/// (<see cref="OperationCanceledException"/>) are thrown as such, never wrapped.</para>
 /// <para>Implementations are thread-safe. New members will be added with default implementations, so adapters
 /// written against this version keep compiling.</para>
 /// </remarks>

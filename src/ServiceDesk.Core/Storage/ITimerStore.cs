@@ -18,6 +18,8 @@ namespace ServiceDesk.Storage;
 /// read, so even a sweeper that outlives its lease cannot apply an escalation twice.</para>
 /// <para><b>Tenancy.</b> Claims cover every tenant of the store (the sweeper is a host-wide worker); each lease names its
 /// tenant, and every other member is tenant-scoped.</para>
+/// <para><b>Failures.</b> As in <see cref="ITicketStore"/>: a failure of the storage itself surfaces as
+/// <see cref="StorageException"/> (with <see cref="StorageException.IsTransient"/>), never as the driver's exception.</para>
 /// <para>Implementations are thread-safe and honour cancellation before any change is made.</para>
 /// </remarks>
 public interface ITimerStore
@@ -90,6 +92,8 @@ public sealed record OutboxMessage(long Position, Events.TicketEvent Event);
 /// the next read then returns them again, in order. Events of different tickets have no order between them (with
 /// concurrent writers a lower position may become visible after a higher one, which is why reading is by
 /// "unacknowledged", not "after position N").</para>
+/// <para><b>Failures.</b> As in <see cref="ITicketStore"/>: a failure of the storage itself surfaces as
+/// <see cref="StorageException"/> (with <see cref="StorageException.IsTransient"/>), never as the driver's exception.</para>
 /// <para>Implementations are thread-safe and honour cancellation before any change is made.</para>
 /// </remarks>
 public interface IOutboxStore
@@ -118,7 +122,8 @@ public interface IOutboxStore
 /// <summary>Reads logged time (<see cref="Events.TimeLogged"/> events) by when the work started, for billing.</summary>
 /// <remarks>Every adapter indexes time entries by (tenant, start), so a month of a tenant is a range query. Corrections are
 /// further events (a negative correction is modelled by the billing package, not by editing events), so what this returns
-/// never changes for a closed range except by new entries.</remarks>
+/// never changes for a closed range except by new entries. A failure of the storage itself surfaces as
+/// <see cref="StorageException"/>, as in <see cref="ITicketStore"/>.</remarks>
 public interface ITimeEntryStore
 {
     /// <summary>Reads a tenant's time entries that started in [<paramref name="from"/>, <paramref name="to"/>).</summary>

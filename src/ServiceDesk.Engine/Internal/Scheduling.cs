@@ -147,7 +147,8 @@ internal static class Scheduling
         return result;
     }
 
-    private static bool Recorded(IReadOnlyList<TicketEvent> history, string metric, int cycle, string threshold)
+    /// <summary>Whether the history records that threshold of that metric and cycle.</summary>
+    public static bool Recorded(IReadOnlyList<TicketEvent> history, string metric, int cycle, string threshold)
     {
         foreach (var e in history)
         {

@@ -1,0 +1,422 @@
+using System.Collections.ObjectModel;
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using NodaTime;
+using ServiceDesk.Events;
+using ServiceDesk.Serialization;
+
+namespace ServiceDesk.Storage.Sqlite;
+
+/// <content>The timers, queues, outbox and time entries: <see cref="ITimerStore"/>, <see cref="IOutboxStore"/> and
+/// <see cref="ITimeEntryStore"/> on the tables of schema version 2.</content>
+public sealed partial class SqliteTicketStore
+{
+    private static readonly Duration MaxLease = Duration.FromDays(1);
+
+    /// <inheritdoc />
+    /// <remarks>One <c>BEGIN IMMEDIATE</c> transaction reads the due, unleased (or expired) rows from the partial index
+    /// <c>ix_tickets_timers</c> in (due, tenant, ticket) order and writes a fresh token and expiry on each, so racing
+    /// sweepers in any number of processes never get the same timer while its lease runs.</remarks>
+    /// <exception cref="StorageException">SQLite failed (<see cref="StorageException.IsTransient"/> when the database was
+    /// busy or locked past the busy timeout).</exception>
+    public async Task<IReadOnlyList<TimerLease>> ClaimDueTimersAsync(
+        Instant now, int maxCount, Duration leaseDuration, CancellationToken cancellationToken = default)
+    {
+        if (maxCount is < 1 or > ITimerStore.MaxClaim)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxCount), maxCount, $"A claim takes 1 to {ITimerStore.MaxClaim:N0} timers.");
+        }
+
+        if (leaseDuration <= Duration.Zero || leaseDuration > MaxLease)
+        {
+            throw new ArgumentOutOfRangeException(nameof(leaseDuration), leaseDuration, "A lease lasts more than zero and at most one day.");
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var expiresAt = now + leaseDuration;
+        return await Guarded("claim due timers", async () =>
+        {
+            await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var due = new List<(string Tenant, string Id, Instant DueAt, string Purpose)>();
+            using (var select = Command(connection, transaction, ClaimSql))
+            {
+                var (s, ns) = Split(now);
+                select.Parameters.AddWithValue("$s", s);
+                select.Parameters.AddWithValue("$ns", ns);
+                select.Parameters.AddWithValue("$limit", maxCount);
+                using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    due.Add((reader.GetString(0), reader.GetString(1), Join(reader.GetInt64(2), reader.GetInt64(3)), reader.GetString(4)));
+                }
+            }
+
+            if (due.Count == 0)
+            {
+                return (IReadOnlyList<TimerLease>)ReadOnlyCollection<TimerLease>.Empty;
+            }
+
+            var leases = new List<TimerLease>(due.Count);
+            using (var lease = Command(connection, transaction, """
+                UPDATE tickets SET lease_token = $token, lease_expires_s = $es, lease_expires_ns = $ens
+                WHERE tenant = $tenant AND id = $id;
+                """))
+            {
+                var (es, ens) = Split(expiresAt);
+                lease.Parameters.AddWithValue("$es", es);
+                lease.Parameters.AddWithValue("$ens", ens);
+                var pToken = lease.Parameters.Add("$token", SqliteType.Text);
+                var pTenant = lease.Parameters.Add("$tenant", SqliteType.Text);
+                var pId = lease.Parameters.Add("$id", SqliteType.Text);
+                foreach (var (tenant, id, dueAt, purpose) in due)
+                {
+                    var token = Guid.NewGuid();
+                    pToken.Value = token.ToString("D", CultureInfo.InvariantCulture);
+                    pTenant.Value = tenant;
+                    pId.Value = id;
+                    await lease.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    leases.Add(new TimerLease(new TenantId(tenant), TicketId.Parse(id), dueAt, purpose, token, expiresAt));
+                }
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            transaction.Commit();
+            return leases.AsReadOnly();
+        }).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="StorageException">SQLite failed.</exception>
+    public async Task<bool> CompleteTimerAsync(TimerLease lease, TicketSchedule schedule, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        ArgumentNullException.ThrowIfNull(schedule);
+        cancellationToken.ThrowIfCancellationRequested();
+        return await Guarded("complete a timer", async () =>
+        {
+            await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var changed = await WriteScheduleAsync(
+                connection, transaction, lease.Tenant.Value, lease.Ticket.ToString(), schedule, LeaseText(lease), cancellationToken).ConfigureAwait(false);
+            transaction.Commit();
+            return changed == 1;
+        }).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="StorageException">SQLite failed.</exception>
+    public async Task<bool> ReleaseTimerAsync(TimerLease lease, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        cancellationToken.ThrowIfCancellationRequested();
+        return await Guarded("release a timer", async () =>
+        {
+            await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            using var release = Command(connection, null, """
+                UPDATE tickets SET lease_token = NULL, lease_expires_s = NULL, lease_expires_ns = NULL
+                WHERE tenant = $tenant AND id = $id AND lease_token = $token;
+                """);
+            release.Parameters.AddWithValue("$tenant", lease.Tenant.Value);
+            release.Parameters.AddWithValue("$id", lease.Ticket.ToString());
+            release.Parameters.AddWithValue("$token", LeaseText(lease));
+            return await release.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        }).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="StorageException">SQLite failed.</exception>
+    public async Task<TicketSchedule?> GetScheduleAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default)
+    {
+        TenantId.ThrowIfDefault(tenant);
+        TicketId.ThrowIfDefault(id);
+        cancellationToken.ThrowIfCancellationRequested();
+        return await Guarded("read a schedule", async () =>
+        {
+            await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            using var command = Command(connection, null, $"SELECT {ScheduleColumns} FROM tickets WHERE tenant = $tenant AND id = $id;");
+            command.Parameters.AddWithValue("$tenant", tenant.Value);
+            command.Parameters.AddWithValue("$id", id.ToString());
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadSchedule(reader, 0) : null;
+        }).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>A range scan of the partial index <c>ix_tickets_queue</c> (tenant, deadline sort key, opening instant, id)
+    /// from the cursor; tickets without a deadline carry the largest sort key, so they come last.</remarks>
+    /// <exception cref="StorageException">SQLite failed.</exception>
+    public async Task<SchedulePage> QueryScheduleAsync(ScheduleQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        cancellationToken.ThrowIfCancellationRequested();
+        return await Guarded("read a queue page", async () =>
+        {
+            await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            using var command = connection.CreateCommand();
+            command.CommandText = QueueSql(query, command.Parameters);
+            var items = new List<ScheduledTicket>(Math.Min(query.PageSize + 1, 64));
+            using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    items.Add(new ScheduledTicket(ServiceDeskJson.DeserializeTicket(reader.GetString(0)), ReadSchedule(reader, 1)!));
+                }
+            }
+
+            string? next = null;
+            if (items.Count > query.PageSize)
+            {
+                items.RemoveAt(items.Count - 1);
+                next = ScheduleCursor.At(items[^1].Ticket, items[^1].Schedule).ToToken();
+            }
+
+            return new SchedulePage(items.AsReadOnly(), next);
+        }).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="StorageException">SQLite failed.</exception>
+    public async Task<IReadOnlyList<OutboxMessage>> ReadOutboxAsync(int maxCount, TenantId? tenant = null, CancellationToken cancellationToken = default)
+    {
+        if (maxCount is < 1 or > IOutboxStore.MaxRead)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxCount), maxCount, $"A read returns 1 to {IOutboxStore.MaxRead:N0} messages.");
+        }
+
+        if (tenant is { } only)
+        {
+            TenantId.ThrowIfDefault(only, nameof(tenant));
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return await Guarded("read the outbox", async () =>
+        {
+            await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            using var command = Command(connection, null, tenant is null
+                ? """
+                  SELECT o.position, e.payload FROM outbox AS o
+                  JOIN ticket_events AS e ON e.tenant = o.tenant AND e.ticket = o.ticket AND e.version = o.version
+                  ORDER BY o.position LIMIT $limit;
+                  """
+                : """
+                  SELECT o.position, e.payload FROM outbox AS o
+                  JOIN ticket_events AS e ON e.tenant = o.tenant AND e.ticket = o.ticket AND e.version = o.version
+                  WHERE o.tenant = $tenant
+                  ORDER BY o.position LIMIT $limit;
+                  """);
+            command.Parameters.AddWithValue("$limit", maxCount);
+            if (tenant is { } t)
+            {
+                command.Parameters.AddWithValue("$tenant", t.Value);
+            }
+
+            var messages = new List<OutboxMessage>();
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                messages.Add(new OutboxMessage(reader.GetInt64(0), ServiceDeskJson.DeserializeEvent(reader.GetString(1))));
+            }
+
+            return messages.Count == 0 ? ReadOnlyCollection<OutboxMessage>.Empty : (IReadOnlyList<OutboxMessage>)messages.AsReadOnly();
+        }).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Acknowledged rows are deleted; positions come from an <c>AUTOINCREMENT</c> key, so they are never reused.</remarks>
+    /// <exception cref="StorageException">SQLite failed.</exception>
+    public async Task<int> AcknowledgeOutboxAsync(IReadOnlyCollection<long> positions, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(positions);
+        if (positions.Count > IOutboxStore.MaxRead)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(positions), positions.Count, $"At most {IOutboxStore.MaxRead:N0} positions can be acknowledged at once.");
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        if (positions.Count == 0)
+        {
+            return 0;
+        }
+
+        return await Guarded("acknowledge outbox messages", async () =>
+        {
+            await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            using var transaction = connection.BeginTransaction(deferred: false);
+            using var delete = Command(connection, transaction, "DELETE FROM outbox WHERE position = $position;");
+            var pPosition = delete.Parameters.Add("$position", SqliteType.Integer);
+            var acknowledged = 0;
+            foreach (var position in positions)
+            {
+                pPosition.Value = position;
+                acknowledged += await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            transaction.Commit();
+            return acknowledged;
+        }).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>A range scan of the partial index <c>ix_ticket_events_time</c> (tenant, start, ticket, version).</remarks>
+    /// <exception cref="StorageException">SQLite failed.</exception>
+    public async Task<IReadOnlyList<TimeLogged>> ReadTimeEntriesAsync(TenantId tenant, Instant from, Instant to, CancellationToken cancellationToken = default)
+    {
+        TenantId.ThrowIfDefault(tenant);
+        if (to < from)
+        {
+            throw new ArgumentOutOfRangeException(nameof(to), to, $"The end of the range must not be before its start ({from}).");
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return await Guarded("read time entries", async () =>
+        {
+            await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            using var command = Command(connection, null, TimeEntriesSql);
+            var (fs, fns) = Split(from);
+            var (ts, tns) = Split(to);
+            command.Parameters.AddWithValue("$tenant", tenant.Value);
+            command.Parameters.AddWithValue("$fs", fs);
+            command.Parameters.AddWithValue("$fns", fns);
+            command.Parameters.AddWithValue("$ts", ts);
+            command.Parameters.AddWithValue("$tns", tns);
+            var entries = new List<TimeLogged>();
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                entries.Add((TimeLogged)ServiceDeskJson.DeserializeEvent(reader.GetString(0)));
+            }
+
+            return entries.Count == 0 ? ReadOnlyCollection<TimeLogged>.Empty : (IReadOnlyList<TimeLogged>)entries.AsReadOnly();
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>The due, claimable timers in claim order (internal so that tests can check its plan).</summary>
+    internal const string ClaimSql = """
+        SELECT tenant, id, timer_due_s, timer_due_ns, timer_purpose FROM tickets
+        WHERE timer_due_s IS NOT NULL AND (timer_due_s, timer_due_ns) <= ($s, $ns)
+          AND (lease_token IS NULL OR (lease_expires_s, lease_expires_ns) <= ($s, $ns))
+        ORDER BY timer_due_s, timer_due_ns, tenant, id
+        LIMIT $limit;
+        """;
+
+    /// <summary>A tenant's time entries in a range (internal so that tests can check its plan).</summary>
+    internal const string TimeEntriesSql = """
+        SELECT payload FROM ticket_events
+        WHERE tenant = $tenant AND started_s IS NOT NULL
+          AND (started_s, started_ns) >= ($fs, $fns) AND (started_s, started_ns) < ($ts, $tns)
+        ORDER BY started_s, started_ns, ticket, version;
+        """;
+
+    /// <summary>The columns <see cref="ReadSchedule"/> reads, in order.</summary>
+    private const string ScheduleColumns = "queued, deadline_s, deadline_ns, timer_due_s, timer_due_ns, timer_purpose";
+
+    /// <summary>Builds the queue page query; internal so that tests can check its plan.</summary>
+    internal static string QueueSql(ScheduleQuery query, SqliteParameterCollection parameters)
+    {
+        var sql = new StringBuilder($"SELECT snapshot, {ScheduleColumns} FROM tickets WHERE tenant = $tenant AND queued = 1");
+        parameters.AddWithValue("$tenant", query.Tenant.Value);
+        if (query.AssignmentGroup is { } group)
+        {
+            sql.Append(" AND assignment_group = $group");
+            parameters.AddWithValue("$group", group.Value);
+        }
+
+        if (query.Assignee is { } assignee)
+        {
+            sql.Append(" AND assignee = $assignee");
+            parameters.AddWithValue("$assignee", assignee.Value);
+        }
+
+        if (query.DeadlineAtOrBefore is { } limit)
+        {
+            // The sort key of "no deadline" is larger than any instant, so this also leaves those tickets out.
+            var (ls, lns) = Split(limit);
+            sql.Append(" AND (deadline_s, deadline_ns) <= ($ls, $lns)");
+            parameters.AddWithValue("$ls", ls);
+            parameters.AddWithValue("$lns", lns);
+        }
+
+        if (query.Cursor is { } cursor)
+        {
+            var (ds, dns) = DeadlineKey(cursor.Deadline);
+            var (os, ons) = Split(cursor.OpenedAt);
+            sql.Append(" AND (deadline_s, deadline_ns, opened_s, opened_ns, id) > ($cds, $cdns, $cos, $cons, $cid)");
+            parameters.AddWithValue("$cds", ds);
+            parameters.AddWithValue("$cdns", dns);
+            parameters.AddWithValue("$cos", os);
+            parameters.AddWithValue("$cons", ons);
+            parameters.AddWithValue("$cid", cursor.Id.ToString());
+        }
+
+        sql.Append(" ORDER BY deadline_s, deadline_ns, opened_s, opened_ns, id LIMIT $limit;");
+        parameters.AddWithValue("$limit", query.PageSize + 1);
+        return sql.ToString();
+    }
+
+    /// <summary>Replaces a ticket's schedule and ends its lease; with <paramref name="leaseToken"/>, only while that lease
+    /// holds the timer.</summary>
+    /// <returns>The number of rows changed: 1, or 0 when the ticket is absent or the lease no longer holds.</returns>
+    private static async Task<int> WriteScheduleAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string tenant, string id, TicketSchedule schedule, string? leaseToken,
+        CancellationToken cancellationToken)
+    {
+        using var command = Command(connection, transaction, """
+            UPDATE tickets SET queued = $queued, deadline_s = $ds, deadline_ns = $dns,
+                timer_due_s = $ts, timer_due_ns = $tns, timer_purpose = $purpose,
+                lease_token = NULL, lease_expires_s = NULL, lease_expires_ns = NULL
+            WHERE tenant = $tenant AND id = $id
+            """ + (leaseToken is null ? ";" : " AND lease_token = $token;"));
+        var (ds, dns) = DeadlineKey(schedule.Deadline);
+        command.Parameters.AddWithValue("$tenant", tenant);
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$queued", schedule.Queued ? 1 : 0);
+        command.Parameters.AddWithValue("$ds", ds);
+        command.Parameters.AddWithValue("$dns", dns);
+        if (schedule.TimerDueAt is { } due)
+        {
+            var (ts, tns) = Split(due);
+            command.Parameters.AddWithValue("$ts", ts);
+            command.Parameters.AddWithValue("$tns", tns);
+        }
+        else
+        {
+            command.Parameters.AddWithValue("$ts", DBNull.Value);
+            command.Parameters.AddWithValue("$tns", DBNull.Value);
+        }
+
+        command.Parameters.AddWithValue("$purpose", (object?)schedule.TimerPurpose ?? DBNull.Value);
+        if (leaseToken is not null)
+        {
+            command.Parameters.AddWithValue("$token", leaseToken);
+        }
+
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads the schedule columns (<see cref="ScheduleColumns"/>) from <paramref name="first"/> on.</summary>
+    /// <returns>The schedule, or <see langword="null"/> when the ticket never had one.</returns>
+    private static TicketSchedule? ReadSchedule(SqliteDataReader reader, int first)
+    {
+        if (reader.IsDBNull(first))
+        {
+            return null;
+        }
+
+        var deadlineSeconds = reader.GetInt64(first + 1);
+        Instant? deadline = deadlineSeconds == SqliteMigrations.NoDeadline ? null : Join(deadlineSeconds, reader.GetInt64(first + 2));
+        Instant? due = reader.IsDBNull(first + 3) ? null : Join(reader.GetInt64(first + 3), reader.GetInt64(first + 4));
+        var purpose = reader.IsDBNull(first + 5) ? null : reader.GetString(first + 5);
+        return new TicketSchedule(due, purpose, deadline, reader.GetInt64(first) == 1);
+    }
+
+    private static (long Seconds, long Nanos) DeadlineKey(Instant? deadline)
+        => deadline is { } d ? Split(d) : (SqliteMigrations.NoDeadline, 0);
+
+    private static Instant Join(long seconds, long nanos) => SqliteMigrations.Join(seconds, nanos);
+
+    private static string LeaseText(TimerLease lease) => lease.Token.ToString("D", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,24 @@
+using Microsoft.Data.Sqlite;
+using ServiceDesk.Storage.Sqlite;
+using ServiceDesk.Testing;
+
+namespace ServiceDesk.Storage.Sqlite.Tests;
+
+/// <summary>The SQLite adapter passes the whole scheduling conformance suite (timers, queues, outbox, time entries), each
+/// test on a fresh database file so that claims see only the test's own timers.</summary>
+public sealed class SqliteSchedulingConformanceTests : SchedulingStoreConformanceTests, IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "servicedesk-sqlite-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    protected override async Task<ITicketStore> CreateStoreAsync()
+        => await SqliteTicketStore.OpenAsync(Path.Combine(_folder, "desk.db"));
+}
