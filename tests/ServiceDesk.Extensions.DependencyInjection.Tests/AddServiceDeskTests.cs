@@ -29,7 +29,9 @@ public sealed class AddServiceDeskTests
 
         var store = host.Services.GetRequiredService<ITicketStore>();
         Assert.IsType<InMemoryTicketStore>(store);
-        Assert.Same(store, host.Services.GetRequiredService<ITicketStore>());
+        Assert.Same(store, host.Services.GetRequiredService<ITimerStore>());
+        Assert.Same(store, host.Services.GetRequiredService<IOutboxStore>());
+        Assert.Same(store, host.Services.GetRequiredService<ITimeEntryStore>());
         Assert.IsType<SystemClock>(host.Services.GetRequiredService<IClock>());
         var opened = await host.Services.GetRequiredService<ServiceDeskEngine>().OpenIncidentAsync();
         Assert.Equal(CommandOutcome.Applied, opened.Outcome);

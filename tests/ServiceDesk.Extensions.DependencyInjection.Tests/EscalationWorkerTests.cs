@@ -105,7 +105,7 @@ public sealed class EscalationWorkerTests
     [Fact]
     public async Task Worker_StoreWithoutTimers_StopsWithoutStoppingTheHost()
     {
-        using var host = Hosts.Build(s => s.AddServiceDesk().UseInMemory().AddEscalationWorker());
+        using var host = Hosts.Build(s => s.AddServiceDesk().UseStore("plain", (_, _) => Task.FromResult<ITicketStore>(new PlainTicketStore())).AddEscalationWorker());
         await host.StartAsync();
         var worker = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().Single();
         await worker.ExecuteTask!.WaitAsync(Wait);

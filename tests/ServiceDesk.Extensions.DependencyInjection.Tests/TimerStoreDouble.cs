@@ -59,3 +59,23 @@ internal sealed class TimerStoreDouble : ITicketStore, ITimerStore
 
     public Task<AppendResult?> FindAppliedAsync(TenantId tenant, string idempotencyKey, CancellationToken cancellationToken = default) => _tickets.FindAppliedAsync(tenant, idempotencyKey, cancellationToken);
 }
+
+/// <summary>A ticket store with no timers, outbox or time entries: only <see cref="ITicketStore"/>.</summary>
+internal sealed class PlainTicketStore : ITicketStore
+{
+    private readonly InMemoryTicketStore _tickets = new();
+
+    public Task<TicketNumber> AllocateNumberAsync(TenantId tenant, TicketKind kind, CancellationToken cancellationToken = default) => _tickets.AllocateNumberAsync(tenant, kind, cancellationToken);
+
+    public Task<Ticket?> GetAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default) => _tickets.GetAsync(tenant, id, cancellationToken);
+
+    public Task<Ticket?> GetByNumberAsync(TenantId tenant, TicketNumber number, CancellationToken cancellationToken = default) => _tickets.GetByNumberAsync(tenant, number, cancellationToken);
+
+    public Task<AppendResult> AppendAsync(TicketAppend append, CancellationToken cancellationToken = default) => _tickets.AppendAsync(append, cancellationToken);
+
+    public Task<TicketPage> QueryAsync(TicketQuery query, CancellationToken cancellationToken = default) => _tickets.QueryAsync(query, cancellationToken);
+
+    public Task<IReadOnlyList<Events.TicketEvent>> ReadHistoryAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default) => _tickets.ReadHistoryAsync(tenant, id, cancellationToken);
+
+    public Task<AppendResult?> FindAppliedAsync(TenantId tenant, string idempotencyKey, CancellationToken cancellationToken = default) => _tickets.FindAppliedAsync(tenant, idempotencyKey, cancellationToken);
+}
