@@ -1,0 +1,65 @@
+using System.Text.Json;
+using NodaTime;
+using ServiceDesk.Billing;
+using ServiceDesk.Engine;
+using ServiceDesk.Sla;
+
+namespace ServiceDesk.Samples.WebApi;
+
+/// <summary>Opens a ticket. <c>Kind</c>: Incident, ServiceRequest, Problem or Change; impact and urgency 1 (high) to 3 (low).</summary>
+public sealed record OpenTicketBody(
+    string Kind, string Subject, string Requester, string Customer, int Impact, int Urgency,
+    string? Description = null, string? Email = null, string? Group = null, string? Contract = null, string? IdempotencyKey = null);
+
+/// <summary>Fires a workflow trigger as an agent.</summary>
+public sealed record TransitionBody(string Trigger, string Agent, string? Reason = null, string? Notes = null, string? IdempotencyKey = null);
+
+/// <summary>A comment by an agent (public or internal) or by the requester (public).</summary>
+public sealed record CommentBody(string Text, string? Agent = null, string? Requester = null, string? Visibility = null, string? IdempotencyKey = null);
+
+/// <summary>Time worked by an agent; <c>Started</c> is an ISO instant (default: <c>Minutes</c> ago).</summary>
+public sealed record LogTimeBody(string Agent, int Minutes, bool Billable = true, string? Activity = null, string? Started = null, string? IdempotencyKey = null);
+
+/// <summary>A ticket with its live SLA clocks.</summary>
+public sealed record TicketResponse(
+    string Id, string Number, string Kind, string Subject, string Status, string Priority, string? Group, string? Assignee,
+    long Version, Instant OpenedAt, Instant UpdatedAt, string? SlaPolicy, Instant? NextDueAt, bool IsBreached, IReadOnlyList<ClockResponse> Clocks)
+{
+    public static TicketResponse From(TicketView view)
+    {
+        var t = view.Ticket;
+        return new(t.Id.ToString(), t.Number.ToString(), t.Kind.ToString(), t.Subject, t.Status.Name, t.Priority.ToString(),
+            t.AssignmentGroup?.Value, t.Assignee?.Value, t.Version, t.OpenedAt, t.UpdatedAt, view.SlaPolicy, view.NextDueAt, view.IsBreached,
+            [.. view.Clocks.Select(ClockResponse.From)]);
+    }
+}
+
+/// <summary>One SLA clock, evaluated when the ticket was read.</summary>
+public sealed record ClockResponse(string Metric, string Stage, bool IsBreached, Duration Target, Duration Elapsed, Duration Remaining, decimal PercentElapsed, Instant? DueAt)
+{
+    public static ClockResponse From(SlaClockState c) => new(c.Metric, c.Stage.ToString(), c.IsBreached, c.Target, c.Elapsed, c.Remaining, c.PercentElapsed, c.DueAt);
+}
+
+/// <summary>A command's outcome; <c>UnmetGuards</c> says why a transition was rejected.</summary>
+public sealed record CommandResponse(string Outcome, string? Ticket, long? Version, IReadOnlyList<string> UnmetGuards)
+{
+    public static CommandResponse From(CommandResult r)
+        => new(r.Outcome.ToString(), r.Ticket?.Id.ToString(), r.Ticket?.Version, [.. r.UnmetGuards.Select(g => g.ToString())]);
+}
+
+/// <summary>One event of a ticket's history.</summary>
+public sealed record HistoryEntry(long Version, string Type, Instant At, string Actor, JsonElement Event);
+
+/// <summary>An invoice preview: the contract's statement for one month.</summary>
+public sealed record InvoicePreview(
+    string Contract, string Month, string Currency, Duration BillableTime, Duration IncludedTime, Duration OverageTime,
+    decimal Net, decimal Tax, decimal Total, IReadOnlyList<InvoiceLineResponse> Lines)
+{
+    public static InvoicePreview From(ContractMonthStatement s) => new(
+        s.Contract.Id.Value, s.Month.ToString("yyyy-MM", null), s.Contract.Currency.Code, s.BillableTime, s.IncludedTime, s.OverageTime,
+        s.NetTotal.Amount, s.TaxTotal.Amount, s.Total.Amount,
+        [.. s.Lines.Select(l => new InvoiceLineResponse(l.Kind.ToString(), l.Description, l.Quantity, l.Unit, l.UnitPrice.Amount, l.Net.Amount, l.Tax.Amount))]);
+}
+
+/// <summary>One invoice line.</summary>
+public sealed record InvoiceLineResponse(string Kind, string Description, decimal Quantity, string Unit, decimal UnitPrice, decimal Net, decimal Tax);

@@ -1,0 +1,138 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using NodaTime;
+using NodaTime.Text;
+using ServiceDesk;
+using ServiceDesk.Billing;
+using ServiceDesk.Engine;
+using ServiceDesk.Events;
+using ServiceDesk.Extensions.DependencyInjection;
+using ServiceDesk.Samples.WebApi;
+using ServiceDesk.Serialization;
+using ServiceDesk.Storage;
+using ServiceDesk.Workflow;
+
+var builder = WebApplication.CreateBuilder(args);
+var desk = builder.Configuration.GetSection("ServiceDesk");
+builder.Services.AddServiceDesk()
+    .UseStore(desk.GetSection("Store"))
+    .AddCalendars(desk.GetSection("Calendars"))
+    .AddSlaPolicies(desk.GetSection("SlaPolicies"))
+    .AddBilling(desk.GetSection("Contracts"))
+    .AddEscalationWorker(desk.GetSection("EscalationWorker"));
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<DomainExceptionHandler>();
+builder.Services.AddOpenApi();
+builder.Services.ConfigureHttpJsonOptions(o =>
+{
+    foreach (var converter in ServiceDeskJson.CreateOptions().Converters)
+    {
+        o.SerializerOptions.Converters.Add(converter);
+    }
+});
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapOpenApi();
+
+var tickets = app.MapGroup("/tenants/{tenant}/tickets").WithTags("Tickets");
+
+tickets.MapPost("/", async Task<Created<TicketResponse>> (string tenant, OpenTicketBody body, ServiceDeskEngine engine, CancellationToken ct) =>
+{
+    var context = new CommandContext(new TenantId(tenant), Actor.OfRequester(body.Requester)) { IdempotencyKey = body.IdempotencyKey };
+    var request = new OpenTicketRequest(
+        Parse.Enum<TicketKind>(body.Kind, nameof(body.Kind)), body.Subject,
+        new Requester(new CustomerId(body.Customer), body.Requester, body.Email), new Impact(body.Impact), new Urgency(body.Urgency))
+    {
+        Description = body.Description ?? string.Empty,
+        AssignmentGroup = body.Group is null ? null : new GroupId(body.Group),
+        Contract = body.Contract is null ? null : new ContractId(body.Contract),
+    };
+    var result = await engine.OpenTicketAsync(context, request, ct);
+    var view = await engine.GetTicketAsync(context.Tenant, result.Ticket!.Id, ct);
+    return TypedResults.Created($"/tenants/{tenant}/tickets/{result.Ticket.Id}", TicketResponse.From(view!));
+}).WithName("OpenTicket").WithSummary("Opens a ticket: routed, prioritised and SLA-clocked.");
+
+tickets.MapGet("/{id}", async Task<Results<Ok<TicketResponse>, NotFound>> (string tenant, string id, ServiceDeskEngine engine, CancellationToken ct) =>
+    await engine.GetTicketAsync(new TenantId(tenant), Parse.Ticket(id), ct) is { } view
+        ? TypedResults.Ok(TicketResponse.From(view))
+        : TypedResults.NotFound())
+    .WithName("GetTicket").WithSummary("Gets a ticket with its live SLA clocks.");
+
+tickets.MapPost("/{id}/transitions", async Task<Results<Ok<TicketResponse>, UnprocessableEntity<CommandResponse>>> (
+    string tenant, string id, TransitionBody body, ServiceDeskEngine engine, CancellationToken ct) =>
+{
+    var context = Parse.Agent(tenant, body.Agent, body.IdempotencyKey);
+    var result = await engine.TransitionAsync(context, Parse.Ticket(id), new WorkflowTrigger(body.Trigger), body.Reason, body.Notes, ct);
+    return result.Succeeded
+        ? TypedResults.Ok(TicketResponse.From((await engine.GetTicketAsync(context.Tenant, result.Ticket!.Id, ct))!))
+        : TypedResults.UnprocessableEntity(CommandResponse.From(result));
+}).WithName("Transition").WithSummary("Fires a workflow trigger (Start, Resolve, Close, …); 422 lists the unmet guards.");
+
+tickets.MapPost("/{id}/comments", async (string tenant, string id, CommentBody body, ServiceDeskEngine engine, CancellationToken ct) =>
+{
+    var context = body.Agent is not null
+        ? Parse.Agent(tenant, body.Agent, body.IdempotencyKey)
+        : new CommandContext(new TenantId(tenant), Actor.OfRequester(body.Requester ?? throw new ArgumentException("Give an agent or a requester.", nameof(body))));
+    var visibility = Parse.Enum<CommentVisibility>(body.Visibility ?? "Public", nameof(body.Visibility));
+    return TypedResults.Ok(CommandResponse.From(await engine.CommentAsync(context, Parse.Ticket(id), visibility, body.Text, ct)));
+}).WithName("Comment").WithSummary("Adds a public or internal comment.");
+
+tickets.MapPost("/{id}/time", async (string tenant, string id, LogTimeBody body, ServiceDeskEngine engine, IClock clock, CancellationToken ct) =>
+{
+    var context = Parse.Agent(tenant, body.Agent, body.IdempotencyKey);
+    var started = body.Started is null ? clock.GetCurrentInstant() - Duration.FromMinutes(body.Minutes) : Parse.Instant(body.Started, nameof(body.Started));
+    var result = await engine.LogTimeAsync(context, Parse.Ticket(id), new AgentId(body.Agent), started, Duration.FromMinutes(body.Minutes), body.Billable, body.Activity, ct);
+    return TypedResults.Ok(CommandResponse.From(result));
+}).WithName("LogTime").WithSummary("Logs time worked on the ticket (billed against the ticket's contract).");
+
+tickets.MapGet("/{id}/history", async (string tenant, string id, ServiceDeskEngine engine, CancellationToken ct) =>
+{
+    var history = await engine.GetHistoryAsync(new TenantId(tenant), Parse.Ticket(id), ct);
+    return history.Count == 0
+        ? Results.NotFound()
+        : Results.Ok(history.Select(e => new HistoryEntry(e.Version, e.GetType().Name, e.At, e.Actor.ToString(), JsonSerializer.SerializeToElement(e, ServiceDeskJson.Options))));
+}).WithName("GetHistory").WithSummary("Every event of the ticket, by version.").Produces<HistoryEntry[]>().Produces(StatusCodes.Status404NotFound);
+
+app.MapGet("/tenants/{tenant}/queue", async (string tenant, string? group, string? assignee, ServiceDeskEngine engine, CancellationToken ct) =>
+{
+    var queue = await engine.GetQueueAsync(new TenantId(tenant), group is null ? null : new GroupId(group), assignee is null ? null : new AgentId(assignee), ct);
+    return TypedResults.Ok(queue.Select(TicketResponse.From).ToList());
+}).WithTags("Queues").WithName("GetQueue").WithSummary("Open tickets of a group or assignee, ordered by next deadline.");
+
+app.MapGet("/tenants/{tenant}/contracts/{contract}/invoices/{month}", async Task<Results<Ok<InvoicePreview>, NotFound>> (
+    string tenant, string contract, string month, ServiceDeskDefinitions definitions, ITimeEntryStore timeEntries, ITicketStore store, IClock clock, CancellationToken ct) =>
+{
+    if (definitions.FindContract(new ContractId(contract)) is not { } found || found.Tenant != new TenantId(tenant))
+    {
+        return TypedResults.NotFound();
+    }
+
+    var yearMonth = Parse.Month(month);
+    var period = found.GetMonthInterval(yearMonth);
+    var logged = await timeEntries.ReadTimeEntriesAsync(found.Tenant, period.Start, period.End, ct);
+    var entries = new List<TimeEntry>();
+    foreach (var entry in logged)
+    {
+        var ticket = await store.GetAsync(entry.Tenant, entry.Ticket, ct);
+        if (ticket?.Contract == found.Id)
+        {
+            entries.Add(new TimeEntry(new TimeEntryId($"{entry.Ticket}/{entry.Version}"), entry.Tenant, found.Id, entry.Ticket, entry.Agent, entry.Activity ?? "support", entry.Started, entry.Duration)
+            {
+                Billable = entry.Billable,
+                Approval = ApprovalState.Approved,
+            });
+        }
+    }
+
+    var statement = BillingCalculator.CalculateMonth(found, yearMonth, entries, null, clock.GetCurrentInstant());
+    return TypedResults.Ok(InvoicePreview.From(statement));
+}).WithTags("Billing").WithName("PreviewInvoice").WithSummary("Previews a contract's invoice for a month (yyyy-MM) from the time logged on its tickets.");
+
+app.Run();
+
+/// <summary>The entry point, visible to WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,64 @@
+using NodaTime;
+using ServiceDesk.Engine;
+using ServiceDesk.Storage;
+
+namespace ServiceDesk.Extensions.DependencyInjection;
+
+/// <summary>Options of the escalation worker registered by <c>AddEscalationWorker</c>; bindable from configuration.</summary>
+/// <remarks>
+/// <list type="table">
+/// <listheader><term>option</term><description>default</description></listheader>
+/// <item><term><see cref="BatchSize"/></term><description>100 (1 to 1,000)</description></item>
+/// <item><term><see cref="LeaseDuration"/></term><description>1 minute (more than zero, at most one day)</description></item>
+/// <item><term><see cref="PollInterval"/></term><description>10 seconds (more than zero, at most one hour)</description></item>
+/// </list>
+/// <para>Mutable, so configuration and <c>Action&lt;EscalationWorkerOptions&gt;</c> can set it; it is validated at
+/// start-up together with the other ServiceDesk options, then turned into an immutable
+/// <see cref="EscalationSweeperOptions"/>.</para>
+/// </remarks>
+public sealed class EscalationWorkerOptions
+{
+    /// <summary>Gets or sets how many due timers one sweep claims. Default: 100; 1 to 1,000.</summary>
+    /// <remarks>A sweep that claims a full batch is followed by another one at once; otherwise the worker waits
+    /// <see cref="PollInterval"/>.</remarks>
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>Gets or sets how long a claimed timer stays leased to this worker. Default: 1 minute.</summary>
+    public Duration LeaseDuration { get; set; } = Duration.FromMinutes(1);
+
+    /// <summary>Gets or sets how long the worker waits after a sweep that did not fill a batch (or failed). Default: 10 seconds.</summary>
+    public Duration PollInterval { get; set; } = Duration.FromSeconds(10);
+
+    /// <summary>Lists every fault of these options.</summary>
+    /// <returns>The faults; empty when the options are valid.</returns>
+    public IReadOnlyList<string> Validate()
+    {
+        var faults = new List<string>();
+        if (BatchSize is < 1 or > ITimerStore.MaxClaim)
+        {
+            faults.Add($"EscalationWorker.BatchSize: {BatchSize} is outside 1 to {ITimerStore.MaxClaim:N0}");
+        }
+
+        if (LeaseDuration <= Duration.Zero || LeaseDuration > Duration.FromDays(1))
+        {
+            faults.Add($"EscalationWorker.LeaseDuration: {LeaseDuration} must be more than zero and at most one day");
+        }
+
+        if (PollInterval <= Duration.Zero || PollInterval > Duration.FromHours(1))
+        {
+            faults.Add($"EscalationWorker.PollInterval: {PollInterval} must be more than zero and at most one hour");
+        }
+
+        return faults;
+    }
+
+    /// <summary>Creates the sweeper options.</summary>
+    /// <returns>The immutable sweeper options.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (see <see cref="Validate"/>).</exception>
+    public EscalationSweeperOptions ToSweeperOptions() => new()
+    {
+        BatchSize = BatchSize,
+        LeaseDuration = LeaseDuration,
+        PollInterval = PollInterval,
+    };
+}

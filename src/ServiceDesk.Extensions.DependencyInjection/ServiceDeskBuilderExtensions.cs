@@ -1,0 +1,312 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using ServiceDesk.Billing;
+using ServiceDesk.Extensions.DependencyInjection;
+using ServiceDesk.Extensions.DependencyInjection.Internal;
+using ServiceDesk.Routing;
+using ServiceDesk.Sla;
+using ServiceDesk.Storage;
+using ServiceDesk.Storage.InMemory;
+using ServiceDesk.Storage.PostgreSql;
+using ServiceDesk.Storage.Sqlite;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>The methods of <see cref="IServiceDeskBuilder"/>: choose the store, add definitions, run the escalation worker.</summary>
+/// <remarks>
+/// Choose exactly one store; choosing none or two different ones is a start-up fault. Definitions are loaded and
+/// validated when the host starts: a bad file, invalid JSON or an invalid definition is reported with every other
+/// fault in one <see cref="Microsoft.Extensions.Options.OptionsValidationException"/>. Relative file paths resolve
+/// against <see cref="ServiceDeskOptions.DefinitionsRoot"/>.
+/// </remarks>
+public static class ServiceDeskBuilderExtensions
+{
+    /// <summary>The configuration key naming the store in <see cref="UseStore(IServiceDeskBuilder, IConfiguration)"/>: <c>Provider</c>.</summary>
+    public const string ProviderKey = "Provider";
+
+    /// <summary>Stores tickets in memory (<see cref="InMemoryTicketStore"/>): tests, samples, single-process hosts.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IServiceDeskBuilder UseInMemory(this IServiceDeskBuilder builder)
+        => builder.Choose(new StoreChoice("InMemory", _ => { }, (_, _) => Task.FromResult<ITicketStore>(new InMemoryTicketStore())));
+
+    /// <summary>Stores tickets in a SQLite file (<see cref="SqliteTicketStore"/>), created and migrated at start-up.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="path">The database file; its folder must exist. Relative paths resolve against the current directory.</param>
+    /// <returns>The builder.</returns>
+    public static IServiceDeskBuilder UseSqlite(this IServiceDeskBuilder builder, string path)
+        => builder.UseSqlite(new SqliteTicketStoreOptions { DataSource = path });
+
+    /// <summary>Stores tickets in a SQLite file (<see cref="SqliteTicketStore"/>), created and migrated at start-up.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="options">The adapter options; validated at start-up (the file's folder must exist).</param>
+    /// <returns>The builder.</returns>
+    public static IServiceDeskBuilder UseSqlite(this IServiceDeskBuilder builder, SqliteTicketStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return builder.Choose(new StoreChoice(
+            "Sqlite",
+            faults => StoreValidation.Sqlite(options, faults),
+            async (_, ct) => await SqliteTicketStore.OpenAsync(options, ct).ConfigureAwait(false)));
+    }
+
+    /// <summary>Stores tickets in PostgreSQL (<see cref="PostgreSqlTicketStore"/>); the schema is migrated at start-up.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="connectionString">The Npgsql connection string.</param>
+    /// <returns>The builder.</returns>
+    public static IServiceDeskBuilder UsePostgreSql(this IServiceDeskBuilder builder, string connectionString)
+        => builder.UsePostgreSql(new PostgreSqlTicketStoreOptions { ConnectionString = connectionString });
+
+    /// <summary>Stores tickets in PostgreSQL (<see cref="PostgreSqlTicketStore"/>); the schema is migrated at start-up.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="options">The adapter options; validated at start-up.</param>
+    /// <returns>The builder.</returns>
+    public static IServiceDeskBuilder UsePostgreSql(this IServiceDeskBuilder builder, PostgreSqlTicketStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return builder.Choose(new StoreChoice(
+            "PostgreSql",
+            faults => StoreValidation.PostgreSql(options, faults),
+            async (_, ct) => await PostgreSqlTicketStore.OpenAsync(options, ct).ConfigureAwait(false)));
+    }
+
+    /// <summary>Stores tickets in your own adapter.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">A name for messages, e.g. <c>"Redis"</c>.</param>
+    /// <param name="open">Opens the store once; it may implement <see cref="ITimerStore"/>, <see cref="IOutboxStore"/> and <see cref="ITimeEntryStore"/> too.</param>
+    /// <returns>The builder.</returns>
+    public static IServiceDeskBuilder UseStore(this IServiceDeskBuilder builder, string name, Func<IServiceProvider, CancellationToken, Task<ITicketStore>> open)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(open);
+        return builder.Choose(new StoreChoice(name, _ => { }, open));
+    }
+
+    /// <summary>
+    /// Chooses the store named by the section's <c>Provider</c> (<c>InMemory</c>, <c>Sqlite</c> or <c>PostgreSql</c>) with
+    /// the adapter options bound from the sub-section of that name, e.g.
+    /// <c>{ "Provider": "Sqlite", "Sqlite": { "DataSource": "desk.db" } }</c>.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="section">The store section.</param>
+    /// <returns>The builder.</returns>
+    /// <remarks>A missing or unknown provider is a start-up fault.</remarks>
+    public static IServiceDeskBuilder UseStore(this IServiceDeskBuilder builder, IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        var provider = section[ProviderKey];
+        switch (provider?.Trim().ToUpperInvariant())
+        {
+            case "INMEMORY":
+                return builder.UseInMemory();
+            case "SQLITE":
+                var sqlite = new SqliteTicketStoreOptions();
+                section.GetSection("Sqlite").Bind(sqlite);
+                return builder.UseSqlite(sqlite);
+            case "POSTGRESQL":
+                var postgres = new PostgreSqlTicketStoreOptions();
+                section.GetSection("PostgreSql").Bind(postgres);
+                return builder.UsePostgreSql(postgres);
+            default:
+                var where = section is IConfigurationSection s ? s.Path + ":" + ProviderKey : ProviderKey;
+                return builder.Choose(new StoreChoice(
+                    "Configured",
+                    faults => faults.Add($"{where}: '{provider}' is not a store; use InMemory, Sqlite or PostgreSql"),
+                    (_, _) => throw new InvalidOperationException("No store is configured.")));
+        }
+    }
+
+    /// <summary>Adds a business calendar under a name (SLA policies and contracts refer to calendars by name).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The calendar name.</param>
+    /// <param name="calendar">The calendar.</param>
+    /// <returns>The builder.</returns>
+    public static IServiceDeskBuilder AddCalendar(this IServiceDeskBuilder builder, string name, BusinessCalendar calendar)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(calendar);
+        return builder.Configure(o => o.Calendars[name] = new DefinitionSource($"calendar '{name}'", _ => calendar));
+    }
+
+    /// <summary>
+    /// Adds the business calendars of a configuration section: each key is a calendar name and its value the path of a
+    /// calendar JSON file (<see cref="BusinessCalendar.FromJson"/>), e.g. <c>{ "uk-office": "config/uk-office.json" }</c>.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="section">The calendars section.</param>
+    /// <returns>The builder.</returns>
+    public static IServiceDeskBuilder AddCalendars(this IServiceDeskBuilder builder, IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        foreach (var child in section.GetChildren())
+        {
+            var (name, path) = (child.Key, child.Value);
+            builder.Configure(o => o.Calendars[name] = FileSource($"calendar '{name}'", child.Path, path, (json, _) => BusinessCalendar.FromJson(json)));
+        }
+
+        return builder;
+    }
+
+    /// <summary>Adds the SLA policies.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="policies">The policy set.</param>
+    /// <returns>The builder.</returns>
+    public static IServiceDeskBuilder AddSlaPolicies(this IServiceDeskBuilder builder, SlaPolicySet policies)
+    {
+        ArgumentNullException.ThrowIfNull(policies);
+        return builder.Configure(o => o.SlaPolicies = new DefinitionSource("SLA policies", _ => policies));
+    }
+
+    /// <summary>
+    /// Adds the SLA policies from the JSON file (<see cref="SlaPolicySet.FromJson"/>) whose path is the section's value,
+    /// e.g. <c>"SlaPolicies": "config/sla-policies.json"</c>. Calendars named by the policies are the ones added with
+    /// <see cref="AddCalendar"/> or <see cref="AddCalendars"/>; an unknown one is a start-up fault.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="section">The section holding the path.</param>
+    /// <returns>The builder.</returns>
+    public static IServiceDeskBuilder AddSlaPolicies(this IServiceDeskBuilder builder, IConfigurationSection section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        var source = FileSource("SLA policies", section.Path, section.Value, (json, context) => SlaPolicySet.FromJson(json, context.Calendars));
+        return builder.Configure(o => o.SlaPolicies = source);
+    }
+
+    /// <summary>Adds the routing rules, evaluated when a ticket is opened.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="rules">The rule set.</param>
+    /// <returns>The builder.</returns>
+    public static IServiceDeskBuilder AddRouting(this IServiceDeskBuilder builder, RoutingRuleSet rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        return builder.Configure(o => o.Routing = new DefinitionSource("routing rules", _ => rules));
+    }
+
+    /// <summary>Adds the routing rules from the JSON file (<see cref="RoutingRuleSet.FromJson"/>) whose path is the section's value.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="section">The section holding the path.</param>
+    /// <returns>The builder.</returns>
+    public static IServiceDeskBuilder AddRouting(this IServiceDeskBuilder builder, IConfigurationSection section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        var source = FileSource("routing rules", section.Path, section.Value, (json, _) => RoutingRuleSet.FromJson(json));
+        return builder.Configure(o => o.Routing = source);
+    }
+
+    /// <summary>Adds the escalation policy applied by the escalation sweeper.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="policy">The policy.</param>
+    /// <returns>The builder.</returns>
+    public static IServiceDeskBuilder AddEscalation(this IServiceDeskBuilder builder, EscalationPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return builder.Configure(o => o.Escalation = new DefinitionSource("escalation policy", _ => policy));
+    }
+
+    /// <summary>
+    /// Adds the escalation policy built at start-up from the calendars added to the builder (for
+    /// <see cref="EscalationPolicyBuilder.WithBusinessHours"/>). The escalation policy has no JSON form yet, so there is
+    /// no configuration overload.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="build">Builds the policy from the calendars by name; an <see cref="ServiceDesk.InvalidDefinitionException"/> is a start-up fault.</param>
+    /// <returns>The builder.</returns>
+    public static IServiceDeskBuilder AddEscalation(this IServiceDeskBuilder builder, Func<IReadOnlyDictionary<string, BusinessCalendar>, EscalationPolicy> build)
+    {
+        ArgumentNullException.ThrowIfNull(build);
+        return builder.Configure(o => o.Escalation = new DefinitionSource("escalation policy", context => build(context.Calendars)));
+    }
+
+    /// <summary>Adds billing contracts (for invoices computed from logged time); a contract id added twice is a start-up fault.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="contracts">The contracts.</param>
+    /// <returns>The builder.</returns>
+    public static IServiceDeskBuilder AddBilling(this IServiceDeskBuilder builder, params IEnumerable<Contract> contracts)
+    {
+        ArgumentNullException.ThrowIfNull(contracts);
+        var list = contracts.ToList();
+        return builder.Configure(o =>
+        {
+            o.Contracts.RemoveAll(s => s.Description.StartsWith("billing contracts (code)", StringComparison.Ordinal));
+            o.Contracts.Add(new DefinitionSource("billing contracts (code)", _ => list));
+        });
+    }
+
+    /// <summary>
+    /// Adds the billing contracts of a configuration section: an array of contracts, each with <c>Id</c>, <c>Tenant</c>,
+    /// <c>Client</c>, <c>ClientLegalName</c>, <c>Start</c> and <c>End</c> (ISO dates), <c>Zone</c> (IANA), <c>Currency</c>
+    /// (ISO 4217), <c>Status</c>, <c>TaxRate</c>, <c>RequireApproval</c>, <c>SlaPolicyId</c>, an optional
+    /// <c>Subscription</c> (<c>MonthlyFee</c>, <c>IncludedHours</c>, <c>OverageHourlyRate</c>) and an optional
+    /// <c>HourlyRate</c> (a time-and-materials plan with that default rate). See docs/dependency-injection.md.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="section">The contracts section.</param>
+    /// <returns>The builder.</returns>
+    public static IServiceDeskBuilder AddBilling(this IServiceDeskBuilder builder, IConfigurationSection section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        var path = section.Path;
+        return builder.Configure(o =>
+        {
+            o.Contracts.RemoveAll(s => s.Description == $"billing contracts ({path})");
+            o.Contracts.Add(new DefinitionSource($"billing contracts ({path})", _ => ContractSettings.Read(section)));
+        });
+    }
+
+    /// <summary>
+    /// Runs the escalation sweeper in a hosted <see cref="BackgroundService"/>: it sweeps, sweeps again at once after a
+    /// full batch, otherwise waits <see cref="EscalationWorkerOptions.PollInterval"/>; it logs a failed sweep and keeps
+    /// going, and stops when the host stops.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Configures the worker; <see langword="null"/> keeps the defaults. The options are validated at start-up.</param>
+    /// <returns>The builder.</returns>
+    /// <remarks>The store must implement <see cref="ITimerStore"/>; when it does not, the worker logs an error and stops
+    /// (the host keeps running).</remarks>
+    public static IServiceDeskBuilder AddEscalationWorker(this IServiceDeskBuilder builder, Action<EscalationWorkerOptions>? configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Services.AddOptions<EscalationWorkerOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EscalationWorker>());
+        return builder.Configure(o => o.WorkerEnabled = true);
+    }
+
+    /// <summary>Runs the escalation worker with the default options (see
+    /// <see cref="AddEscalationWorker(IServiceDeskBuilder, Action{EscalationWorkerOptions}?)"/>).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IServiceDeskBuilder AddEscalationWorker(this IServiceDeskBuilder builder)
+        => builder.AddEscalationWorker((Action<EscalationWorkerOptions>?)null);
+
+    /// <summary>Runs the escalation worker (see <see cref="AddEscalationWorker(IServiceDeskBuilder, Action{EscalationWorkerOptions}?)"/>)
+    /// with options bound from a configuration section, e.g. <c>{ "BatchSize": 200, "PollInterval": "00:00:05" }</c>.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="section">The worker section.</param>
+    /// <returns>The builder.</returns>
+    public static IServiceDeskBuilder AddEscalationWorker(this IServiceDeskBuilder builder, IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        return builder.AddEscalationWorker(o => WorkerSettings.Bind(section, o));
+    }
+
+    private static IServiceDeskBuilder Choose(this IServiceDeskBuilder builder, StoreChoice choice)
+        => builder.Configure(o => o.Stores[choice.Name] = choice);
+
+    private static IServiceDeskBuilder Configure(this IServiceDeskBuilder builder, Action<ServiceDeskOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Configure(configure);
+        return builder;
+    }
+
+    private static DefinitionSource FileSource(string what, string key, string? path, Func<string, DefinitionContext, object> parse)
+        => new($"{what} ({key})", context => string.IsNullOrWhiteSpace(path)
+            ? throw new InvalidOperationException("a JSON file path is required")
+            : parse(context.ReadFile(path), context));
+}

@@ -1,0 +1,62 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NodaTime;
+using ServiceDesk.Engine;
+using ServiceDesk.Extensions.DependencyInjection;
+using ServiceDesk.Extensions.DependencyInjection.Internal;
+using ServiceDesk.Storage;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the ServiceDesk services: <c>services.AddServiceDesk(…)</c>.</summary>
+public static class ServiceDeskServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the ServiceDesk engine and its store, definitions and clock, validated at start-up, and returns a
+    /// builder to choose the store and add definitions.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Configures <see cref="ServiceDeskOptions"/>; optional.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> is <see langword="null"/>.</exception>
+    /// <remarks>
+    /// <para>Registers (all singletons, with <c>TryAdd*</c>, so a second call adds nothing but its
+    /// <paramref name="configure"/>): <see cref="ServiceDeskEngine"/>; <see cref="ITicketStore"/>,
+    /// <see cref="ITimerStore"/>, <see cref="IOutboxStore"/> and <see cref="ITimeEntryStore"/>, all the one store
+    /// instance; <see cref="ServiceDeskDefinitions"/>; <see cref="IClock"/> (a <see cref="TimeProviderClock"/> when a
+    /// <see cref="TimeProvider"/> is registered, else the system clock); a hosted service that opens (and migrates)
+    /// the store when the host starts; and start-up validation of <see cref="ServiceDeskOptions"/>.</para>
+    /// <para>The engine takes <see cref="ILogger{TCategoryName}"/> and <see cref="IMeterFactory"/> from the
+    /// container when they are registered.</para>
+    /// </remarks>
+    public static IServiceDeskBuilder AddServiceDesk(this IServiceCollection services, Action<ServiceDeskOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<ServiceDeskOptions>().ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ServiceDeskOptions>, ServiceDeskOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ServiceDeskStoreOpener>());
+        services.TryAddSingleton<ServiceDeskStoreHolder>();
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptionsMonitor<ServiceDeskOptions>>().CurrentValue.Built
+            ?? throw new InvalidOperationException("The ServiceDesk options were not validated."));
+        services.TryAddSingleton<IClock>(sp => sp.GetService<TimeProvider>() is { } time ? new TimeProviderClock(time) : SystemClockAccess.Instance);
+        services.TryAddSingleton(sp => sp.GetRequiredService<ServiceDeskStoreHolder>().Current);
+        services.TryAddSingleton(sp => sp.GetRequiredService<ServiceDeskStoreHolder>().As<ITimerStore>());
+        services.TryAddSingleton(sp => sp.GetRequiredService<ServiceDeskStoreHolder>().As<IOutboxStore>());
+        services.TryAddSingleton(sp => sp.GetRequiredService<ServiceDeskStoreHolder>().As<ITimeEntryStore>());
+        services.TryAddSingleton(sp => new ServiceDeskEngine(
+            sp.GetRequiredService<ITicketStore>(),
+            sp.GetRequiredService<IClock>(),
+            sp.GetRequiredService<ServiceDeskDefinitions>().EngineOptions,
+            sp.GetService<ILogger<ServiceDeskEngine>>(),
+            sp.GetService<IMeterFactory>()));
+        return new ServiceDeskBuilder(services);
+    }
+}

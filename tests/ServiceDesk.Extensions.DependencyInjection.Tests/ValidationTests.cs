@@ -1,0 +1,117 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using NodaTime;
+using ServiceDesk.Engine;
+
+namespace ServiceDesk.Extensions.DependencyInjection.Tests;
+
+public sealed class ValidationTests
+{
+    private static async Task<OptionsValidationException> StartFailsAsync(Action<IServiceCollection> configure)
+    {
+        using var host = Hosts.Build(configure);
+        return await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+    }
+
+    [Fact]
+    public async Task Start_NoStoreChosen_FailsNamingTheBuilderMethods()
+    {
+        var ex = await StartFailsAsync(s => s.AddServiceDesk());
+        Assert.Contains("no store is chosen: call UseInMemory(), UseSqlite(path), UsePostgreSql(connectionString)", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_ManyFaults_ListsEveryFaultInOneException()
+    {
+        var folder = Hosts.TempFolder();
+        await File.WriteAllTextAsync(Path.Combine(folder, "broken.json"), """{ "zone": "Mars/Olympus", "week": { "mon": [["18:00","09:00"]] } }""");
+        await File.WriteAllTextAsync(Path.Combine(folder, "sla.json"),
+            """{ "policies": [ { "name": "default", "metrics": [ { "name": "resolution", "kind": "resolution", "calendar": "nowhere", "target": "1d" } ] } ] }""");
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Calendars:office"] = "broken.json",
+            ["Calendars:missing"] = "no-such-file.json",
+            ["SlaPolicies"] = "sla.json",
+        }).Build();
+
+        var ex = await StartFailsAsync(s => s.AddServiceDesk(o => o.DefinitionsRoot = folder)
+            .UseSqlite(Path.Combine(folder, "no-such-folder", "desk.db"))
+            .UsePostgreSql("Host=db;Port=not-a-port")
+            .AddCalendars(configuration.GetSection("Calendars"))
+            .AddSlaPolicies(configuration.GetSection("SlaPolicies"))
+            .AddEscalationWorker(o => o.BatchSize = 0));
+
+        Assert.StartsWith("The ServiceDesk configuration is invalid (", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("2 stores are chosen (Sqlite, PostgreSql): choose one", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Sqlite.DataSource: the folder", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("no-such-folder' does not exist", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("PostgreSql.ConnectionString: malformed", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("calendar 'office' (Calendars:office): ", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Mars/Olympus", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("calendar 'missing' (Calendars:missing): the file", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("SLA policies (SlaPolicies): ", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("nowhere", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("EscalationWorker.BatchSize: 0 is outside 1 to 1,000", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_EmptyPaths_AreFaults()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Store:Provider"] = "Sqlite",
+            ["Store:Sqlite:DataSource"] = "",
+            ["Routing"] = "",
+        }).Build();
+        var ex = await StartFailsAsync(s => s.AddServiceDesk()
+            .UseStore(configuration.GetSection("Store"))
+            .AddRouting(configuration.GetSection("Routing")));
+        Assert.Contains("Sqlite.DataSource: a database file path is required", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("routing rules (Routing): a JSON file path is required", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_UnknownProviderAndBadContract_AreFaults()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Store:Provider"] = "Oracle",
+            ["Contracts:0:Id"] = "C-1",
+            ["Contracts:0:Tenant"] = "acme",
+            ["Contracts:0:Client"] = "cust",
+            ["Contracts:0:Start"] = "01/02/2026",
+            ["Contracts:0:Currency"] = "XXQ",
+            ["Worker:PollInterval"] = "soon",
+        }).Build();
+        var ex = await StartFailsAsync(s => s.AddServiceDesk()
+            .UseStore(configuration.GetSection("Store"))
+            .AddBilling(configuration.GetSection("Contracts"))
+            .AddEscalationWorker(configuration.GetSection("Worker")));
+        Assert.Contains("Store:Provider: 'Oracle' is not a store; use InMemory, Sqlite or PostgreSql", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Contracts:0: Start: '01/02/2026' is not an ISO date (yyyy-MM-dd)", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Contracts:0: Currency: 'XXQ' is not a known ISO 4217 code", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("EscalationWorker.PollInterval: 'soon' is not a duration", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Resolve_WithoutHost_InvalidOptionsThrowOnFirstUse()
+    {
+        var services = new ServiceCollection();
+        services.AddServiceDesk();
+        await using var provider = services.BuildServiceProvider(Hosts.Strict);
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => provider.GetServiceDeskStoreAsync());
+        Assert.Contains("no store is chosen", ex.Message, StringComparison.Ordinal);
+        Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<ServiceDeskEngine>());
+    }
+
+    [Fact]
+    public void WorkerOptions_Validate_ListsEveryRangeFault()
+    {
+        var faults = new EscalationWorkerOptions { BatchSize = 1_001, LeaseDuration = Duration.Zero, PollInterval = Duration.FromHours(2) }.Validate();
+        Assert.Equal(3, faults.Count);
+        Assert.Empty(new EscalationWorkerOptions().Validate());
+        Assert.Equal(100, new EscalationWorkerOptions().ToSweeperOptions().BatchSize);
+    }
+}
