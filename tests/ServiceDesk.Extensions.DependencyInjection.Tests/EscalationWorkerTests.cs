@@ -113,3 +113,47 @@ public sealed class EscalationWorkerTests
         await host.StopAsync();
     }
 }
+
+/// <summary>The hosted worker on a real store: an SLA breach in (fake) time is escalated by the worker alone.</summary>
+public sealed class EscalationWorkerEndToEndTests
+{
+    [Fact]
+    public async Task Worker_InMemoryStore_EscalatesABreachedTicketOnItsOwn()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2025, 1, 6, 9, 0, 0, TimeSpan.Zero));
+        var calendar = new ServiceDesk.Sla.BusinessCalendarBuilder("UTC").AddWeekdayHours(new LocalTime(9, 0), new LocalTime(17, 0)).Build();
+        var policy = new ServiceDesk.Sla.SlaPolicyOptions { Name = "standard" };
+        policy.Metrics.Add(ServiceDesk.Sla.SlaMetricOptions.Resolution(calendar, Duration.FromHours(8)));
+        using var host = Hosts.Build(s =>
+        {
+            s.AddSingleton<TimeProvider>(time);
+            s.AddServiceDesk().UseInMemory()
+                .AddSlaPolicies(new ServiceDesk.Sla.SlaPolicySet([policy.Build()]))
+                .AddEscalation(new ServiceDesk.Routing.EscalationPolicyBuilder()
+                    .Rule("breach", 1, ServiceDesk.Routing.EscalationTrigger.SlaPercent("resolution", 100),
+                        ServiceDesk.Routing.NotificationDelivery.Immediately, ServiceDesk.Routing.EscalationAction.ToGroup(new GroupId("second-line")))
+                    .Build())
+                .AddEscalationWorker(o => o.PollInterval = Duration.FromMinutes(1));
+        });
+        await host.StartAsync();
+        var engine = host.Services.GetRequiredService<ServiceDesk.Engine.ServiceDeskEngine>();
+        var id = (await engine.OpenIncidentAsync()).Ticket.Id;
+
+        time.Advance(TimeSpan.FromHours(9)); // past the 8 business hours; the worker wakes at its next poll
+        var until = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(20);
+        ServiceDesk.Engine.TicketView? view;
+        do
+        {
+            time.Advance(TimeSpan.FromMinutes(1));
+            await Task.Delay(20);
+            view = await engine.GetTicketAsync(new TenantId("acme"), id);
+        }
+        while (view!.Ticket.AssignmentGroup != new GroupId("second-line") && DateTimeOffset.UtcNow < until);
+
+        Assert.Equal(new GroupId("second-line"), view.Ticket.AssignmentGroup);
+        var history = await engine.GetHistoryAsync(new TenantId("acme"), id);
+        Assert.Single(history.OfType<ServiceDesk.Events.Escalated>());
+        Assert.Contains(history.OfType<ServiceDesk.Events.SlaThresholdReached>(), t => t.Threshold == "breach");
+        await host.StopAsync();
+    }
+}
