@@ -10,6 +10,9 @@ namespace ServiceDesk.Engine;
 /// <content>What a due timer does (used by <see cref="EscalationSweeper"/>).</content>
 public sealed partial class ServiceDeskEngine
 {
+    /// <summary>How long a timer that is still due after firing with nothing to record waits before it is looked at again.</summary>
+    private static readonly Duration StuckTimerRetry = Duration.FromMinutes(1);
+
     /// <summary>Gets the store the engine writes to.</summary>
     internal ITicketStore Store => _store;
 
@@ -57,6 +60,12 @@ public sealed partial class ServiceDeskEngine
         if (events.Count == 0)
         {
             var schedule = Scheduling.Compute(ticket, workflow, policy, clocks, Options.Escalation, history);
+            if (schedule.TimerDueAt is { } again && again <= at)
+            {
+                // Nothing to record, yet still due: never spin on such a timer; look again a minute later.
+                schedule = new TicketSchedule(at + StuckTimerRetry, schedule.TimerPurpose, schedule.Deadline, schedule.Queued);
+            }
+
             var completed = await timers.CompleteTimerAsync(lease, schedule, cancellationToken).ConfigureAwait(false);
             return new TimerOutcome(0, 0, completed ? 1 : 0, completed ? 0 : 1);
         }
