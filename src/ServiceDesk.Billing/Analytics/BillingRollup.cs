@@ -200,7 +200,6 @@ public static class BillingRollup
             starts.AsSpan(offsets[i] + i, offsets[i + 1] - offsets[i]).CopyTo(bucketStart.AsSpan(offsets[i]));
         }
 
-        var lastMonth = new int[count];
         var maxLength = Duration.FromHours(24);
         var maxDuration = maxLength.BclCompatibleTicks;
         var latestInstant = now + Duration.FromMinutes(5);
@@ -241,7 +240,7 @@ public static class BillingRollup
                 }
 
                 var months = offsets[ci + 1] - offsets[ci];
-                var m = FindMonth(starts.AsSpan(offsets[ci] + ci, months + 1), start, ref lastMonth[ci]);
+                var m = FindMonth(starts.AsSpan(offsets[ci] + ci, months + 1), start);
                 if (m < 0)
                 {
                     continue;
@@ -326,24 +325,32 @@ public static class BillingRollup
     }
 
     /// <summary>
-    /// Finds the month of an instant in a contract's month starts (UTC ticks, one more than the months): the month
-    /// found last if it still fits, else a binary search. Returns -1 outside the months.
+    /// Finds the month of an instant in a contract's month starts (UTC ticks, strictly increasing, one more than the
+    /// months): a guess from the average length of a month, then a step or two to the month that holds it. Returns -1
+    /// outside the months.
     /// </summary>
-    private static int FindMonth(ReadOnlySpan<long> starts, long ticks, ref int last)
+    private static int FindMonth(ReadOnlySpan<long> starts, long ticks)
     {
+        // The Gregorian average (146,097 days in 4,800 months), so a guess is off by at most a few months however long the range.
+        const long averageMonth = 146_097L * 24 * 36_000_000_000L / 4_800;
         var months = starts.Length - 1;
-        if (last < months && ticks >= starts[last] && ticks < starts[last + 1])
-        {
-            return last;
-        }
-
-        if (months == 0 || ticks < starts[0] || ticks >= starts[months])
+        if (months <= 0 || ticks < starts[0] || ticks >= starts[months])
         {
             return -1;
         }
 
-        var i = starts.BinarySearch(ticks);
-        return last = i >= 0 ? i : ~i - 1;
+        var m = (int)Math.Min((ticks - starts[0]) / averageMonth, months - 1);
+        while (ticks < starts[m])
+        {
+            m--;
+        }
+
+        while (ticks >= starts[m + 1])
+        {
+            m++;
+        }
+
+        return m;
     }
 
     /// <summary>
@@ -470,7 +477,8 @@ public static class BillingRollup
     }
 
     /// <summary>
-    /// Contract ids to indexes: entries usually share their contract's id string, so a table keyed by reference
+    /// Contract ids to indexes: entries usually share their contract's id string, so an open-addressing table keyed by
+    /// reference (every contract's own id, never evicted, plus other instances seen while it is at most half full)
     /// answers first; other strings go through an ordinal dictionary.
     /// </summary>
     private sealed class ContractIndex
@@ -479,11 +487,12 @@ public static class BillingRollup
         private readonly string?[] _refs;
         private readonly int[] _indexes;
         private readonly int _mask;
+        private int _used;
 
         public ContractIndex(int count)
         {
             _byValue = new Dictionary<string, int>(count, StringComparer.Ordinal);
-            var size = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, count * 2));
+            var size = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, count * 4));
             _refs = new string?[size];
             _indexes = new int[size];
             _mask = size - 1;
@@ -498,10 +507,15 @@ public static class BillingRollup
         public bool TryGet(string id, out int index)
         {
             var slot = RuntimeHelpers.GetHashCode(id) & _mask;
-            if (ReferenceEquals(_refs[slot], id))
+            while (_refs[slot] is { } known)
             {
-                index = _indexes[slot];
-                return true;
+                if (ReferenceEquals(known, id))
+                {
+                    index = _indexes[slot];
+                    return true;
+                }
+
+                slot = (slot + 1) & _mask;
             }
 
             if (!_byValue.TryGetValue(id, out index))
@@ -509,15 +523,30 @@ public static class BillingRollup
                 return false;
             }
 
-            Remember(id, index);
+            if (_used * 2 < _refs.Length)
+            {
+                Remember(id, index);
+            }
+
             return true;
         }
 
         private void Remember(string id, int index)
         {
             var slot = RuntimeHelpers.GetHashCode(id) & _mask;
+            while (_refs[slot] is { } known)
+            {
+                if (ReferenceEquals(known, id))
+                {
+                    return;
+                }
+
+                slot = (slot + 1) & _mask;
+            }
+
             _refs[slot] = id;
             _indexes[slot] = index;
+            _used++;
         }
     }
 

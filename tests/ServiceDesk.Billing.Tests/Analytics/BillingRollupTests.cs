@@ -113,6 +113,52 @@ public class BillingRollupTests
     }
 
     [Fact]
+    public void ByContractAndMonth_ManyContractsOverDecadesWithCopiedIds_EqualsAggregateOfStatements()
+    {
+        // Month lookup over 26 years (including Samoa's skipped day in December 2011) at every month boundary, and
+        // contract ids that are equal strings but other instances than the contracts' own.
+        var random = new Random(7);
+        string[] zones = ["Europe/Berlin", "Pacific/Apia", "America/New_York", "Asia/Kathmandu"];
+        var through = new YearMonth(2026, 12);
+        var contracts = Enumerable.Range(0, 120).Select(i =>
+        {
+            var o = Options($"M{i:D3}");
+            o.Zone = DateTimeZoneProviders.Tzdb[zones[i % zones.Length]];
+            o.Start = new LocalDate(2001 + (i % 3 == 0 ? 0 : random.Next(25)), 1 + random.Next(12), 1);
+            o.TimeAndMaterials = new TimeAndMaterialsPlan { DefaultHourlyRate = Eur(80m) };
+            return o.Build();
+        }).ToArray();
+        var entries = new List<TimeEntry>();
+        foreach (var c in contracts.Where((_, i) => i % 10 == 0))
+        {
+            for (var m = c.Start.ToYearMonth(); m <= through; m = m.PlusMonths(1))
+            {
+                var boundary = c.GetMonthInterval(m).Start;
+                foreach (var start in new[] { boundary, boundary - Duration.FromTicks(1), boundary + Duration.FromHours(random.Next(0, 24 * 28)) })
+                {
+                    entries.Add(Entry($"B{entries.Count:D6}", start, Duration.FromMinutes(random.Next(1, 240)), contract: c.Id.Value));
+                }
+            }
+        }
+
+        for (var i = 0; i < 3_000; i++)
+        {
+            var c = contracts[random.Next(contracts.Length)];
+            var id = random.Next(2) == 0 ? c.Id.Value : string.Concat(c.Id.Value.AsSpan(0, 1), c.Id.Value.AsSpan(1));
+            var start = Instant.FromUtc(2000, 12, 1, 0, 0) + Duration.FromMinutes(random.NextInt64(26L * 366 * 24 * 60));
+            entries.Add(Entry($"R{i:D6}", start, Duration.FromMinutes(random.Next(1, 240)), contract: id));
+        }
+
+        var now = Instant.FromUtc(2027, 2, 1, 0, 0);
+        var shuffled = entries.OrderBy(_ => random.Next()).ToList();
+        var statements = contracts.SelectMany(c => BillingCalculator.CalculateMonths(c, through, shuffled, null, now));
+        var slow = BillingRollup.Aggregate(statements, RollupDimensions.Contract | RollupDimensions.Period);
+
+        Assert.Equal(slow, BillingRollup.ByContractAndMonth(contracts, shuffled, through, now));
+        Assert.Equal(slow, BillingRollup.ByContractAndMonth(contracts, [.. shuffled.OrderBy(e => e.Start).ThenBy(e => e.Id)], through, now));
+    }
+
+    [Fact]
     public void Calculate_EntryBeforeStartOrOfOtherTenant_ExcludedOrIgnored()
     {
         var contract = WorkedExampleTests.CallOutContract();
