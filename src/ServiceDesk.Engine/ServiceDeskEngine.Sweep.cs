@@ -31,8 +31,7 @@ public sealed partial class ServiceDeskEngine
             return default;
         }
 
-        var history = (await _store.ReadHistoryAsync(lease.Tenant, lease.Ticket, cancellationToken).ConfigureAwait(false))
-            .Where(e => e.Version <= ticket.Version).ToArray();
+        var history = await ReadHistoryUpToAsync(ticket, cancellationToken).ConfigureAwait(false);
         var policy = PolicyOf(ticket);
         var at = Later(now, ticket.UpdatedAt);
         var clocks = SlaTimelines.Evaluate(policy, SlaTimelines.Build(ticket, history, workflow), at);
@@ -102,28 +101,14 @@ public sealed partial class ServiceDeskEngine
         return new TimerOutcome(escalations, thresholds, 0, 0);
     }
 
-    /// <summary>Appends the events of one firing to <paramref name="events"/> and returns the ticket with its effects.</summary>
+    /// <summary>Appends the events of one firing to <paramref name="events"/> (the <see cref="Escalated"/> records with their
+    /// marks, then a move to another group and a priority raise) and returns the ticket with its effects.</summary>
     private Ticket Fire(Ticket ticket, EscalationFiring firing, List<TicketEvent> events, Instant at)
     {
         var (tenant, id, baseVersion) = (ticket.Tenant, ticket.Id, ticket.Version);
-        var mark = firing.Mark;
-        Escalated Record(EscalationKind kind, string? target) =>
-            new(tenant, id, baseVersion + events.Count + 1, at, Actor.System, firing.Rule.Level, kind, target)
-            {
-                Metric = mark.Metric,
-                Cycle = mark.Cycle,
-                IdleSince = mark.IdleSince,
-            };
-
-        if (firing.Outputs.Count == 0)
-        {
-            // The rule's actions resolved to nothing (no next tier, already P1, ...): the level is still recorded, once.
-            events.Add(Record(EscalationKind.Notify, null));
-        }
-
+        events.AddRange(firing.ToEvents(ticket with { Version = baseVersion + events.Count }, Actor.System, at));
         foreach (var output in firing.Outputs)
         {
-            events.Add(Record(output.Kind, output.Target));
             if (output.Group is { } group && group != ticket.AssignmentGroup)
             {
                 events.Add(new Assigned(tenant, id, baseVersion + events.Count + 1, at, Actor.System, group, null, ticket.AssignmentGroup, ticket.Assignee));

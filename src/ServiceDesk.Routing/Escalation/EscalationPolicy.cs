@@ -31,16 +31,29 @@ public sealed record EscalationOutput(
 /// major incident) produce none.</param>
 public sealed record EscalationFiring(EscalationRule Rule, EscalationMark Mark, Instant ReachedAt, IReadOnlyList<EscalationOutput> Outputs)
 {
-    /// <summary>Returns the <see cref="Escalated"/> events of the outputs, with consecutive versions after the ticket's.</summary>
+    /// <summary>Returns the <see cref="Escalated"/> events of the outputs, with consecutive versions after the ticket's,
+    /// each carrying the firing's <see cref="Mark"/> (<see cref="Escalated.Metric"/>, <see cref="Escalated.Cycle"/>,
+    /// <see cref="Escalated.IdleSince"/>) so the marks can be read back from a history.</summary>
     /// <param name="ticket">The ticket, at the version the events follow.</param>
     /// <param name="actor">Who escalated (usually the system).</param>
     /// <param name="at">The instant of the events.</param>
-    /// <returns>One event per output, in order.</returns>
+    /// <returns>One event per output, in order; a firing without outputs (its actions resolved to nothing) gives one
+    /// <see cref="EscalationKind.Notify"/> event without a target, so that the level is still recorded, and fires once.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="ticket"/> is <see langword="null"/>.</exception>
     public IReadOnlyList<Escalated> ToEvents(Ticket ticket, Actor actor, Instant at)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        return [.. Outputs.Select((o, i) => new Escalated(ticket.Tenant, ticket.Id, ticket.Version + 1 + i, at, actor, Rule.Level, o.Kind, o.Target))];
+        Escalated Record(int i, EscalationKind kind, string? target) =>
+            new(ticket.Tenant, ticket.Id, ticket.Version + 1 + i, at, actor, Rule.Level, kind, target)
+            {
+                Metric = Mark.Metric,
+                Cycle = Mark.Cycle,
+                IdleSince = Mark.IdleSince,
+            };
+
+        return Outputs.Count == 0
+            ? [Record(0, EscalationKind.Notify, null)]
+            : [.. Outputs.Select((o, i) => Record(i, o.Kind, o.Target))];
     }
 }
 
