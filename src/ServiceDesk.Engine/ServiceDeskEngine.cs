@@ -162,10 +162,16 @@ public sealed partial class ServiceDeskEngine : IDisposable
             throw new ConcurrencyException(context.Tenant, id, expected, ticket.Version);
         }
 
-        var history = await _store.ReadHistoryAsync(context.Tenant, id, cancellationToken).ConfigureAwait(false);
-        var upToSnapshot = history.Where(e => e.Version <= ticket.Version).ToArray();
+        var upToSnapshot = await ReadHistoryUpToAsync(ticket, cancellationToken).ConfigureAwait(false);
         var workflow = Options.GetWorkflow(ticket.Kind);
         return new Loaded(ticket, upToSnapshot, workflow, PolicyOf(ticket), Later(_clock.GetCurrentInstant(), ticket.UpdatedAt));
+    }
+
+    /// <summary>Reads a ticket's history up to its snapshot's version (a later append may already have added events).</summary>
+    private async Task<TicketEvent[]> ReadHistoryUpToAsync(Ticket ticket, CancellationToken cancellationToken)
+    {
+        var history = await _store.ReadHistoryAsync(ticket.Tenant, ticket.Id, cancellationToken).ConfigureAwait(false);
+        return [.. history.Where(e => e.Version <= ticket.Version)];
     }
 
     private async Task<CommandResult> ExecuteAsync(

@@ -94,18 +94,7 @@ public abstract partial class SchedulingStoreConformanceTests : IAsyncLifetime
     /// <see cref="IDisposable"/> when the store implements one of them.</summary>
     /// <param name="store">The store <see cref="CreateStoreAsync"/> returned.</param>
     /// <returns>A task that completes when the store is disposed.</returns>
-    protected virtual async Task DisposeStoreAsync(ITicketStore store)
-    {
-        switch (store)
-        {
-            case IAsyncDisposable asyncDisposable:
-                await asyncDisposable.DisposeAsync();
-                break;
-            case IDisposable disposable:
-                disposable.Dispose();
-                break;
-        }
-    }
+    protected virtual Task DisposeStoreAsync(ITicketStore store) => StoreDisposal.DisposeAsync(store);
 
     /// <summary>Returns a tenant id no other test uses, and remembers it as one of this test's tenants.</summary>
     /// <returns>The tenant.</returns>

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using NodaTime;
 
 namespace ServiceDesk.Storage;
@@ -156,8 +155,8 @@ public readonly record struct ScheduleCursor(Instant? Deadline, Instant OpenedAt
             || written != TokenBytes
             || bytes[0] != FormatVersion
             || bytes[1] > 1
-            || !TryRead(bytes[2..], out var deadline)
-            || !TryRead(bytes[14..], out var opened))
+            || !InstantBytes.TryRead(bytes[2..], out var deadline)
+            || !InstantBytes.TryRead(bytes[14..], out var opened))
         {
             throw new ArgumentException(
                 $"'{token}' is not a queue continuation token; pass the ContinuationToken of the previous SchedulePage unchanged.",
@@ -180,31 +179,9 @@ public readonly record struct ScheduleCursor(Instant? Deadline, Instant OpenedAt
         Span<byte> bytes = stackalloc byte[TokenBytes];
         bytes[0] = FormatVersion;
         bytes[1] = Deadline is null ? (byte)0 : (byte)1;
-        Write(bytes[2..], Deadline ?? Instant.FromUnixTimeSeconds(0));
-        Write(bytes[14..], OpenedAt);
+        InstantBytes.Write(bytes[2..], Deadline ?? Instant.FromUnixTimeSeconds(0));
+        InstantBytes.Write(bytes[14..], OpenedAt);
         Id.Value.TryWriteBytes(bytes[26..], bigEndian: true, out _);
         return Convert.ToBase64String(bytes).Replace('+', '-').Replace('/', '_');
-    }
-
-    private static void Write(Span<byte> bytes, Instant instant)
-    {
-        var seconds = instant.ToUnixTimeSeconds();
-        BinaryPrimitives.WriteInt64BigEndian(bytes, seconds);
-        BinaryPrimitives.WriteInt32BigEndian(bytes[8..], (int)(instant - Instant.FromUnixTimeSeconds(seconds)).ToInt64Nanoseconds());
-    }
-
-    private static bool TryRead(ReadOnlySpan<byte> bytes, out Instant instant)
-    {
-        var seconds = BinaryPrimitives.ReadInt64BigEndian(bytes);
-        var nanos = BinaryPrimitives.ReadInt32BigEndian(bytes[8..]);
-        if (nanos is < 0 or >= 1_000_000_000
-            || seconds < Instant.MinValue.ToUnixTimeSeconds() || seconds > Instant.MaxValue.ToUnixTimeSeconds())
-        {
-            instant = default;
-            return false;
-        }
-
-        instant = Instant.FromUnixTimeSeconds(seconds).PlusNanoseconds(nanos);
-        return true;
     }
 }

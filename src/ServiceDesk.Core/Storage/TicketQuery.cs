@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using NodaTime;
 
 namespace ServiceDesk.Storage;
@@ -168,16 +167,13 @@ public readonly record struct TicketCursor(Instant OpenedAt, TicketId Id)
                 nameof(token));
         }
 
-        var seconds = BinaryPrimitives.ReadInt64BigEndian(bytes[1..]);
-        var nanos = BinaryPrimitives.ReadInt32BigEndian(bytes[9..]);
         var guid = new Guid(bytes[13..], bigEndian: true);
-        if (guid == Guid.Empty || nanos is < 0 or >= 1_000_000_000
-            || seconds < Instant.MinValue.ToUnixTimeSeconds() || seconds > Instant.MaxValue.ToUnixTimeSeconds())
+        if (guid == Guid.Empty || !InstantBytes.TryRead(bytes[1..], out var openedAt))
         {
             throw new ArgumentException($"'{token}' is not a continuation token (empty ticket id).", nameof(token));
         }
 
-        return new TicketCursor(Instant.FromUnixTimeSeconds(seconds).PlusNanoseconds(nanos), new TicketId(guid));
+        return new TicketCursor(openedAt, new TicketId(guid));
     }
 
     /// <summary>Encodes the cursor as an opaque, URL-safe continuation token.</summary>
@@ -186,10 +182,7 @@ public readonly record struct TicketCursor(Instant OpenedAt, TicketId Id)
     {
         Span<byte> bytes = stackalloc byte[TokenBytes];
         bytes[0] = FormatVersion;
-        var seconds = OpenedAt.ToUnixTimeSeconds();
-        var nanos = (OpenedAt - Instant.FromUnixTimeSeconds(seconds)).ToInt64Nanoseconds();
-        BinaryPrimitives.WriteInt64BigEndian(bytes[1..], seconds);
-        BinaryPrimitives.WriteInt32BigEndian(bytes[9..], (int)nanos);
+        InstantBytes.Write(bytes[1..], OpenedAt);
         Id.Value.TryWriteBytes(bytes[13..], bigEndian: true, out _);
         return Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
