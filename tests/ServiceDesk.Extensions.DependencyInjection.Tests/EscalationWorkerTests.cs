@@ -32,6 +32,19 @@ public sealed class EscalationWorkerTests
         }
     }
 
+    /// <summary>Advances fake time a poll interval at a time until <paramref name="condition"/> holds: a single advance can
+    /// land before the worker has started its wait (the wait then starts from the advanced time and never ends).</summary>
+    private static async Task AdvanceUntilAsync(FakeTimeProvider time, Func<bool> condition)
+    {
+        var until = DateTimeOffset.UtcNow + Wait;
+        while (!condition())
+        {
+            Assert.True(DateTimeOffset.UtcNow < until, "the condition did not hold in time");
+            time.Advance(TimeSpan.FromMinutes(1));
+            await Task.Delay(20);
+        }
+    }
+
     [Fact]
     public async Task Worker_FullBatches_SweepsAgainAtOnceThenWaitsForThePollInterval()
     {
@@ -44,8 +57,7 @@ public sealed class EscalationWorkerTests
         await Task.Delay(100);
         Assert.Equal(4, store.Claims);                    // now it waits for the poll interval
 
-        time.Advance(TimeSpan.FromMinutes(1));
-        await EventuallyAsync(() => store.Claims == 5);
+        await AdvanceUntilAsync(time, () => store.Claims >= 5);
         await host.StopAsync();
     }
 
@@ -58,12 +70,10 @@ public sealed class EscalationWorkerTests
         await host.StartAsync();
 
         await EventuallyAsync(() => store.Claims == 1);
-        time.Advance(TimeSpan.FromMinutes(1));
-        await EventuallyAsync(() => store.Claims == 2);
+        await AdvanceUntilAsync(time, () => store.Claims >= 2); // the failed sweep was logged and the worker tried again
         store.Failure = null;
         store.FullBatches = int.MaxValue;                 // recovered, and a backlog is due
-        time.Advance(TimeSpan.FromMinutes(1));
-        await EventuallyAsync(() => store.Claims > 10);
+        await AdvanceUntilAsync(time, () => store.Claims > 10);
         await host.StopAsync();
     }
 
