@@ -22,6 +22,21 @@ public sealed class ConcurrencyException : InvalidOperationException
         ActualVersion = actualVersion;
     }
 
+    /// <summary>Initializes an exception for a batch whose ticket numbers another writer allocated first.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="kind">The kind of ticket whose numbers were taken.</param>
+    /// <param name="expectedLast">The last number the batch expected to be allocated.</param>
+    /// <param name="actualLast">The last number actually allocated.</param>
+    /// <remarks><see cref="Ticket"/> is the default value; <see cref="ExpectedVersion"/> and <see cref="ActualVersion"/>
+    /// hold the two last numbers.</remarks>
+    public ConcurrencyException(TenantId tenant, TicketKind kind, long expectedLast, long actualLast)
+        : base($"The {kind} numbers of tenant '{tenant}' were allocated up to {actualLast} by another writer, but the batch expected {expectedLast}. Nothing was stored; run the batch again.")
+    {
+        Tenant = tenant;
+        ExpectedVersion = expectedLast;
+        ActualVersion = actualLast;
+    }
+
     /// <summary>Gets the tenant.</summary>
     public TenantId Tenant { get; }
 

@@ -126,6 +126,26 @@ public sealed class TicketAppend
     /// stored schedule and ending any lease on its timer), or <see langword="null"/> to leave the stored schedule as it is.</summary>
     /// <remarks>See <see cref="ITimerStore"/>. The engine sets it on every append.</remarks>
     public TicketSchedule? Schedule { get; init; }
+
+    /// <summary>The longest <see cref="DerivedState"/>: 1,048,576 characters.</summary>
+    public const int MaxDerivedStateLength = 1 << 20;
+
+    /// <summary>
+    /// Gets state that the writer derived from the ticket's history and keeps beside the ticket, so that its next command
+    /// need not read the history (the engine keeps its SLA clocks, links and escalation marks here); stored in the same
+    /// transaction as the events and returned by <see cref="ITicketStore.GetStoredAsync"/>. Every append replaces it;
+    /// <see langword="null"/> clears it.
+    /// </summary>
+    /// <remarks>The text is opaque to the store and stored verbatim. The history stays the source of truth: a reader must
+    /// be able to rebuild the state from the history when it is missing or stale (the engine stamps it with the ticket
+    /// version it reflects and rebuilds on any mismatch).</remarks>
+    /// <exception cref="ArgumentOutOfRangeException">Set to more than <see cref="MaxDerivedStateLength"/> characters.</exception>
+    /// <exception cref="ArgumentException">Set to text that is empty, or holds a NUL or a lone surrogate.</exception>
+    public string? DerivedState
+    {
+        get;
+        init => field = value is null ? null : Guard.Text(value, MaxDerivedStateLength, required: true, nameof(DerivedState));
+    }
 }
 
 /// <summary>The outcome of <see cref="ITicketStore.AppendAsync"/>.</summary>

@@ -56,7 +56,7 @@ public static class SlaClock
     {
         ArgumentNullException.ThrowIfNull(metric);
         ArgumentNullException.ThrowIfNull(timeline);
-        var run = new Run(metric, timeline);
+        var run = new Run(metric, timeline.CreatedAt, timeline.Entries[0].State.Priority);
         TicketState? previous = null;
         foreach (var entry in timeline.Entries)
         {
@@ -73,9 +73,14 @@ public static class SlaClock
         return run.Result(now);
     }
 
-    private sealed class Run(SlaMetric metric, TicketTimeline timeline)
+    /// <summary>The evaluation state of one metric: applied entry by entry, then advanced to <c>now</c> for a result. Its
+    /// size does not grow with the number of entries (running periods that touch are merged), so it can be kept between
+    /// commands (see <see cref="SlaTracker"/>).</summary>
+    internal sealed class Run
     {
-        private readonly BusinessCalendar _calendar = metric.Calendar;
+        private readonly SlaMetric metric;
+        private readonly Instant createdAt;
+        private readonly BusinessCalendar _calendar;
         private readonly List<(Instant Start, Instant End)> _runs = [];
         private SlaStage _stage = SlaStage.NotStarted;
         private int _cycle;
@@ -84,14 +89,100 @@ public static class SlaClock
         private Instant _since;
         private Duration _elapsed;
         private Duration _paused;
-        private Duration _target = metric.TargetFor(timeline.Entries[0].State.Priority);
+        private Duration _target;
         private Instant _targetSince;
         private Instant? _override;
         private Instant? _pendingOverride;
         private Instant? _breachedAt;
-        private Priority _priority = timeline.Entries[0].State.Priority;
+        private Priority _priority;
+
+        internal Run(SlaMetric metric, Instant createdAt, Priority priority)
+        {
+            this.metric = metric;
+            this.createdAt = createdAt;
+            _calendar = metric.Calendar;
+            _target = metric.TargetFor(priority);
+            _priority = priority;
+        }
+
+        internal Run(SlaMetric metric, Instant createdAt, SlaMetricProgress progress)
+        {
+            this.metric = metric;
+            this.createdAt = createdAt;
+            _calendar = metric.Calendar;
+            _stage = progress.Stage;
+            _cycle = progress.Cycle;
+            _cycleStart = progress.CycleStart;
+            _stoppedAt = progress.StoppedAt;
+            _since = progress.Since;
+            _elapsed = progress.Elapsed;
+            _paused = progress.Paused;
+            _target = progress.Target;
+            _targetSince = progress.TargetSince;
+            _override = progress.Override;
+            _pendingOverride = progress.PendingOverride;
+            _breachedAt = progress.BreachedAt;
+            _priority = progress.Priority;
+            foreach (var r in progress.Runs)
+            {
+                _runs.Add((r.Start, r.End));
+            }
+        }
+
+        private Run(Run other)
+        {
+            metric = other.metric;
+            createdAt = other.createdAt;
+            _calendar = other._calendar;
+            _runs.AddRange(other._runs);
+            _stage = other._stage;
+            _cycle = other._cycle;
+            _cycleStart = other._cycleStart;
+            _stoppedAt = other._stoppedAt;
+            _since = other._since;
+            _elapsed = other._elapsed;
+            _paused = other._paused;
+            _target = other._target;
+            _targetSince = other._targetSince;
+            _override = other._override;
+            _pendingOverride = other._pendingOverride;
+            _breachedAt = other._breachedAt;
+            _priority = other._priority;
+        }
+
+        internal SlaMetric Metric => metric;
 
         private bool Active => _stage is SlaStage.Running or SlaStage.Paused;
+
+        internal Run Clone() => new(this);
+
+        internal SlaMetricProgress ToProgress()
+        {
+            var runs = new SlaRunPeriod[_runs.Count];
+            for (var i = 0; i < runs.Length; i++)
+            {
+                runs[i] = new SlaRunPeriod(_runs[i].Start, _runs[i].End);
+            }
+
+            return new SlaMetricProgress
+            {
+                Metric = metric.Name,
+                Stage = _stage,
+                Cycle = _cycle,
+                CycleStart = _cycleStart,
+                StoppedAt = _stoppedAt,
+                Since = _since,
+                Elapsed = _elapsed,
+                Paused = _paused,
+                Target = _target,
+                TargetSince = _targetSince,
+                Override = _override,
+                PendingOverride = _pendingOverride,
+                BreachedAt = _breachedAt,
+                Priority = _priority,
+                Runs = runs,
+            };
+        }
 
         internal void Apply(TimelineEntry entry, TicketState? previous)
         {
@@ -146,7 +237,7 @@ public static class SlaClock
 
             if (_stage == SlaStage.NotStarted)
             {
-                StartCycle(metric.RetroactiveStart ? timeline.CreatedAt : at);
+                StartCycle(metric.RetroactiveStart ? createdAt : at);
                 AdvanceTo(at);
             }
             else if (_stage is SlaStage.Met or SlaStage.Breached && metric.Reopen == SlaReopenBehavior.Continue)
@@ -186,7 +277,14 @@ public static class SlaClock
             if (_stage == SlaStage.Running)
             {
                 _elapsed += business;
-                _runs.Add((_since, at));
+                if (_runs.Count > 0 && _runs[^1].End == _since)
+                {
+                    _runs[^1] = (_runs[^1].Start, at); // contiguous running periods merge: business time is additive
+                }
+                else
+                {
+                    _runs.Add((_since, at));
+                }
             }
             else
             {
