@@ -293,7 +293,7 @@ public sealed partial class ServiceDeskEngine
         return ExecuteAsync("Link", context, ticket, async (loaded, ct) =>
         {
             _ = await _store.GetAsync(context.Tenant, other, ct).ConfigureAwait(false) ?? throw new TicketNotFoundException(context.Tenant, other);
-            if (loaded.History.OfType<TicketLinked>().Any(l => l.Other == other && l.LinkType == linkType))
+            if (loaded.Memory.HasLink(other, linkType))
             {
                 return Decision.Unchanged;
             }
@@ -444,23 +444,39 @@ public sealed partial class ServiceDeskEngine
         }
     }
 
-    private static Instant StatusSince(Loaded loaded)
-        => loaded.History.OfType<StatusChanged>().LastOrDefault()?.At ?? loaded.Ticket.OpenedAt;
+    private static Instant StatusSince(Loaded loaded) => loaded.Memory.StatusSince ?? loaded.Ticket.OpenedAt;
 
+    /// <summary>The ticket's outgoing links with the linked tickets' current kind and status, read in one query.</summary>
     private async Task<IReadOnlyList<LinkedTicket>> LoadLinksAsync(Loaded loaded, CancellationToken cancellationToken)
     {
-        var links = loaded.History.OfType<TicketLinked>().ToList();
+        var links = loaded.Memory.Links;
         if (links.Count == 0)
         {
             return [];
         }
 
-        var result = new List<LinkedTicket>(links.Count);
-        foreach (var link in links)
+        var ids = new TicketId[links.Count];
+        for (var i = 0; i < ids.Length; i++)
         {
-            if (await _store.GetAsync(loaded.Ticket.Tenant, link.Other, cancellationToken).ConfigureAwait(false) is { } other)
+            ids[i] = links[i].Other;
+        }
+
+        var found = new Dictionary<TicketId, Ticket>(links.Count);
+        for (var offset = 0; offset < ids.Length; offset += StoredTicket.MaxGetMany)
+        {
+            var chunk = ids.AsSpan(offset, Math.Min(StoredTicket.MaxGetMany, ids.Length - offset)).ToArray();
+            foreach (var other in await _store.GetManyAsync(loaded.Ticket.Tenant, chunk, cancellationToken).ConfigureAwait(false))
             {
-                result.Add(new LinkedTicket(other.Id, other.Kind, other.Status, link.LinkType, LinkDirection.Outgoing));
+                found[other.Id] = other;
+            }
+        }
+
+        var result = new List<LinkedTicket>(links.Count);
+        foreach (var (id, type) in links)
+        {
+            if (found.TryGetValue(id, out var other))
+            {
+                result.Add(new LinkedTicket(other.Id, other.Kind, other.Status, type, LinkDirection.Outgoing));
             }
         }
 
@@ -543,25 +559,16 @@ public sealed partial class ServiceDeskEngine
         ticket = ticket with { Number = number, Version = events.Count };
         events[0] = opened with { Number = number };
 
-        var clocks = SlaTimelines.Evaluate(policy, SlaTimelines.Build(ticket, events, workflow), now);
-        var append = new TicketAppend(ticket, events, 0, context.IdempotencyKey)
+        var loaded = new Loaded(ticket, new TicketMemory(), workflow, policy, now) { IsNew = true };
+        var result = await CommitAsync("OpenTicket", context.IdempotencyKey, loaded, new Decision(CommandOutcome.Applied, ticket, events), cancellationToken)
+            .ConfigureAwait(false);
+        if (result.Outcome == CommandOutcome.Applied)
         {
-            Schedule = Scheduling.Compute(ticket, workflow, policy, clocks, Options.Escalation, events),
-        };
-        var stored = await _store.AppendAsync(append, cancellationToken).ConfigureAwait(false);
-        if (stored.IsReplay)
-        {
-            EngineLog.CommandReplayed(_logger, "OpenTicket", id, tenant);
-            return new CommandResult(CommandOutcome.Replayed, stored.Ticket, []) { SlaPolicy = PolicyOf(stored.Ticket)?.Name };
+            _metrics.TicketsOpened.Add(1, new KeyValuePair<string, object?>("kind", request.Kind.ToString()));
+            EngineLog.TicketOpened(_logger, number, id, tenant, ticket.Priority, group, policy?.Name);
         }
 
-        _metrics.TicketsOpened.Add(1, new KeyValuePair<string, object?>("kind", request.Kind.ToString()));
-        EngineLog.TicketOpened(_logger, number, id, tenant, ticket.Priority, group, policy?.Name);
-        return new CommandResult(CommandOutcome.Applied, stored.Ticket, append.Events)
-        {
-            SlaPolicy = policy?.Name,
-            NextSlaTimerAt = TicketView.Min(clocks, static c => c.NextTimerAt),
-        };
+        return result;
     }
 
     private SlaPolicy? SelectPolicy(Ticket ticket, string? customerTier, string? routedPolicy)

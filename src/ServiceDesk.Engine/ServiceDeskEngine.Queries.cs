@@ -19,8 +19,8 @@ public sealed partial class ServiceDeskEngine
     {
         TenantId.ThrowIfDefault(tenant);
         TicketId.ThrowIfDefault(ticket);
-        var snapshot = await _store.GetAsync(tenant, ticket, cancellationToken).ConfigureAwait(false);
-        return snapshot is null ? null : await ViewAsync(snapshot, _clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
+        var stored = await _store.GetStoredAsync(tenant, ticket, cancellationToken).ConfigureAwait(false);
+        return stored is null ? null : await ViewAsync(stored, _clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Gets the full history of a ticket, ordered by version.</summary>
@@ -78,7 +78,7 @@ public sealed partial class ServiceDeskEngine
         var views = new TicketView[page.Items.Count];
         for (var i = 0; i < views.Length; i++)
         {
-            views[i] = await ViewAsync(page.Items[i].Ticket, now, cancellationToken).ConfigureAwait(false);
+            views[i] = await ViewAsync(new StoredTicket(page.Items[i].Ticket, null), now, cancellationToken).ConfigureAwait(false);
         }
 
         return new TicketViewPage(views, page.ContinuationToken);
@@ -145,7 +145,7 @@ public sealed partial class ServiceDeskEngine
             {
                 if (Options.Workflows.TryGetValue(ticket.Kind, out var workflow) && Scheduling.IsOpen(workflow, ticket.Status))
                 {
-                    views.Add(await ViewAsync(ticket, now, cancellationToken).ConfigureAwait(false));
+                    views.Add(await ViewAsync(new StoredTicket(ticket, null), now, cancellationToken).ConfigureAwait(false));
                 }
             }
 
@@ -155,16 +155,17 @@ public sealed partial class ServiceDeskEngine
         return views;
     }
 
-    private async Task<TicketView> ViewAsync(Ticket ticket, Instant now, CancellationToken cancellationToken)
+    private async Task<TicketView> ViewAsync(StoredTicket stored, Instant now, CancellationToken cancellationToken)
     {
+        var ticket = stored.Ticket;
         var policy = PolicyOf(ticket);
         if (policy is null || !Options.Workflows.TryGetValue(ticket.Kind, out var workflow))
         {
             return new TicketView(ticket, policy?.Name, [], now);
         }
 
-        var history = await _store.ReadHistoryAsync(ticket.Tenant, ticket.Id, cancellationToken).ConfigureAwait(false);
+        var memory = await MemoryOfAsync(stored, workflow, policy, cancellationToken).ConfigureAwait(false);
         var at = Later(now, ticket.UpdatedAt);
-        return new TicketView(ticket, policy.Name, SlaTimelines.Evaluate(policy, SlaTimelines.Build(ticket, history, workflow), at), at);
+        return new TicketView(ticket, policy.Name, memory.Evaluate(at), at);
     }
 }

@@ -24,21 +24,23 @@ public sealed partial class ServiceDeskEngine
     internal async Task<TimerOutcome> FireTimerAsync(TimerLease lease, Instant now, CancellationToken cancellationToken)
     {
         var timers = (ITimerStore)_store;
-        var ticket = await _store.GetAsync(lease.Tenant, lease.Ticket, cancellationToken).ConfigureAwait(false);
-        if (ticket is null || !Options.Workflows.TryGetValue(ticket.Kind, out var workflow))
+        var stored = await _store.GetStoredAsync(lease.Tenant, lease.Ticket, cancellationToken).ConfigureAwait(false);
+        if (stored is null || !Options.Workflows.TryGetValue(stored.Ticket.Kind, out var workflow))
         {
             await timers.CompleteTimerAsync(lease, TicketSchedule.None, cancellationToken).ConfigureAwait(false);
             return default;
         }
 
-        var history = await ReadHistoryUpToAsync(ticket, cancellationToken).ConfigureAwait(false);
+        var ticket = stored.Ticket;
         var policy = PolicyOf(ticket);
-        var at = Later(now, ticket.UpdatedAt);
-        var clocks = SlaTimelines.Evaluate(policy, SlaTimelines.Build(ticket, history, workflow), at);
+        var memory = await MemoryOfAsync(stored, workflow, policy, cancellationToken).ConfigureAwait(false);
+        var loaded = new Loaded(ticket, memory, workflow, policy, Later(now, ticket.UpdatedAt));
+        var at = loaded.Now;
+        var clocks = loaded.Before;
 
         var events = new List<TicketEvent>();
         var next = ticket;
-        foreach (var (metric, cycle, threshold, reachedAt) in Scheduling.ReachedThresholds(clocks, history))
+        foreach (var (metric, cycle, threshold, reachedAt) in Scheduling.ReachedThresholds(clocks, memory))
         {
             events.Add(new SlaThresholdReached(ticket.Tenant, ticket.Id, next.Version + events.Count + 1, at, Actor.System, metric, cycle, threshold, reachedAt));
         }
@@ -47,8 +49,7 @@ public sealed partial class ServiceDeskEngine
         var escalations = 0;
         if (Options.Escalation is { } escalation && Scheduling.IsOpen(workflow, ticket.Status))
         {
-            var evaluation = escalation.Evaluate(
-                ticket, Scheduling.Snapshots(policy, clocks), Scheduling.LastPublicUpdate(history), Scheduling.Marks(history), at);
+            var evaluation = escalation.Evaluate(ticket, Scheduling.Snapshots(policy, clocks), memory.LastPublicUpdate, memory.Marks, at);
             foreach (var firing in evaluation.Firings)
             {
                 escalations++;
@@ -58,7 +59,7 @@ public sealed partial class ServiceDeskEngine
 
         if (events.Count == 0)
         {
-            var schedule = Scheduling.Compute(ticket, workflow, policy, clocks, Options.Escalation, history);
+            var schedule = Scheduling.Compute(ticket, workflow, policy, clocks, Options.Escalation, memory);
             if (schedule.TimerDueAt is { } again && again <= at)
             {
                 // Nothing to record, yet still due: never spin on such a timer; look again a minute later.
@@ -70,15 +71,11 @@ public sealed partial class ServiceDeskEngine
         }
 
         next = next with { Version = ticket.Version + events.Count, UpdatedAt = at };
-        TicketEvent[] nextHistory = [.. history, .. events];
-        var after = SlaTimelines.Evaluate(policy, SlaTimelines.Build(next, nextHistory, workflow), at);
-        var append = new TicketAppend(next, events, ticket.Version)
-        {
-            Schedule = Scheduling.Compute(next, workflow, policy, after, Options.Escalation, nextHistory),
-        };
         try
         {
-            await _store.AppendAsync(append, cancellationToken).ConfigureAwait(false);
+            // The same commit path as every command: one append at the version read, with the next schedule and memory.
+            await CommitAsync("Sweep", null, loaded, new Decision(CommandOutcome.Applied, next, events) { CountsBreaches = false }, cancellationToken)
+                .ConfigureAwait(false);
         }
         catch (ConcurrencyException)
         {

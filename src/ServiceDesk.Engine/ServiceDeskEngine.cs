@@ -155,16 +155,35 @@ public sealed partial class ServiceDeskEngine : IDisposable
 
     private async Task<Loaded> LoadAsync(CommandContext context, TicketId id, CancellationToken cancellationToken)
     {
-        var ticket = await _store.GetAsync(context.Tenant, id, cancellationToken).ConfigureAwait(false)
+        var stored = await _store.GetStoredAsync(context.Tenant, id, cancellationToken).ConfigureAwait(false)
             ?? throw new TicketNotFoundException(context.Tenant, id);
+        var ticket = stored.Ticket;
         if (context.ExpectedVersion is { } expected && expected != ticket.Version)
         {
             throw new ConcurrencyException(context.Tenant, id, expected, ticket.Version);
         }
 
-        var upToSnapshot = await ReadHistoryUpToAsync(ticket, cancellationToken).ConfigureAwait(false);
         var workflow = Options.GetWorkflow(ticket.Kind);
-        return new Loaded(ticket, upToSnapshot, workflow, PolicyOf(ticket), Later(_clock.GetCurrentInstant(), ticket.UpdatedAt));
+        var policy = PolicyOf(ticket);
+        var memory = await MemoryOfAsync(stored, workflow, policy, cancellationToken).ConfigureAwait(false);
+        return new Loaded(ticket, memory, workflow, policy, Later(_clock.GetCurrentInstant(), ticket.UpdatedAt));
+    }
+
+    /// <summary>The ticket's memory: the stored one when it is of this schema, ticket version and policy definition, otherwise
+    /// rebuilt from the history (the history is the source of truth; the rebuilt memory is written with the next append).</summary>
+    private async Task<TicketMemory> MemoryOfAsync(StoredTicket stored, WorkflowDefinition workflow, SlaPolicy? policy, CancellationToken cancellationToken)
+    {
+        var ticket = stored.Ticket;
+        if (stored.DerivedState is { } text
+            && TicketMemoryJson.TryRead(text, policy, policy?.Fingerprint) is { } memory
+            && memory.Version == ticket.Version)
+        {
+            return memory;
+        }
+
+        var history = await ReadHistoryUpToAsync(ticket, cancellationToken).ConfigureAwait(false);
+        _metrics.MemoryRebuilds.Add(1);
+        return TicketMemory.Rebuild(ticket, history, workflow, policy, policy?.Fingerprint);
     }
 
     /// <summary>Reads a ticket's history up to its snapshot's version (a later append may already have added events).</summary>
@@ -187,7 +206,7 @@ public sealed partial class ServiceDeskEngine : IDisposable
         {
             var loaded = await LoadAsync(context, id, cancellationToken).ConfigureAwait(false);
             var decision = await decide(loaded, cancellationToken).ConfigureAwait(false);
-            var result = await CommitAsync(command, context, loaded, decision, cancellationToken).ConfigureAwait(false);
+            var result = await CommitAsync(command, context.IdempotencyKey, loaded, decision, cancellationToken).ConfigureAwait(false);
             outcome = result.Outcome.ToString();
             return result;
         }
@@ -197,41 +216,64 @@ public sealed partial class ServiceDeskEngine : IDisposable
         }
     }
 
-    private async Task<CommandResult> CommitAsync(string command, CommandContext context, Loaded loaded, Decision decision, CancellationToken cancellationToken)
+    /// <summary>
+    /// The one commit path of opening, commands and the sweeper: folds the decision's events into a copy of the loaded memory,
+    /// evaluates the clocks once after it, computes the schedule and appends ticket, events, schedule and memory in one store
+    /// call at the loaded version (0 for an opening).
+    /// </summary>
+    private async Task<CommandResult> CommitAsync(string command, string? idempotencyKey, Loaded loaded, Decision decision, CancellationToken cancellationToken)
     {
         var current = loaded.Ticket;
         if (decision.Outcome != CommandOutcome.Applied)
         {
-            if (context.IdempotencyKey is { } key && await FindReplayAsync(current, key, cancellationToken).ConfigureAwait(false) is { } first)
+            if (idempotencyKey is { } key && await FindReplayAsync(current, key, cancellationToken).ConfigureAwait(false) is { } first)
             {
                 EngineLog.CommandReplayed(_logger, command, current.Id, current.Tenant);
                 return new CommandResult(CommandOutcome.Replayed, first, []) { SlaPolicy = loaded.Policy?.Name };
             }
 
-            var clocks = SlaTimelines.Evaluate(loaded.Policy, SlaTimelines.Build(current, loaded.History, loaded.Workflow), loaded.Now);
             EngineLog.CommandApplied(_logger, command, current.Number, current.Tenant, decision.Outcome, current.Version);
             return new CommandResult(decision.Outcome, current, [])
             {
                 UnmetGuards = decision.UnmetGuards,
                 SlaPolicy = loaded.Policy?.Name,
-                NextSlaTimerAt = TicketView.Min(clocks, static c => c.NextTimerAt),
+                NextSlaTimerAt = TicketView.Min(loaded.Before, static c => c.NextTimerAt),
             };
         }
 
-        TicketEvent[] nextHistory = [.. loaded.History, .. decision.Events];
-        var after = SlaTimelines.Evaluate(loaded.Policy, SlaTimelines.Build(decision.Ticket!, nextHistory, loaded.Workflow), loaded.Now);
-        var append = new TicketAppend(decision.Ticket!, decision.Events, current.Version, context.IdempotencyKey)
+        var next = decision.Ticket!;
+        TicketMemory memory;
+        if (loaded.IsNew)
         {
-            Schedule = Scheduling.Compute(decision.Ticket!, loaded.Workflow, loaded.Policy, after, Options.Escalation, nextHistory),
+            memory = TicketMemory.Rebuild(next, decision.Events, loaded.Workflow, loaded.Policy, loaded.Policy?.Fingerprint);
+        }
+        else
+        {
+            memory = loaded.Memory.Clone();
+            foreach (var e in decision.Events)
+            {
+                memory.Apply(e, loaded.Workflow);
+            }
+        }
+
+        var after = memory.Evaluate(loaded.Now);
+        var append = new TicketAppend(next, decision.Events, loaded.IsNew ? 0 : current.Version, idempotencyKey)
+        {
+            Schedule = Scheduling.Compute(next, loaded.Workflow, loaded.Policy, after, Options.Escalation, memory),
+            DerivedState = TicketMemoryJson.Write(memory),
         };
         var stored = await _store.AppendAsync(append, cancellationToken).ConfigureAwait(false);
         if (stored.IsReplay)
         {
             EngineLog.CommandReplayed(_logger, command, current.Id, current.Tenant);
-            return new CommandResult(CommandOutcome.Replayed, stored.Ticket, []) { SlaPolicy = loaded.Policy?.Name };
+            return new CommandResult(CommandOutcome.Replayed, stored.Ticket, []) { SlaPolicy = PolicyOf(stored.Ticket)?.Name };
         }
 
-        CountBreaches(loaded, stored.Ticket, after);
+        if (!loaded.IsNew && decision.CountsBreaches)
+        {
+            CountBreaches(loaded, stored.Ticket, after);
+        }
+
         EngineLog.CommandApplied(_logger, command, stored.Ticket.Number, stored.Ticket.Tenant, CommandOutcome.Applied, stored.Ticket.Version);
         return new CommandResult(CommandOutcome.Applied, stored.Ticket, append.Events)
         {
@@ -250,12 +292,16 @@ public sealed partial class ServiceDeskEngine : IDisposable
             return;
         }
 
-        var before = SlaTimelines.Evaluate(loaded.Policy, SlaTimelines.Build(loaded.Ticket, loaded.History, loaded.Workflow), loaded.Now);
+        IReadOnlyList<SlaClockState>? before = null;
         foreach (var clock in after)
         {
-            if (clock.Stage == SlaStage.Breached
-                && before.FirstOrDefault(b => string.Equals(b.Metric, clock.Metric, StringComparison.Ordinal)) is not { Stage: SlaStage.Breached }
-                && !Scheduling.Recorded(loaded.History, clock.Metric, clock.Cycle, Scheduling.Breach))
+            if (clock.Stage != SlaStage.Breached || loaded.Memory.IsRecorded(clock.Metric, clock.Cycle, Scheduling.Breach))
+            {
+                continue;
+            }
+
+            before ??= loaded.Before;
+            if (before.FirstOrDefault(b => string.Equals(b.Metric, clock.Metric, StringComparison.Ordinal)) is not { Stage: SlaStage.Breached })
             {
                 _metrics.Breaches.Add(1, new KeyValuePair<string, object?>("metric", clock.Metric));
                 EngineLog.SlaBreached(_logger, next.Number, next.Tenant, clock.Metric, clock.Cycle);
@@ -274,8 +320,17 @@ public sealed partial class ServiceDeskEngine : IDisposable
                 nameof(key));
     }
 
-    /// <summary>A loaded ticket: snapshot, history up to it, workflow, SLA policy, and the command's instant.</summary>
-    private sealed record Loaded(Ticket Ticket, IReadOnlyList<TicketEvent> History, WorkflowDefinition Workflow, SlaPolicy? Policy, Instant Now);
+    /// <summary>A loaded ticket: its snapshot and memory, workflow, SLA policy, and the command's instant. For an opening,
+    /// <see cref="IsNew"/> is set, the ticket is the one being opened and the memory is empty.</summary>
+    private sealed record Loaded(Ticket Ticket, TicketMemory Memory, WorkflowDefinition Workflow, SlaPolicy? Policy, Instant Now)
+    {
+        private IReadOnlyList<SlaClockState>? _before;
+
+        public bool IsNew { get; init; }
+
+        /// <summary>Gets the clocks before the command, at <see cref="Now"/> (evaluated at most once).</summary>
+        public IReadOnlyList<SlaClockState> Before => _before ??= IsNew ? [] : Memory.Evaluate(Now);
+    }
 
     /// <summary>What a command decided: apply a snapshot and events, or nothing (unchanged, rejected).</summary>
     private sealed record Decision(CommandOutcome Outcome, Ticket? Ticket, IReadOnlyList<TicketEvent> Events)
@@ -283,6 +338,10 @@ public sealed partial class ServiceDeskEngine : IDisposable
         public IReadOnlyList<UnmetGuard> UnmetGuards { get; init; } = [];
 
         public IReadOnlyList<CascadeAction> Cascades { get; init; } = [];
+
+        /// <summary>Gets a value indicating whether breaches the decision causes are counted by the commit (the sweeper counts
+        /// the breaches it records itself).</summary>
+        public bool CountsBreaches { get; init; } = true;
 
         public static Decision Unchanged { get; } = new(CommandOutcome.Unchanged, null, []);
 

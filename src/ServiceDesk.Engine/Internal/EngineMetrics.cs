@@ -18,6 +18,8 @@ internal sealed class EngineMetrics : IDisposable
         Conflicts = meter.CreateCounter<long>("servicedesk.engine.command.conflicts", "{conflict}", "Concurrency conflicts retried by the retry helper.");
         Escalations = meter.CreateCounter<long>("servicedesk.engine.escalations", "{escalation}", "Escalation levels fired by the sweeper.");
         TimersFired = meter.CreateCounter<long>("servicedesk.engine.timers.fired", "{timer}", "Due timers processed by the sweeper.");
+        MemoryRebuilds = meter.CreateCounter<long>(
+            "servicedesk.engine.memory.rebuilds", "{ticket}", "Tickets whose stored memory was missing or stale and was rebuilt from the history.");
         Duration = meter.CreateHistogram<double>("servicedesk.engine.command.duration", "s", "Command latency, from the call to the stored result.");
     }
 
@@ -36,6 +38,8 @@ internal sealed class EngineMetrics : IDisposable
     public Counter<long> Escalations { get; }
 
     public Counter<long> TimersFired { get; }
+
+    public Counter<long> MemoryRebuilds { get; }
 
     public void RecordDuration(string command, string outcome, long startTimestamp)
         => Duration.Record(

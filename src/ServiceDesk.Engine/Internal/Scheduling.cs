@@ -21,7 +21,7 @@ internal static class Scheduling
     /// <summary>The schedule of a ticket whose clocks are <paramref name="clocks"/>.</summary>
     public static TicketSchedule Compute(
         Ticket ticket, WorkflowDefinition workflow, SlaPolicy? policy, IReadOnlyList<SlaClockState> clocks,
-        EscalationPolicy? escalation, IReadOnlyList<TicketEvent> history)
+        EscalationPolicy? escalation, TicketMemory memory)
     {
         var queued = IsOpen(workflow, ticket.Status);
         Instant? deadline = TicketView.Min(clocks, static c => c.Stage is SlaStage.Running or SlaStage.Paused ? c.DueAt : null);
@@ -37,7 +37,7 @@ internal static class Scheduling
         }
 
         if (escalation is not null && queued
-            && escalation.NextDue(ticket, Snapshots(policy, clocks), LastPublicUpdate(history), Marks(history)) is { } next
+            && escalation.NextDue(ticket, Snapshots(policy, clocks), memory.LastPublicUpdate, memory.Marks) is { } next
             && (due is null || next.At < due))
         {
             due = next.At;
@@ -82,43 +82,9 @@ internal static class Scheduling
         return [.. result];
     }
 
-    /// <summary>The marks of the escalations already recorded in the history.</summary>
-    public static EscalationMark[] Marks(IReadOnlyList<TicketEvent> history)
-    {
-        List<EscalationMark>? marks = null;
-        foreach (var e in history)
-        {
-            if (e is Escalated { Cycle: { } cycle } x)
-            {
-                (marks ??= []).Add(new EscalationMark(x.Level, x.Metric, cycle, x.IdleSince));
-            }
-        }
-
-        return marks is null ? [] : [.. marks];
-    }
-
-    /// <summary>The last update the requester could see: a public comment by someone else, or a status change.</summary>
-    public static Instant? LastPublicUpdate(IReadOnlyList<TicketEvent> history)
-    {
-        Instant? last = null;
-        foreach (var e in history)
-        {
-            if (e is CommentAdded { Visibility: CommentVisibility.Public } c && c.Actor.Kind != ActorKind.Requester)
-            {
-                last = c.At;
-            }
-            else if (e is StatusChanged s)
-            {
-                last = s.At;
-            }
-        }
-
-        return last;
-    }
-
     /// <summary>The threshold events due: every reached threshold (and breach) of a counting clock not recorded yet.</summary>
     public static List<(string Metric, int Cycle, string Threshold, Instant ReachedAt)> ReachedThresholds(
-        IReadOnlyList<SlaClockState> clocks, IReadOnlyList<TicketEvent> history)
+        IReadOnlyList<SlaClockState> clocks, TicketMemory memory)
     {
         var result = new List<(string, int, string, Instant)>();
         foreach (var clock in clocks)
@@ -131,13 +97,13 @@ internal static class Scheduling
             foreach (var t in clock.Thresholds)
             {
                 var name = t.Threshold.ToString();
-                if (t.IsReached && t.At is { } at && !Recorded(history, clock.Metric, clock.Cycle, name))
+                if (t.IsReached && t.At is { } at && !memory.IsRecorded(clock.Metric, clock.Cycle, name))
                 {
                     result.Add((clock.Metric, clock.Cycle, name, at));
                 }
             }
 
-            if (clock.IsBreached && clock.BreachedAt is { } breachedAt && !Recorded(history, clock.Metric, clock.Cycle, Breach))
+            if (clock.IsBreached && clock.BreachedAt is { } breachedAt && !memory.IsRecorded(clock.Metric, clock.Cycle, Breach))
             {
                 result.Add((clock.Metric, clock.Cycle, Breach, breachedAt));
             }
@@ -145,21 +111,5 @@ internal static class Scheduling
 
         result.Sort(static (a, b) => a.Item4.CompareTo(b.Item4));
         return result;
-    }
-
-    /// <summary>Whether the history records that threshold of that metric and cycle.</summary>
-    public static bool Recorded(IReadOnlyList<TicketEvent> history, string metric, int cycle, string threshold)
-    {
-        foreach (var e in history)
-        {
-            if (e is SlaThresholdReached r && r.Cycle == cycle
-                && string.Equals(r.Metric, metric, StringComparison.Ordinal)
-                && string.Equals(r.Threshold, threshold, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

@@ -98,6 +98,46 @@ public sealed class SlaPolicy
     /// <returns>The name.</returns>
     public override string ToString() => Name;
 
+    /// <summary>
+    /// Gets a content hash of the definition: the first 16 hex digits of the SHA-256 of a canonical text of the name, the
+    /// match criteria and every metric (kind, targets, conditions, reopen and priority-change rules, thresholds and the
+    /// calendar's JSON). Two policies with the same fingerprint evaluate every ticket alike; the engine records it with each
+    /// ticket's SLA state to tell which definition a deadline came from and to repair deadlines after a change.
+    /// </summary>
+    /// <remarks>Computed once, on first use; thread-safe.</remarks>
+    public string Fingerprint => _fingerprint ??= ComputeFingerprint();
+
+    private string? _fingerprint;
+
+    private string ComputeFingerprint()
+    {
+        var text = new System.Text.StringBuilder();
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        text.Append(invariant, $"policy {Name}\n");
+        text.Append(invariant, $"kinds {string.Join(",", Kinds)}\npriorities {string.Join(",", Priorities)}\n");
+        text.Append(invariant, $"tiers {string.Join(",", CustomerTiers)}\ncontracts {string.Join(",", Contracts)}\nservices {string.Join(",", Services)}\n");
+        foreach (var m in Metrics)
+        {
+            text.Append(invariant, $"metric {m.Name} {m.Kind} {m.Target.Days}:{m.Target.NanosecondOfDay} {m.Reopen} {m.RetroactiveStart} {m.PriorityChange}\n");
+            foreach (var (priority, target) in m.TargetsByPriority.OrderBy(p => p.Key))
+            {
+                text.Append(invariant, $"target {priority} {target.Days}:{target.NanosecondOfDay}\n");
+            }
+
+            text.Append(invariant, $"start {m.Start.ToJson()}\nstop {m.Stop.ToJson()}\npause {m.Pause.ToJson()}\nresume {m.Resume?.ToJson()}\n");
+            text.Append(invariant, $"reset {m.Reset.ToJson()}\ncancel {m.Cancel.ToJson()}\n");
+            foreach (var t in m.Thresholds)
+            {
+                text.Append(invariant, $"threshold {t.Kind} {t.Percentage} {t.Offset.Days}:{t.Offset.NanosecondOfDay}\n");
+            }
+
+            text.Append("calendar ").Append(m.Calendar.ToJson()).Append('\n');
+        }
+
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString()));
+        return Convert.ToHexStringLower(hash.AsSpan(0, 8));
+    }
+
     private static bool Accepts(IReadOnlyList<string> accepted, string? value)
         => accepted.Count == 0 || (value is not null && accepted.Contains(value, StringComparer.Ordinal));
 }

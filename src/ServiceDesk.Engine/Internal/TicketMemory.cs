@@ -1,0 +1,199 @@
+using NodaTime;
+using ServiceDesk.Events;
+using ServiceDesk.Routing;
+using ServiceDesk.Sla;
+using ServiceDesk.Workflow;
+
+namespace ServiceDesk.Engine.Internal;
+
+/// <summary>
+/// What the engine needs between commands, derived from a ticket's history: the SLA clocks' progress, when the status was
+/// entered, the last public update, outgoing links, the escalation marks and the recorded thresholds. Kept beside the ticket
+/// as its <see cref="Storage.TicketAppend.DerivedState"/> (see <see cref="TicketMemoryJson"/>), so a command reads O(1) rows;
+/// rebuilt from the history when missing, of another schema, of another ticket version or of another SLA policy.
+/// </summary>
+/// <remarks>The fold <see cref="Apply"/> is the only place that interprets history for decisions; a rebuild folds the whole
+/// history, a command folds its own events into a copy. Mutable; not thread-safe; each command works on its own copy.</remarks>
+internal sealed class TicketMemory
+{
+    /// <summary>The schema of the stored form; a stored memory of another schema is rebuilt from the history.</summary>
+    public const int Schema = 1;
+
+    public long Version { get; set; }
+
+    /// <summary>The name of the SLA policy the tracker runs, or <see langword="null"/> without clocks.</summary>
+    public string? PolicyName { get; set; }
+
+    /// <summary>The fingerprint of the policy definition the clocks were computed with.</summary>
+    public string? PolicyFingerprint { get; set; }
+
+    public SlaTracker? Tracker { get; set; }
+
+    public Instant? StatusSince { get; set; }
+
+    public Instant? LastPublicUpdate { get; set; }
+
+    public List<(TicketId Other, TicketLinkType Type)> Links { get; } = [];
+
+    public List<EscalationMark> Marks { get; } = [];
+
+    public List<(string Metric, int Cycle, string Threshold)> Recorded { get; } = [];
+
+    /// <summary>Folds a ticket's history (events up to the ticket's version) into a new memory.</summary>
+    public static TicketMemory Rebuild(Ticket ticket, IReadOnlyList<TicketEvent> history, WorkflowDefinition workflow, SlaPolicy? policy, string? fingerprint)
+    {
+        TicketOpened? opened = null;
+        StatusChanged? firstChange = null;
+        var ordered = true;
+        long previous = 0;
+        foreach (var e in history)
+        {
+            if (e.Version <= previous)
+            {
+                ordered = false;
+            }
+
+            previous = e.Version;
+            if (e.Version > ticket.Version)
+            {
+                continue;
+            }
+
+            if (e.Version == 1)
+            {
+                opened = e as TicketOpened;
+            }
+
+            if (e is StatusChanged s && (firstChange is null || s.Version < firstChange.Version))
+            {
+                firstChange = s;
+            }
+        }
+
+        IEnumerable<TicketEvent> events = ordered ? history : history.OrderBy(e => e.Version);
+        var memory = new TicketMemory { PolicyName = policy?.Name, PolicyFingerprint = policy is null ? null : fingerprint };
+        if (policy is not null)
+        {
+            var initialStatus = firstChange?.From ?? ticket.Status;
+            var initialHold = firstChange is null ? ticket.HoldReason : null;
+            memory.Tracker = SlaTracker.Start(policy, opened?.At ?? ticket.OpenedAt, initialStatus.Name, opened?.Priority ?? ticket.Priority, initialHold);
+        }
+
+        foreach (var e in events)
+        {
+            if (e.Version > ticket.Version)
+            {
+                continue;
+            }
+
+            if (!ReferenceEquals(e, opened))
+            {
+                memory.Apply(e, workflow);
+            }
+        }
+
+        memory.Version = ticket.Version;
+        return memory;
+    }
+
+    /// <summary>Folds one event (after the ticket's opening) into the memory.</summary>
+    public void Apply(TicketEvent e, WorkflowDefinition workflow)
+    {
+        switch (e)
+        {
+            case StatusChanged s:
+                StatusSince = s.At;
+                LastPublicUpdate = s.At;
+                if (Tracker is { } statusTracker)
+                {
+                    var hold = workflow.HasState(s.To) && workflow.GetState(s.To).IsHold ? s.Reason : null;
+                    statusTracker.ChangeStatus(Clamp(statusTracker, s.At), s.To.Name, hold);
+                }
+
+                break;
+            case PriorityChanged p:
+                Tracker?.ChangePriority(Clamp(Tracker, p.At), p.To);
+                break;
+            case CommentAdded c:
+                var isPublic = c.Visibility == CommentVisibility.Public;
+                if (isPublic && c.Actor.Kind != ActorKind.Requester)
+                {
+                    LastPublicUpdate = c.At;
+                }
+
+                Tracker?.Comment(Clamp(Tracker, c.At), Map(c.Actor.Kind), isPublic);
+                break;
+            case TicketLinked l:
+                Links.Add((l.Other, l.LinkType));
+                break;
+            case Escalated { Cycle: { } cycle } x:
+                Marks.Add(new EscalationMark(x.Level, x.Metric, cycle, x.IdleSince));
+                break;
+            case SlaThresholdReached r:
+                Recorded.Add((r.Metric, r.Cycle, r.Threshold));
+                break;
+            default:
+                break;
+        }
+
+        Version = e.Version;
+    }
+
+    /// <summary>Whether a threshold of a metric's cycle is recorded.</summary>
+    public bool IsRecorded(string metric, int cycle, string threshold)
+    {
+        foreach (var (m, c, t) in Recorded)
+        {
+            if (c == cycle && string.Equals(m, metric, StringComparison.Ordinal) && string.Equals(t, threshold, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether the ticket links to <paramref name="other"/> with <paramref name="type"/>.</summary>
+    public bool HasLink(TicketId other, TicketLinkType type)
+    {
+        foreach (var (o, t) in Links)
+        {
+            if (o == other && t == type)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The clocks at <paramref name="now"/> (at least the last change's instant); empty without a policy.</summary>
+    public IReadOnlyList<SlaClockState> Evaluate(Instant now)
+        => Tracker is { } tracker ? tracker.Evaluate(now < tracker.LastAt ? tracker.LastAt : now) : [];
+
+    public TicketMemory Clone()
+    {
+        var copy = new TicketMemory
+        {
+            Version = Version,
+            PolicyName = PolicyName,
+            PolicyFingerprint = PolicyFingerprint,
+            Tracker = Tracker?.Clone(),
+            StatusSince = StatusSince,
+            LastPublicUpdate = LastPublicUpdate,
+        };
+        copy.Links.AddRange(Links);
+        copy.Marks.AddRange(Marks);
+        copy.Recorded.AddRange(Recorded);
+        return copy;
+    }
+
+    private static Instant Clamp(SlaTracker tracker, Instant at) => at < tracker.LastAt ? tracker.LastAt : at;
+
+    private static SlaActor Map(ActorKind kind) => kind switch
+    {
+        ActorKind.Agent => SlaActor.Agent,
+        ActorKind.Requester => SlaActor.Customer,
+        _ => SlaActor.System,
+    };
+}
