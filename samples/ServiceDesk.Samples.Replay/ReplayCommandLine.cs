@@ -26,6 +26,7 @@ public sealed record ReplayCommandLine(ReplaySettings Settings, string HtmlPath,
           --to <yyyy-MM-dd>      only incidents opened on or before this date (UTC)
           --limit <N>            only the first N incidents (e.g. for a smoke test)
           --sweep-minutes <N>    simulated minutes between escalation sweeps; default 15
+          --batch <N>            commands stored per transaction (1: each on its own); default 1000
           --html <path>          HTML report; default ./out/replay-report.html
           --help                 this text
         """;
@@ -43,6 +44,7 @@ public sealed record ReplayCommandLine(ReplaySettings Settings, string HtmlPath,
         LocalDate? from = null, to = null;
         int? limit = null;
         var sweepMinutes = 15;
+        var batchSize = 1_000;
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
@@ -114,7 +116,7 @@ public sealed record ReplayCommandLine(ReplaySettings Settings, string HtmlPath,
                     }
 
                     break;
-                case "--limit" or "--sweep-minutes":
+                case "--limit" or "--sweep-minutes" or "--batch":
                     if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
                     {
                         error = $"{name} must be a whole number of 1 or more, not '{value}'.";
@@ -124,6 +126,16 @@ public sealed record ReplayCommandLine(ReplaySettings Settings, string HtmlPath,
                     if (name == "--limit")
                     {
                         limit = n;
+                    }
+                    else if (name == "--batch")
+                    {
+                        if (n > ServiceDesk.Storage.TicketBatch.MaxAppends)
+                        {
+                            error = $"--batch must be between 1 and {ServiceDesk.Storage.TicketBatch.MaxAppends}, not '{value}'.";
+                            return null;
+                        }
+
+                        batchSize = n;
                     }
                     else
                     {
@@ -178,6 +190,7 @@ public sealed record ReplayCommandLine(ReplaySettings Settings, string HtmlPath,
             To = to,
             Limit = limit,
             SweepInterval = Duration.FromMinutes(sweepMinutes),
+            BatchSize = batchSize,
         };
         return new ReplayCommandLine(settings, html ?? Path.Combine("out", "replay-report.html"), Help: false);
     }

@@ -56,6 +56,10 @@ public sealed record ReplaySettings
     /// <summary>Gets the resolution targets by priority; <see cref="ReplaySetup.DefaultTargets"/> when <see langword="null"/>.</summary>
     public IReadOnlyDictionary<Priority, Duration>? Targets { get; init; }
 
+    /// <summary>Gets how many commands are stored per transaction (a <see cref="ServiceDeskBatch"/>); 1 stores each command on
+    /// its own. Default 1,000. Batches are committed before every escalation sweep, so the sweeper sees every change.</summary>
+    public int BatchSize { get; init; } = 1_000;
+
     /// <summary>Gets how many issues the report keeps (all are counted).</summary>
     public int MaxIssuesKept { get; init; } = 200;
 }
@@ -146,11 +150,24 @@ public sealed class ReplayRunner(ReplaySettings settings)
             var sweeps = 0;
             var sweepTotals = default(SweepResult);
             var sweepWatch = new Stopwatch();
+            var batching = Settings.BatchSize > 1 && store is ITicketBatchStore;
+            ServiceDeskBatch? batch = null;
+            async Task CommitAsync()
+            {
+                if (batch is not null)
+                {
+                    await batch.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    batch = null;
+                    replay.Commands = engine;
+                }
+            }
+
             for (var i = 0; i < actions.Count; i++)
             {
                 var action = actions[i];
-                if (sweeper is not null)
+                if (sweeper is not null && nextSweep <= action.At)
                 {
+                    await CommitAsync().ConfigureAwait(false);
                     sweepWatch.Start();
                     while (nextSweep <= action.At)
                     {
@@ -164,13 +181,25 @@ public sealed class ReplayRunner(ReplaySettings settings)
                 }
 
                 clock.Now = action.At;
+                if (batching && batch is null)
+                {
+                    batch = engine.BeginBatch(tenant);
+                    replay.Commands = batch.Engine;
+                }
+
                 await replay.ApplyAsync(action, cancellationToken).ConfigureAwait(false);
+                if (batch is not null && batch.Count >= Settings.BatchSize)
+                {
+                    await CommitAsync().ConfigureAwait(false);
+                }
+
                 if (progress is not null && (i % 500 == 0 || i == actions.Count - 1))
                 {
                     progress.Report(new ReplayProgress("Replaying", i + 1, actions.Count, action.At));
                 }
             }
 
+            await CommitAsync().ConfigureAwait(false);
             if (sweeper is not null && actions.Count > 0)
             {
                 clock.Now = actions[^1].At;
@@ -321,6 +350,9 @@ public sealed class ReplayRunner(ReplaySettings settings)
         private int _reassignments;
         private readonly Dictionary<string, int> _refused = new(StringComparer.Ordinal);
 
+        /// <summary>Gets or sets the engine the commands run on: the engine itself, or a batch's engine.</summary>
+        public ServiceDeskEngine Commands { get; set; } = engine;
+
         public async Task ApplyAsync(Action action, CancellationToken cancellationToken)
         {
             var incident = incidents[action.Incident];
@@ -377,7 +409,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
             try
             {
                 _commands++;
-                var opened = await engine.OpenTicketAsync(new CommandContext(tenant, UciIncidentMapping.ActorOf(first.UpdatedBy)), request, cancellationToken).ConfigureAwait(false);
+                var opened = await Commands.OpenTicketAsync(new CommandContext(tenant, UciIncidentMapping.ActorOf(first.UpdatedBy)), request, cancellationToken).ConfigureAwait(false);
                 live.Ticket = opened.Ticket;
                 live.LogGroup = first.Group;
                 live.LogAgent = first.Group is null ? null : first.Agent;
@@ -403,7 +435,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
             if (row.Impact != live.Impact || row.Urgency != live.Urgency)
             {
                 _commands++;
-                Track(live, await engine.ChangePriorityAsync(context, id, new Impact(row.Impact), new Urgency(row.Urgency), "priority changed in the log", cancellationToken).ConfigureAwait(false));
+                Track(live, await Commands.ChangePriorityAsync(context, id, new Impact(row.Impact), new Urgency(row.Urgency), "priority changed in the log", cancellationToken).ConfigureAwait(false));
                 (live.Impact, live.Urgency) = (row.Impact, row.Urgency);
             }
 
@@ -417,7 +449,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
                 }
 
                 var agent = row.Agent is { } a ? new AgentId(ReplaySetup.Slug(a)) : (AgentId?)null;
-                Track(live, await engine.AssignAsync(context, id, new GroupId(ReplaySetup.Slug(group)), agent, cancellationToken).ConfigureAwait(false));
+                Track(live, await Commands.AssignAsync(context, id, new GroupId(ReplaySetup.Slug(group)), agent, cancellationToken).ConfigureAwait(false));
                 (live.LogGroup, live.LogAgent) = (group, row.Agent);
             }
 
@@ -460,7 +492,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
         {
             var (trigger, transition) = UciIncidentMapping.Decide(live.Ticket!, status, reason, actor, at, live.Since);
             _commands++;
-            var result = await engine.TransitionAsync(new CommandContext(tenant, actor), live.Ticket!.Id, trigger, transition.Reason, transition.Notes, cancellationToken).ConfigureAwait(false);
+            var result = await Commands.TransitionAsync(new CommandContext(tenant, actor), live.Ticket!.Id, trigger, transition.Reason, transition.Notes, cancellationToken).ConfigureAwait(false);
             if (result.Outcome == CommandOutcome.Applied)
             {
                 _applied++;
@@ -484,7 +516,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
             var duration = Duration.FromMinutes(Math.Clamp(minutes, (long)MinEntry.TotalMinutes, (long)MaxEntry.TotalMinutes));
             var agent = row.Agent is { } a ? new AgentId(ReplaySetup.Slug(a)) : new AgentId(actor.Id);
             _commands++;
-            var result = await engine.LogTimeAsync(new CommandContext(tenant, actor), live.Ticket!.Id, agent, at - duration, duration, billable: true, "support", cancellationToken).ConfigureAwait(false);
+            var result = await Commands.LogTimeAsync(new CommandContext(tenant, actor), live.Ticket!.Id, agent, at - duration, duration, billable: true, "support", cancellationToken).ConfigureAwait(false);
             Track(live, result);
             foreach (var e in result.Events)
             {
@@ -521,7 +553,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
                 cancellationToken.ThrowIfCancellationRequested();
                 ticketsPerContract[live.Contract]++;
                 logReassignments += live.Incident.Events[^1].ReassignmentCount;
-                var view = await engine.GetTicketAsync(tenant, live.Ticket!.Id, cancellationToken).ConfigureAwait(false);
+                var view = await Commands.GetTicketAsync(tenant, live.Ticket!.Id, cancellationToken).ConfigureAwait(false);
                 if (view?.Clocks.FirstOrDefault(c => c.Metric == ReplaySetup.Metric) is { } resolution)
                 {
                     var (met, breached, open) = sla.GetValueOrDefault(view.Ticket.Priority);
@@ -546,7 +578,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
                     }
                 }
 
-                var history = await engine.GetHistoryAsync(tenant, live.Ticket.Id, cancellationToken).ConfigureAwait(false);
+                var history = await Commands.GetHistoryAsync(tenant, live.Ticket.Id, cancellationToken).ConfigureAwait(false);
                 var seen = new HashSet<GroupId>();
                 var fired = new HashSet<int>();
                 foreach (var e in history)

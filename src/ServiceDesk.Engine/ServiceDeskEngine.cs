@@ -52,6 +52,7 @@ public sealed partial class ServiceDeskEngine : IDisposable
     private readonly IClock _clock;
     private readonly ILogger _logger;
     private readonly EngineMetrics _metrics;
+    private readonly bool _ownsMetrics = true;
 
     /// <summary>Initializes an engine.</summary>
     /// <param name="store">Where tickets are stored.</param>
@@ -76,6 +77,31 @@ public sealed partial class ServiceDeskEngine : IDisposable
         Options = options;
         _logger = logger ?? (ILogger)NullLogger<ServiceDeskEngine>.Instance;
         _metrics = new EngineMetrics(meterFactory);
+    }
+
+    private ServiceDeskEngine(ServiceDeskEngine parent, ITicketStore store)
+    {
+        _store = store;
+        _clock = parent._clock;
+        Options = parent.Options;
+        _logger = parent._logger;
+        _metrics = parent._metrics;
+        _ownsMetrics = false;
+    }
+
+    /// <summary>Begins a batch: many commands of one tenant stored in one transaction (see <see cref="ServiceDeskBatch"/>).</summary>
+    /// <param name="tenant">The tenant of every command in the batch.</param>
+    /// <returns>The batch.</returns>
+    /// <exception cref="ArgumentException"><paramref name="tenant"/> is the default value.</exception>
+    /// <exception cref="NotSupportedException">The engine's store does not implement <see cref="ITicketBatchStore"/> (every
+    /// shipped adapter does).</exception>
+    public ServiceDeskBatch BeginBatch(TenantId tenant)
+    {
+        TenantId.ThrowIfDefault(tenant);
+        var batches = _store as ITicketBatchStore
+            ?? throw new NotSupportedException($"The engine's store ({_store.GetType().Name}) does not implement ITicketBatchStore, so it cannot apply batches; run the commands one by one.");
+        var staging = new BatchStagingStore(batches, tenant);
+        return new ServiceDeskBatch(new ServiceDeskEngine(this, staging), staging);
     }
 
     /// <summary>Gets the definitions the engine runs on.</summary>
@@ -126,7 +152,13 @@ public sealed partial class ServiceDeskEngine : IDisposable
     }
 
     /// <summary>Releases the meter the engine created, if it created one.</summary>
-    public void Dispose() => _metrics.Dispose();
+    public void Dispose()
+    {
+        if (_ownsMetrics)
+        {
+            _metrics.Dispose();
+        }
+    }
 
     private static Instant Later(Instant a, Instant b) => a > b ? a : b;
 

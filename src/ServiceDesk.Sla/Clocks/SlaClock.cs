@@ -366,7 +366,8 @@ public static class SlaClock
                 WallElapsed = started ? end - _cycleStart : Duration.Zero,
                 Paused = _paused,
                 Remaining = target - measured,
-                PercentElapsed = measured.BclCompatibleTicks * 100m / target.BclCompatibleTicks,
+                // A manual due at or before the cycle start leaves no business time to the due: the target is spent (100 %).
+                PercentElapsed = target.BclCompatibleTicks > 0 ? measured.BclCompatibleTicks * 100m / target.BclCompatibleTicks : 100m,
                 DueAt = due,
                 IsDueOverridden = overridden,
                 BreachedAt = _breachedAt ?? (isBreached ? due : null),

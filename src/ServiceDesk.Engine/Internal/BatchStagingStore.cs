@@ -1,0 +1,222 @@
+using System.Collections.ObjectModel;
+using ServiceDesk.Events;
+using ServiceDesk.Storage;
+
+namespace ServiceDesk.Engine.Internal;
+
+/// <summary>
+/// The store a batch's engine writes to: appends are checked and staged in memory (reads by id see them), numbers are
+/// handed out after the stored last number, and <see cref="CommitAsync"/> applies everything in one
+/// <see cref="ITicketBatchStore.AppendBatchAsync"/> transaction.
+/// </summary>
+/// <remarks>Not thread-safe: a batch is filled by one caller at a time (commands awaited one after the other).</remarks>
+internal sealed class BatchStagingStore(ITicketBatchStore inner, TenantId tenant) : ITicketStore
+{
+    private readonly List<TicketAppend> _appends = [];
+    private readonly Dictionary<TicketId, Staged> _tickets = [];
+    private readonly Dictionary<TicketNumber, TicketId> _numbers = [];
+    private readonly Dictionary<string, AppendResult> _keys = new(StringComparer.Ordinal);
+    private readonly Dictionary<TicketKind, (long ExpectedLast, long Last)> _sequences = [];
+    private bool _closed;
+
+    public TenantId Tenant => tenant;
+
+    public int Count => _appends.Count;
+
+    public async Task<TicketNumber> AllocateNumberAsync(TenantId tenant, TicketKind kind, CancellationToken cancellationToken = default)
+    {
+        CheckTenant(tenant);
+        _ = TicketNumber.PrefixOf(kind);
+        if (!_sequences.TryGetValue(kind, out var sequence))
+        {
+            var last = await inner.GetLastNumberAsync(tenant, kind, cancellationToken).ConfigureAwait(false);
+            sequence = (last, last);
+        }
+
+        // The number is taken only when an opening with it is staged, so a failed opening leaves no gap.
+        _sequences[kind] = sequence;
+        return new TicketNumber(kind, sequence.Last + 1);
+    }
+
+    public async Task<Ticket?> GetAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default)
+        => (await GetStoredAsync(tenant, id, cancellationToken).ConfigureAwait(false))?.Ticket;
+
+    public async Task<StoredTicket?> GetStoredAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default)
+    {
+        TicketId.ThrowIfDefault(id);
+        if (tenant == this.Tenant && _tickets.TryGetValue(id, out var staged))
+        {
+            return new StoredTicket(staged.Ticket, staged.DerivedState);
+        }
+
+        return await inner.GetStoredAsync(tenant, id, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<Ticket>> GetManyAsync(TenantId tenant, IReadOnlyList<TicketId> ids, CancellationToken cancellationToken = default)
+    {
+        var distinct = StoredTicket.ValidateMany(tenant, ids);
+        var missing = new List<TicketId>();
+        foreach (var id in distinct)
+        {
+            if (tenant != this.Tenant || !_tickets.ContainsKey(id))
+            {
+                missing.Add(id);
+            }
+        }
+
+        var found = missing.Count == 0 ? [] : (await inner.GetManyAsync(tenant, missing, cancellationToken).ConfigureAwait(false)).ToDictionary(t => t.Id);
+        var result = new List<Ticket>(distinct.Count);
+        foreach (var id in distinct)
+        {
+            if (tenant == this.Tenant && _tickets.TryGetValue(id, out var staged))
+            {
+                result.Add(staged.Ticket);
+            }
+            else if (found.TryGetValue(id, out var ticket))
+            {
+                result.Add(ticket);
+            }
+        }
+
+        return result.AsReadOnly();
+    }
+
+    public Task<Ticket?> GetByNumberAsync(TenantId tenant, TicketNumber number, CancellationToken cancellationToken = default)
+        => tenant == this.Tenant && _numbers.TryGetValue(number, out var id)
+            ? Task.FromResult<Ticket?>(_tickets[id].Ticket)
+            : inner.GetByNumberAsync(tenant, number, cancellationToken);
+
+    public async Task<AppendResult> AppendAsync(TicketAppend append, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(append);
+        cancellationToken.ThrowIfCancellationRequested();
+        CheckTenant(append.Tenant);
+        if (_closed)
+        {
+            throw new InvalidOperationException("The batch was committed or abandoned; begin a new batch.");
+        }
+
+        if (_appends.Count == TicketBatch.MaxAppends)
+        {
+            throw new InvalidOperationException($"The batch holds {TicketBatch.MaxAppends:N0} appends, the most one transaction takes; commit it and begin another.");
+        }
+
+        var ticket = append.Ticket;
+        if (append.IdempotencyKey is { } key)
+        {
+            var applied = _keys.TryGetValue(key, out var staged) ? staged : await inner.FindAppliedAsync(ticket.Tenant, key, cancellationToken).ConfigureAwait(false);
+            if (applied is not null)
+            {
+                return applied.Ticket.Id == ticket.Id
+                    ? applied with { IsReplay = true }
+                    : throw new ArgumentException(
+                        $"Idempotency key '{key}' of tenant '{ticket.Tenant}' was already used for ticket {applied.Ticket.Id}; a key identifies one command on one ticket, so it cannot be reused for ticket {ticket.Id}.",
+                        nameof(append));
+            }
+        }
+
+        long actual;
+        if (_tickets.TryGetValue(ticket.Id, out var current))
+        {
+            actual = current.Ticket.Version;
+        }
+        else
+        {
+            actual = (await inner.GetAsync(ticket.Tenant, ticket.Id, cancellationToken).ConfigureAwait(false))?.Version ?? 0;
+        }
+
+        if (actual != append.ExpectedVersion)
+        {
+            throw new ConcurrencyException(ticket.Tenant, ticket.Id, append.ExpectedVersion, actual);
+        }
+
+        if (append.ExpectedVersion == 0 && _sequences.TryGetValue(ticket.Kind, out var tracked) && ticket.Number.Sequence > tracked.Last + 1)
+        {
+            throw new ArgumentException(
+                $"Ticket {ticket.Id} is numbered {ticket.Number}, beyond the next number of the batch ({tracked.Last + 1}); allocate numbers with the batch's AllocateNumberAsync.",
+                nameof(append));
+        }
+
+        if (append.ExpectedVersion == 0 && _numbers.ContainsKey(ticket.Number))
+        {
+            throw new ConcurrencyException(ticket.Tenant, ticket.Id, 0, _tickets[_numbers[ticket.Number]].Ticket.Version);
+        }
+
+        _appends.Add(append);
+        _tickets[ticket.Id] = new Staged(ticket, append.DerivedState, current?.Events is { } events ? [.. events, .. append.Events] : [.. append.Events]);
+        if (append.ExpectedVersion == 0)
+        {
+            _numbers[ticket.Number] = ticket.Id;
+            if (_sequences.TryGetValue(ticket.Kind, out var sequence) && ticket.Number.Sequence == sequence.Last + 1)
+            {
+                _sequences[ticket.Kind] = (sequence.ExpectedLast, sequence.Last + 1);
+            }
+        }
+
+        var result = new AppendResult(ticket, IsReplay: false);
+        if (append.IdempotencyKey is { } newKey)
+        {
+            _keys[newKey] = result;
+        }
+
+        return result;
+    }
+
+    public async Task<AppendResult?> FindAppliedAsync(TenantId tenant, string idempotencyKey, CancellationToken cancellationToken = default)
+        => tenant == this.Tenant && _keys.TryGetValue(idempotencyKey, out var staged)
+            ? staged with { IsReplay = true }
+            : await inner.FindAppliedAsync(tenant, idempotencyKey, cancellationToken).ConfigureAwait(false);
+
+    /// <remarks>Queries read what is stored: tickets staged in the batch are not seen until it is committed.</remarks>
+    public Task<TicketPage> QueryAsync(TicketQuery query, CancellationToken cancellationToken = default) => inner.QueryAsync(query, cancellationToken);
+
+    public async Task<IReadOnlyList<TicketEvent>> ReadHistoryAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default)
+    {
+        var stored = await inner.ReadHistoryAsync(tenant, id, cancellationToken).ConfigureAwait(false);
+        if (tenant != this.Tenant || !_tickets.TryGetValue(id, out var staged))
+        {
+            return stored;
+        }
+
+        var first = staged.Events[0].Version;
+        return new ReadOnlyCollection<TicketEvent>([.. stored.Where(e => e.Version < first), .. staged.Events]);
+    }
+
+    public async Task<IReadOnlyList<AppendResult>> CommitAsync(CancellationToken cancellationToken)
+    {
+        if (_closed)
+        {
+            throw new InvalidOperationException("The batch was already committed or abandoned.");
+        }
+
+        _closed = true;
+        if (_appends.Count == 0)
+        {
+            return [];
+        }
+
+        var numbers = new List<NumberAdvance>(_sequences.Count);
+        foreach (var (kind, (expected, last)) in _sequences)
+        {
+            if (last > expected)
+            {
+                numbers.Add(new NumberAdvance(kind, expected, last));
+            }
+        }
+
+        return await inner.AppendBatchAsync(new TicketBatch(_appends, numbers), cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Abandon() => _closed = true;
+
+    private void CheckTenant(TenantId tenant)
+    {
+        TenantId.ThrowIfDefault(tenant);
+        if (tenant != this.Tenant)
+        {
+            throw new ArgumentException($"This batch is for tenant '{this.Tenant}'; a command for tenant '{tenant}' needs a batch of its own.", nameof(tenant));
+        }
+    }
+
+    private sealed record Staged(Ticket Ticket, string? DerivedState, TicketEvent[] Events);
+}
