@@ -6,9 +6,10 @@ using ServiceDesk.Events;
 namespace ServiceDesk.Storage.InMemory;
 
 /// <summary>
-/// The reference <see cref="ITicketStore"/>, <see cref="ITimerStore"/>, <see cref="IOutboxStore"/> and
-/// <see cref="ITimeEntryStore"/>: keeps tickets, their histories, number sequences, idempotency keys, schedules, timers,
-/// the outbox and time entries in memory, and passes the whole conformance suites of ServiceDesk.Testing.
+/// The reference <see cref="ITicketStore"/> (with <see cref="ITicketBatchStore"/>), <see cref="ITimerStore"/>,
+/// <see cref="IOutboxStore"/> and <see cref="ITimeEntryStore"/>: keeps tickets, their derived state, histories, number
+/// sequences, idempotency keys, schedules, timers, the outbox and time entries in memory, and passes the whole conformance
+/// suites of ServiceDesk.Testing.
 /// </summary>
 /// <remarks>
 /// <para><b>Use.</b> Tests, samples, and single-process hosts that can lose their data on exit. Nothing is persisted;
@@ -32,8 +33,12 @@ namespace ServiceDesk.Storage.InMemory;
 /// time entries are indexed by (tenant, start).</para>
 /// <para><b>Outbox.</b> Messages stay in memory until acknowledged, so a host that never drains the outbox keeps every
 /// event twice.</para>
+/// <para><b>Derived state and batches.</b> The <see cref="TicketAppend.DerivedState"/> of a ticket's last append is kept
+/// with the ticket and read with it by <see cref="GetStoredAsync"/>. <see cref="AppendBatchAsync"/> checks every append of a
+/// batch, and the number advances, under the tenant's lock before it changes anything, so a rejected batch leaves no
+/// trace.</para>
 /// </remarks>
-public sealed class InMemoryTicketStore : ITicketStore, ITimerStore, IOutboxStore, ITimeEntryStore
+public sealed class InMemoryTicketStore : ITicketBatchStore, ITimerStore, IOutboxStore, ITimeEntryStore
 {
     private static readonly Duration MaxLease = Duration.FromDays(1);
 
@@ -149,6 +154,104 @@ public sealed class InMemoryTicketStore : ITicketStore, ITimerStore, IOutboxStor
         {
             return Task.FromException<AppendResult>(ex);
         }
+    }
+
+    /// <inheritdoc />
+    public Task<long> GetLastNumberAsync(TenantId tenant, TicketKind kind, CancellationToken cancellationToken = default)
+    {
+        TenantId.ThrowIfDefault(tenant);
+        _ = TicketNumber.PrefixOf(kind);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<long>(cancellationToken);
+        }
+
+        if (!_tenants.TryGetValue(tenant, out var data))
+        {
+            return Task.FromResult(0L);
+        }
+
+        lock (data.Gate)
+        {
+            return Task.FromResult(data.LastNumbers.GetValueOrDefault(kind));
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The whole batch is checked under the tenant's lock, against the stored state plus the batch's earlier
+    /// appends, before anything changes; then everything is applied under the same lock, so readers see all of the batch or
+    /// none of it. Number advances are checked before the appends.</remarks>
+    public Task<IReadOnlyList<AppendResult>> AppendBatchAsync(TicketBatch batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<IReadOnlyList<AppendResult>>(cancellationToken);
+        }
+
+        try
+        {
+            return Task.FromResult(AppendBatch(Tenant(batch.Tenant), batch));
+        }
+        catch (ConcurrencyException ex)
+        {
+            return Task.FromException<IReadOnlyList<AppendResult>>(ex);
+        }
+        catch (ArgumentException ex)
+        {
+            return Task.FromException<IReadOnlyList<AppendResult>>(ex);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<StoredTicket?> GetStoredAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default)
+    {
+        TenantId.ThrowIfDefault(tenant);
+        TicketId.ThrowIfDefault(id);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<StoredTicket?>(cancellationToken);
+        }
+
+        if (!_tenants.TryGetValue(tenant, out var data))
+        {
+            return Task.FromResult<StoredTicket?>(null);
+        }
+
+        lock (data.Gate)
+        {
+            return Task.FromResult(data.Tickets.TryGetValue(id, out var entry) ? new StoredTicket(entry.Current, entry.DerivedState) : null);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Reads every ticket under one acquisition of the tenant's lock, so the tickets are one consistent view.</remarks>
+    public Task<IReadOnlyList<Ticket>> GetManyAsync(TenantId tenant, IReadOnlyList<TicketId> ids, CancellationToken cancellationToken = default)
+    {
+        var distinct = StoredTicket.ValidateMany(tenant, ids);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<IReadOnlyList<Ticket>>(cancellationToken);
+        }
+
+        if (distinct.Count == 0 || !_tenants.TryGetValue(tenant, out var data))
+        {
+            return Task.FromResult<IReadOnlyList<Ticket>>(ReadOnlyCollection<Ticket>.Empty);
+        }
+
+        var found = new List<Ticket>(distinct.Count);
+        lock (data.Gate)
+        {
+            foreach (var id in distinct)
+            {
+                if (data.Tickets.TryGetValue(id, out var entry))
+                {
+                    found.Add(entry.Current);
+                }
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<Ticket>>(found.AsReadOnly());
     }
 
     /// <inheritdoc />
@@ -522,84 +625,163 @@ public sealed class InMemoryTicketStore : ITicketStore, ITimerStore, IOutboxStor
 
     private AppendResult Append(TenantData data, TicketAppend append)
     {
-        var ticket = append.Ticket;
         lock (data.Gate)
         {
-            if (append.IdempotencyKey is { } key && data.AppliedKeys.TryGetValue(key, out var applied))
+            if (Check(data, append, pending: null) is { } replay)
             {
-                return applied.Ticket.Id == ticket.Id
-                    ? applied with { IsReplay = true }
-                    : throw new ArgumentException(
-                        $"Idempotency key '{key}' of tenant '{data.Tenant}' was already used for ticket {applied.Ticket.Id}; a key identifies one command on one ticket, so it cannot be reused for ticket {ticket.Id}.",
-                        nameof(append));
-            }
-
-            data.Tickets.TryGetValue(ticket.Id, out var entry);
-            var actual = entry?.Current.Version ?? 0;
-            if (actual != append.ExpectedVersion)
-            {
-                throw new ConcurrencyException(data.Tenant, ticket.Id, append.ExpectedVersion, actual);
-            }
-
-            if (entry is null)
-            {
-                if (data.Numbers.TryGetValue(ticket.Number, out var holder))
-                {
-                    throw new ConcurrencyException(data.Tenant, ticket.Id, append.ExpectedVersion, data.Tickets[holder].Current.Version);
-                }
-            }
-            else
-            {
-                ThrowIfIdentityChanged(entry.Current, ticket);
+                return replay;
             }
 
             // Every check passed: from here on nothing throws, and the store-wide structures change together with the ticket.
             lock (_gate)
             {
-                if (entry is null)
+                return Apply(data, append);
+            }
+        }
+    }
+
+    private IReadOnlyList<AppendResult> AppendBatch(TenantData data, TicketBatch batch)
+    {
+        var results = new AppendResult[batch.Appends.Count];
+        var writes = new List<TicketAppend>(batch.Appends.Count);
+        lock (data.Gate)
+        {
+            foreach (var advance in batch.Numbers)
+            {
+                var last = data.LastNumbers.GetValueOrDefault(advance.Kind);
+                if (last != advance.ExpectedLast)
                 {
-                    entry = new Entry(ticket);
-                    data.Tickets.Add(ticket.Id, entry);
-                    data.Numbers.Add(ticket.Number, ticket.Id);
-                    data.Order.Add(new OrderKey(ticket.OpenedAt, ticket.Id));
+                    throw new ConcurrencyException(data.Tenant, advance.Kind, advance.ExpectedLast, last);
+                }
+            }
+
+            var pending = new PendingBatch();
+            for (var i = 0; i < results.Length; i++)
+            {
+                var append = batch.Appends[i];
+                if (Check(data, append, pending) is { } replay)
+                {
+                    results[i] = replay;
                 }
                 else
                 {
-                    entry.Current = ticket;
-                }
-
-                entry.History.AddRange(append.Events);
-                if (append.Schedule is { } schedule)
-                {
-                    SetSchedule(data, entry, schedule);
-                }
-
-                if (!_outboxByTenant.TryGetValue(data.Tenant, out var tenantOutbox))
-                {
-                    tenantOutbox = [];
-                    _outboxByTenant.Add(data.Tenant, tenantOutbox);
-                }
-
-                foreach (var e in append.Events)
-                {
-                    var message = new OutboxMessage(++_lastPosition, e);
-                    _outbox.Add(message.Position, message);
-                    tenantOutbox.Add(message.Position, message);
-                    if (e is TimeLogged logged)
-                    {
-                        data.TimeEntries.Add(new TimeEntryKey(logged.Started, logged.Ticket.Value, logged.Version, logged));
-                    }
+                    results[i] = pending.Record(append);
+                    writes.Add(append);
                 }
             }
 
-            var result = new AppendResult(ticket, IsReplay: false);
-            if (append.IdempotencyKey is { } newKey)
+            // Every append and every advance passed: from here on nothing throws.
+            lock (_gate)
             {
-                data.AppliedKeys.Add(newKey, result);
+                foreach (var append in writes)
+                {
+                    Apply(data, append);
+                }
             }
 
-            return result;
+            foreach (var advance in batch.Numbers)
+            {
+                data.LastNumbers[advance.Kind] = advance.NewLast;
+            }
         }
+
+        return Array.AsReadOnly(results);
+    }
+
+    /// <summary>
+    /// Checks one append against the tenant's stored state plus, in a batch, the appends of the batch checked before it:
+    /// returns the replay result when its idempotency key was already applied to its ticket, <see langword="null"/> when it
+    /// is to be applied, and throws when it is rejected. Changes nothing; called with the tenant's lock held.
+    /// </summary>
+    /// <exception cref="ArgumentException">The key was applied to another ticket, or the append changes the ticket's identity.</exception>
+    /// <exception cref="ConcurrencyException">The expected version is not the current one, or a new ticket's number is taken.</exception>
+    private static AppendResult? Check(TenantData data, TicketAppend append, PendingBatch? pending)
+    {
+        var ticket = append.Ticket;
+        if (append.IdempotencyKey is { } key
+            && ((pending is not null && pending.Keys.TryGetValue(key, out var applied)) || data.AppliedKeys.TryGetValue(key, out applied)))
+        {
+            return applied.Ticket.Id == ticket.Id
+                ? applied with { IsReplay = true }
+                : throw new ArgumentException(
+                    $"Idempotency key '{key}' of tenant '{data.Tenant}' was already used for ticket {applied.Ticket.Id}; a key identifies one command on one ticket, so it cannot be reused for ticket {ticket.Id}.",
+                    nameof(append));
+        }
+
+        var current = Current(data, pending, ticket.Id);
+        var actual = current?.Version ?? 0;
+        if (actual != append.ExpectedVersion)
+        {
+            throw new ConcurrencyException(data.Tenant, ticket.Id, append.ExpectedVersion, actual);
+        }
+
+        if (current is null)
+        {
+            if ((pending is not null && pending.Numbers.TryGetValue(ticket.Number, out var holder)) || data.Numbers.TryGetValue(ticket.Number, out holder))
+            {
+                throw new ConcurrencyException(data.Tenant, ticket.Id, append.ExpectedVersion, Current(data, pending, holder)!.Version);
+            }
+        }
+        else
+        {
+            ThrowIfIdentityChanged(current, ticket);
+        }
+
+        return null;
+    }
+
+    /// <summary>The ticket as the batch so far left it, else as stored; <see langword="null"/> when neither has it.</summary>
+    private static Ticket? Current(TenantData data, PendingBatch? pending, TicketId id)
+        => pending is not null && pending.Tickets.TryGetValue(id, out var written) ? written : data.Tickets.GetValueOrDefault(id)?.Current;
+
+    /// <summary>Stores a checked append: the snapshot, the events, the derived state, the schedule, the outbox messages, the
+    /// time entries and the idempotency key. Called with the tenant's lock and <see cref="_gate"/> held; throws nothing.</summary>
+    private AppendResult Apply(TenantData data, TicketAppend append)
+    {
+        var ticket = append.Ticket;
+        if (!data.Tickets.TryGetValue(ticket.Id, out var entry))
+        {
+            entry = new Entry(ticket);
+            data.Tickets.Add(ticket.Id, entry);
+            data.Numbers.Add(ticket.Number, ticket.Id);
+            data.Order.Add(new OrderKey(ticket.OpenedAt, ticket.Id));
+        }
+        else
+        {
+            entry.Current = ticket;
+        }
+
+        entry.DerivedState = append.DerivedState;
+        entry.History.AddRange(append.Events);
+        if (append.Schedule is { } schedule)
+        {
+            SetSchedule(data, entry, schedule);
+        }
+
+        if (!_outboxByTenant.TryGetValue(data.Tenant, out var tenantOutbox))
+        {
+            tenantOutbox = [];
+            _outboxByTenant.Add(data.Tenant, tenantOutbox);
+        }
+
+        foreach (var e in append.Events)
+        {
+            var message = new OutboxMessage(++_lastPosition, e);
+            _outbox.Add(message.Position, message);
+            tenantOutbox.Add(message.Position, message);
+            if (e is TimeLogged logged)
+            {
+                data.TimeEntries.Add(new TimeEntryKey(logged.Started, logged.Ticket.Value, logged.Version, logged));
+            }
+        }
+
+        var result = new AppendResult(ticket, IsReplay: false);
+        if (append.IdempotencyKey is { } key)
+        {
+            data.AppliedKeys.Add(key, result);
+        }
+
+        return result;
     }
 
     /// <summary>Replaces a ticket's schedule, its place in the queue and its timer (ending any lease); called with the
@@ -668,9 +850,44 @@ public sealed class InMemoryTicketStore : ITicketStore, ITimerStore, IOutboxStor
         public SortedSet<TimeEntryKey> TimeEntries { get; } = new(TimeEntryKeyComparer.Instance);
     }
 
+    /// <summary>What the appends of a batch checked so far would write: the batch sees them as if they were stored.</summary>
+    private sealed class PendingBatch
+    {
+        /// <summary>The latest snapshot the batch writes for each ticket it touches.</summary>
+        public Dictionary<TicketId, Ticket> Tickets { get; } = [];
+
+        /// <summary>The numbers of the tickets the batch opens.</summary>
+        public Dictionary<TicketNumber, TicketId> Numbers { get; } = [];
+
+        /// <summary>The idempotency keys the batch applies, with their results.</summary>
+        public Dictionary<string, AppendResult> Keys { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Records a checked append that is to be applied, and returns its result.</summary>
+        public AppendResult Record(TicketAppend append)
+        {
+            var ticket = append.Ticket;
+            if (append.ExpectedVersion == 0)
+            {
+                Numbers.Add(ticket.Number, ticket.Id);
+            }
+
+            Tickets[ticket.Id] = ticket;
+            var result = new AppendResult(ticket, IsReplay: false);
+            if (append.IdempotencyKey is { } key)
+            {
+                Keys.Add(key, result);
+            }
+
+            return result;
+        }
+    }
+
     private sealed class Entry(Ticket current)
     {
         public Ticket Current { get; set; } = current;
+
+        /// <summary>The <see cref="TicketAppend.DerivedState"/> of the last append, or <see langword="null"/>.</summary>
+        public string? DerivedState { get; set; }
 
         public List<TicketEvent> History { get; } = [];
 

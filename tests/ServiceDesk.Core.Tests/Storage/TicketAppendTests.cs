@@ -105,4 +105,38 @@ public sealed class TicketAppendTests
         Assert.IsAssignableFrom<InvalidOperationException>(ex);
         _ = Duration.Zero;
     }
+    [Fact]
+    public void DerivedState_ValidText_IsKeptVerbatim()
+    {
+        var t = Samples.Ticket();
+        var state = "{\"clocks\":[]} ünïcode 😀 \u2028 " + new string('x', 1_000);
+        var max = new string('m', TicketAppend.MaxDerivedStateLength);
+
+        Assert.Equal(state, new TicketAppend(t, [Samples.Opening(t)], 0) { DerivedState = state }.DerivedState);
+        Assert.Same(max, new TicketAppend(t, [Samples.Opening(t)], 0) { DerivedState = max }.DerivedState);
+        Assert.Null(new TicketAppend(t, [Samples.Opening(t)], 0) { DerivedState = null }.DerivedState);
+    }
+
+    [Fact]
+    public void DerivedState_BlankNulOrLoneSurrogate_ThrowsArgumentException()
+    {
+        // Not theory data: xUnit serializes that as UTF-8 at discovery, which turns a lone surrogate into U+FFFD.
+        string[] invalid = ["", "   ", "before\0after", "lone high \uD83D end", "lone low \uDE00 end", "ends with high \uD83D", "\uDE00\uD83D reversed pair"];
+        var t = Samples.Ticket();
+
+        foreach (var state in invalid)
+        {
+            var ex = Assert.Throws<ArgumentException>(() => new TicketAppend(t, [Samples.Opening(t)], 0) { DerivedState = state });
+            Assert.Equal(nameof(TicketAppend.DerivedState), ex.ParamName);
+        }
+    }
+
+    [Fact]
+    public void DerivedState_TooLong_ThrowsArgumentOutOfRangeException()
+    {
+        var t = Samples.Ticket();
+
+        Assert.Throws<ArgumentOutOfRangeException>(
+            () => new TicketAppend(t, [Samples.Opening(t)], 0) { DerivedState = new string('x', TicketAppend.MaxDerivedStateLength + 1) });
+    }
 }
