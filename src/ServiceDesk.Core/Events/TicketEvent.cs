@@ -25,6 +25,7 @@ namespace ServiceDesk.Events;
 [JsonDerivedType(typeof(Escalated), "escalated")]
 [JsonDerivedType(typeof(SlaThresholdReached), "sla-threshold")]
 [JsonDerivedType(typeof(AttributeChanged), "attribute")]
+[JsonDerivedType(typeof(SlaRepaired), "sla-repaired")]
 public abstract record TicketEvent
 {
     private readonly TenantId _tenant;

@@ -366,3 +366,29 @@ public sealed record AttributeChanged(
         ? throw new ArgumentException("default(AttributeValue) is not a value; use null to record a removal.", nameof(Value))
         : Value;
 }
+
+/// <summary>The ticket's SLA clocks were re-evaluated under a changed definition of its policy (a repair after calendars or
+/// SLA policies changed): deadlines and timers were recomputed from the history.</summary>
+/// <param name="Tenant">The tenant.</param>
+/// <param name="Ticket">The ticket.</param>
+/// <param name="Version">The version produced.</param>
+/// <param name="At">When the repair ran.</param>
+/// <param name="Actor">Usually the system.</param>
+/// <param name="Policy">The SLA policy's name, 1 to 200 characters.</param>
+/// <param name="FromFingerprint">The fingerprint of the definition the clocks were computed with before, or
+/// <see langword="null"/> when unknown (a ticket stored before fingerprints were recorded).</param>
+/// <param name="ToFingerprint">The fingerprint of the definition now in force, 1 to 64 characters.</param>
+public sealed record SlaRepaired(
+    TenantId Tenant, TicketId Ticket, long Version, Instant At, Actor Actor,
+    string Policy, string? FromFingerprint, string ToFingerprint)
+    : TicketEvent(Tenant, Ticket, Version, At, Actor)
+{
+    /// <summary>Gets the SLA policy's name.</summary>
+    public string Policy { get; init; } = Guard.Text(Policy, 200, required: true, nameof(Policy));
+
+    /// <summary>Gets the fingerprint of the definition before, if known.</summary>
+    public string? FromFingerprint { get; init; } = FromFingerprint is null ? null : Guard.Text(FromFingerprint, 64, required: true, nameof(FromFingerprint));
+
+    /// <summary>Gets the fingerprint of the definition now in force.</summary>
+    public string ToFingerprint { get; init; } = Guard.Text(ToFingerprint, 64, required: true, nameof(ToFingerprint));
+}

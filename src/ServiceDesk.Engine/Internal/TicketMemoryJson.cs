@@ -114,6 +114,41 @@ internal static class TicketMemoryJson
         }
     }
 
+    /// <summary>The policy fingerprint a stored memory was computed with, or <see langword="null"/> when it has none or is unreadable.</summary>
+    public static string? PeekFingerprint(string text)
+    {
+        try
+        {
+            var r = new Utf8JsonReader(Encoding.UTF8.GetBytes(text));
+            if (!r.Read() || r.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = r.GetString();
+                if (!r.Read())
+                {
+                    return null;
+                }
+
+                if (name == "pf")
+                {
+                    return r.TokenType == JsonTokenType.String ? r.GetString() : null;
+                }
+
+                r.Skip();
+            }
+
+            return null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     private static TicketMemory? Read(string text, SlaPolicy? policy, string? fingerprint)
     {
         var bytes = Encoding.UTF8.GetBytes(text);

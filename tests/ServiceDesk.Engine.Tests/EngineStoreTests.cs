@@ -1,0 +1,270 @@
+using NodaTime;
+using ServiceDesk.Events;
+using ServiceDesk.Sla;
+using ServiceDesk.Storage;
+using ServiceDesk.Storage.InMemory;
+using ServiceDesk.Storage.PostgreSql;
+using ServiceDesk.Storage.Sqlite;
+using ServiceDesk.Testing;
+using ServiceDesk.Workflow;
+using Xunit;
+
+namespace ServiceDesk.Engine.Tests;
+
+/// <summary>SLA repair and batches through the engine, on every store adapter (PostgreSQL on a real server).</summary>
+public abstract class EngineStoreTests : IAsyncLifetime
+{
+    private ITicketStore? _store;
+
+    /// <summary>Gets a tenant of this test alone (the PostgreSQL tests share a schema per class).</summary>
+    protected TenantId Tenant { get; } = new("t" + Guid.NewGuid().ToString("N")[..10]);
+
+    protected TestClock Clock { get; } = new();
+
+    protected ITicketStore Store => _store ?? throw new InvalidOperationException("Not initialized.");
+
+    public async Task InitializeAsync() => _store = await CreateStoreAsync();
+
+    public async Task DisposeAsync()
+    {
+        switch (_store)
+        {
+            case IAsyncDisposable d:
+                await d.DisposeAsync();
+                break;
+            case IDisposable d:
+                d.Dispose();
+                break;
+        }
+
+        await DisposeStoreAsync();
+    }
+
+    protected abstract Task<ITicketStore> CreateStoreAsync();
+
+    protected virtual Task DisposeStoreAsync() => Task.CompletedTask;
+
+    private static ServiceDeskEngineOptions WithResolution(Duration target, Duration? p1 = null)
+    {
+        var options = new SlaPolicyOptions { Name = "standard" };
+        options.Metrics.Add(SlaMetricOptions.FirstResponse(Desk.Calendar, Duration.FromHours(1)));
+        var resolution = SlaMetricOptions.Resolution(Desk.Calendar, target);
+        resolution.TargetsByPriority[Priority.P1Critical] = p1 ?? Duration.FromHours(2);
+        options.Metrics.Add(resolution);
+        return Desk.Options.With(Desk.Options.RoutingRules, new SlaPolicySet([options.Build()]))
+            .With(new Routing.EscalationPolicyBuilder()
+                .Rule("half", 1, Routing.EscalationTrigger.SlaPercent("resolution", 50), Routing.NotificationDelivery.Immediately,
+                    Routing.EscalationAction.Notify(Routing.NotifyTarget.Assignee))
+                .Build());
+    }
+
+    private CommandContext Caller() => new(Tenant, Actor.OfRequester("Jane Doe"));
+
+    private CommandContext Agent() => new(Tenant, Actor.OfAgent(Desk.Alice));
+
+    [ConformanceFact]
+    public async Task RepairSlas_AfterTargetChange_RewritesDeadlinesOnceAndKeepsFiredLevels()
+    {
+        using var before = new ServiceDeskEngine(Store, Clock, WithResolution(Duration.FromHours(8)));
+        var ids = new List<TicketId>();
+        for (var i = 0; i < 25; i++)
+        {
+            ids.Add((await before.OpenTicketAsync(Caller(), Desk.Incident("Printer " + i))).Ticket.Id);
+            Clock.AdvanceMinutes(1);
+        }
+
+        await before.TransitionAsync(Agent(), ids[0], IncidentLifecycle.Start);
+        await before.TransitionAsync(Agent(), ids[1], IncidentLifecycle.Cancel, "Duplicate");
+        Clock.AdvanceHours(5); // past half of 8 h: level 1 fires for every open ticket
+        var fired = await new EscalationSweeper(before).SweepAllDueAsync();
+        Assert.Equal(24, fired.Escalations);
+        var opened = (await Store.GetAsync(Tenant, ids[2]))!.OpenedAt;
+        Assert.Equal(Desk.Calendar.AddBusinessTime(opened, Duration.FromHours(8)), (await before.GetTicketAsync(Tenant, ids[2]))!.Clocks.Single(c => c.Metric == "resolution").DueAt);
+
+        using var after = new ServiceDeskEngine(Store, Clock, WithResolution(Duration.FromHours(4)));
+        var reports = new List<SlaRepairProgress>();
+        var result = await after.RepairSlasAsync(Tenant, new SlaRepairOptions { PageSize = 10 }, new SyncProgress<SlaRepairProgress>(reports.Add));
+        Assert.Equal((25L, 24L, 0L, 1L, (string?)null), (result.Scanned, result.Repaired, result.UpToDate, result.Skipped, result.ContinuationToken));
+        Assert.Equal(3, reports.Count);
+        Assert.NotNull(reports[0].ContinuationToken);
+
+        var schedule = await ((ITimerStore)Store).GetScheduleAsync(Tenant, ids[2]);
+        Assert.True(schedule!.Queued);
+        Assert.Null(schedule.TimerDueAt); // both clocks breached and level 1 fired: nothing left to time
+        var history = await Store.ReadHistoryAsync(Tenant, ids[2]);
+        var repaired = Assert.Single(history.OfType<SlaRepaired>());
+        var oldPolicy = WithResolution(Duration.FromHours(8)).SlaPolicies!.Policies[0];
+        var newPolicy = after.Options.SlaPolicies!.Policies[0];
+        Assert.Equal(("standard", oldPolicy.Fingerprint, newPolicy.Fingerprint), (repaired.Policy, repaired.FromFingerprint, repaired.ToFingerprint));
+
+        var view = await after.GetTicketAsync(Tenant, ids[2]);
+        var resolution = view!.Clocks.Single(c => c.Metric == "resolution");
+        Assert.Equal((Duration.FromHours(4), Desk.Calendar.AddBusinessTime(opened, Duration.FromHours(4))), (resolution.Target, resolution.DueAt));
+        Assert.True(resolution.IsBreached); // 4 h of 9-17 business time have passed since it was opened
+
+        // Idempotent: a second run repairs nothing; the level already fired is not fired again by the next sweep.
+        var again = await after.RepairSlasAsync(Tenant);
+        Assert.Equal((0L, 24L), (again.Repaired, again.UpToDate));
+        Clock.AdvanceMinutes(30);
+        var swept = await new EscalationSweeper(after).SweepAllDueAsync();
+        Assert.Equal(0, swept.Escalations);
+        Assert.Single((await Store.ReadHistoryAsync(Tenant, ids[2])).OfType<Escalated>());
+    }
+
+    [ConformanceFact]
+    public async Task RepairSlas_InterruptedAndResumed_RepairsEveryTicketExactlyOnce()
+    {
+        using var before = new ServiceDeskEngine(Store, Clock, WithResolution(Duration.FromHours(8)));
+        for (var i = 0; i < 30; i++)
+        {
+            await before.OpenTicketAsync(Caller(), Desk.Incident("Scanner " + i));
+        }
+
+        using var after = new ServiceDeskEngine(Store, Clock, WithResolution(Duration.FromHours(6)));
+        using var cts = new CancellationTokenSource();
+        string? token = null;
+        var progress = new SyncProgress<SlaRepairProgress>(p =>
+        {
+            token = p.ContinuationToken;
+            cts.Cancel(); // the "crash" after the first page
+        });
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => after.RepairSlasAsync(Tenant, new SlaRepairOptions { PageSize = 12 }, progress, cts.Token));
+        Assert.NotNull(token);
+
+        var resumed = await after.RepairSlasAsync(Tenant, new SlaRepairOptions { PageSize = 12, ContinuationToken = token });
+        Assert.Equal((18L, 18L), (resumed.Scanned, resumed.Repaired));
+        var all = await after.RepairSlasAsync(Tenant);
+        Assert.Equal((30L, 0L, 30L), (all.Scanned, all.Repaired, all.UpToDate));
+        var page = await Store.QueryAsync(new TicketQuery(Tenant) { PageSize = 100 });
+        foreach (var ticket in page.Items)
+        {
+            Assert.Single((await Store.ReadHistoryAsync(Tenant, ticket.Id)).OfType<SlaRepaired>());
+        }
+    }
+
+    [ConformanceFact]
+    public async Task RepairSlas_BadInput_ClearErrors()
+    {
+        using var engine = new ServiceDeskEngine(Store, Clock, Desk.Options);
+        await Assert.ThrowsAsync<ArgumentException>(() => engine.RepairSlasAsync(default));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SlaRepairOptions { PageSize = 0 });
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => engine.RepairSlasAsync(Tenant, new SlaRepairOptions { ContinuationToken = "not-a-token" }));
+        Assert.Contains("not-a-token", ex.Message, StringComparison.Ordinal);
+    }
+
+    [ConformanceFact]
+    public async Task Batch_OpenAndTransitionMany_StoredAtomicallyWithGaplessNumbers()
+    {
+        using var engine = new ServiceDeskEngine(Store, Clock, WithResolution(Duration.FromHours(8)));
+        var first = await engine.OpenTicketAsync(Caller(), Desk.Incident("Before the batch"));
+        var batch = engine.BeginBatch(Tenant);
+        var ids = new List<TicketId>();
+        for (var i = 0; i < 50; i++)
+        {
+            Clock.AdvanceSeconds(30);
+            var opened = await batch.Engine.OpenTicketAsync(Caller(), Desk.Incident("vpn " + i));
+            ids.Add(opened.Ticket.Id);
+            await batch.Engine.TransitionAsync(Agent(), opened.Ticket.Id, IncidentLifecycle.Start);
+            await batch.Engine.CommentAsync(Agent(), opened.Ticket.Id, CommentVisibility.Public, "On it.");
+        }
+
+        await batch.Engine.CommentAsync(Agent(), first.Ticket.Id, CommentVisibility.Internal, "Batched note");
+        Assert.Null(await Store.GetAsync(Tenant, ids[0]));
+        var results = await batch.CommitAsync();
+        Assert.Equal(151, results.Count);
+        var numbers = new List<long>();
+        foreach (var id in ids)
+        {
+            var stored = await Store.GetStoredAsync(Tenant, id);
+            Assert.Equal((TicketStatus.InProgress, 5L), (stored!.Ticket.Status, stored.Ticket.Version));
+            Assert.NotNull(stored.DerivedState);
+            numbers.Add(stored.Ticket.Number.Sequence);
+        }
+
+        Assert.Equal(Enumerable.Range(2, 50).Select(n => (long)n), numbers);
+        var next = await engine.OpenTicketAsync(Caller(), Desk.Incident("After the batch"));
+        Assert.Equal(52, next.Ticket.Number.Sequence);
+        var view = await engine.GetTicketAsync(Tenant, ids[^1]);
+        Assert.Equal(SlaStage.Met, view!.Clocks.Single(c => c.Metric == "first_response").Stage);
+        Assert.Single((await Store.ReadHistoryAsync(Tenant, first.Ticket.Id)).OfType<CommentAdded>());
+    }
+
+    [ConformanceFact]
+    public async Task Batch_ConflictWithAnotherWriter_StoresNothing()
+    {
+        using var engine = new ServiceDeskEngine(Store, Clock, Desk.Options);
+        var id = (await engine.OpenTicketAsync(Caller(), Desk.Incident("Printer"))).Ticket.Id;
+        var batch = engine.BeginBatch(Tenant);
+        var staged = await batch.Engine.OpenTicketAsync(Caller(), Desk.Incident("Scanner"));
+        await batch.Engine.CommentAsync(Agent(), id, CommentVisibility.Public, "From the batch");
+        await engine.CommentAsync(Agent(), id, CommentVisibility.Public, "Outside the batch");
+        await Assert.ThrowsAsync<ConcurrencyException>(() => batch.CommitAsync());
+        Assert.Null(await Store.GetAsync(Tenant, staged.Ticket.Id));
+        Assert.Single((await Store.ReadHistoryAsync(Tenant, id)).OfType<CommentAdded>());
+        var reopened = await engine.OpenTicketAsync(Caller(), Desk.Incident("Scanner again"));
+        Assert.Equal(2, reopened.Ticket.Number.Sequence);
+    }
+
+    /// <summary>Reports synchronously (Progress{T} posts to the thread pool, which would race the assertions).</summary>
+    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}
+
+/// <summary>On the in-memory store.</summary>
+public sealed class InMemoryEngineStoreTests : EngineStoreTests
+{
+    protected override Task<ITicketStore> CreateStoreAsync() => Task.FromResult<ITicketStore>(new InMemoryTicketStore());
+}
+
+/// <summary>On a fresh SQLite file.</summary>
+public sealed class SqliteEngineStoreTests : EngineStoreTests
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "servicedesk-enginestore-" + Guid.NewGuid().ToString("N"));
+
+    protected override async Task<ITicketStore> CreateStoreAsync() => await SqliteTicketStore.OpenAsync(Path.Combine(_folder, "desk.db"));
+
+    protected override Task DisposeStoreAsync()
+    {
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>On a real PostgreSQL server (skipped with the reason when none is configured outside CI).</summary>
+[ConformanceSkip(typeof(EnginePostgres), nameof(EnginePostgres.SkipReason))]
+public sealed class PostgreSqlEngineStoreTests : EngineStoreTests
+{
+    protected override async Task<ITicketStore> CreateStoreAsync()
+        => await PostgreSqlTicketStore.OpenAsync(new PostgreSqlTicketStoreOptions
+        {
+            ConnectionString = EnginePostgres.RequireConnectionString(),
+            Schema = EnginePostgres.Schema,
+        });
+}
+
+/// <summary>The PostgreSQL server of the engine tests: <c>SERVICEDESK_POSTGRES</c>, required when <c>CI=true</c>.</summary>
+public static class EnginePostgres
+{
+    /// <summary>The environment variable holding the connection string.</summary>
+    public const string Variable = "SERVICEDESK_POSTGRES";
+
+    /// <summary>Gets a schema of this test process's own.</summary>
+    public static string Schema { get; } = "sdengine_" + Guid.NewGuid().ToString("N")[..12];
+
+    /// <summary>Gets why the tests are skipped, or <see langword="null"/> to run them (always in CI).</summary>
+    public static string? SkipReason
+        => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } || string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase)
+            ? null
+            : $"No PostgreSQL server: set {Variable} to a connection string to run these tests; .ci/run starts one.";
+
+    /// <summary>Returns the connection string or throws.</summary>
+    /// <returns>The connection string.</returns>
+    public static string RequireConnectionString()
+        => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } cs ? cs : throw new InvalidOperationException($"CI=true but {Variable} is not set.");
+}
