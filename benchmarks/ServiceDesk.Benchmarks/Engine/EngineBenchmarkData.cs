@@ -30,12 +30,18 @@ public static class EngineBenchmarkData
         Description = "The VPN client times out on connect since this morning.",
     };
 
-    private static SlaPolicy StandardPolicy()
+    /// <summary>The command benchmarks' desk with the resolution target changed to <paramref name="resolution"/> (for repairs).</summary>
+    /// <param name="resolution">The resolution target.</param>
+    /// <returns>The options.</returns>
+    public static ServiceDeskEngineOptions WithResolution(Duration resolution)
+        => ServiceDeskEngineOptions.CreateDefault().With(null, new SlaPolicySet([StandardPolicy(resolution)]));
+
+    private static SlaPolicy StandardPolicy(Duration? resolution = null)
     {
         var calendar = new BusinessCalendarBuilder("UTC").AddWeekdayHours(new LocalTime(9, 0), new LocalTime(17, 0)).Build();
         var options = new SlaPolicyOptions { Name = "standard" };
         options.Metrics.Add(SlaMetricOptions.FirstResponse(calendar, Duration.FromHours(1)));
-        options.Metrics.Add(SlaMetricOptions.Resolution(calendar, Duration.FromHours(8)));
+        options.Metrics.Add(SlaMetricOptions.Resolution(calendar, resolution ?? Duration.FromHours(8)));
         options.Metrics.Add(SlaMetricOptions.NextResponse(calendar, Duration.FromHours(2)));
         return options.Build();
     }

@@ -1,0 +1,110 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using NodaTime;
+using ServiceDesk.Engine;
+using ServiceDesk.Events;
+using ServiceDesk.Storage;
+using ServiceDesk.Testing;
+
+namespace ServiceDesk.Benchmarks.Engine;
+
+/// <summary>
+/// The cost of a command on a ticket with a long history: a public agent comment on a ticket with 10 to 10,000 prior
+/// events. <see cref="Comment"/> is the engine as shipped (it reads the ticket and its memory in one row);
+/// <see cref="Comment_FromHistory"/> is the baseline, the same engine over a store that keeps no derived state, so every
+/// command reads and folds the whole history (what the engine did before it kept a memory). The goal: the
+/// 10,000-event command costs at most 1.2 times the 10-event one. Each invocation adds its comments to the ticket, so the
+/// baseline's history grows by a few hundred events during a run (the shipped engine does not care).
+/// </summary>
+[MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByParams)]
+public class EngineHistoryBenchmarks
+{
+    private const int Comments = 10;
+
+    private readonly TestClock _clock = new(Instant.FromUtc(2026, 3, 2, 9, 0), Duration.FromSeconds(1));
+    private StoreLease _lease = null!;
+    private ServiceDeskEngine _engine = null!;
+    private ServiceDeskEngine _fromHistory = null!;
+    private TicketId _ticket;
+
+    /// <summary>Gets the adapters: in memory and SQLite.</summary>
+    public static IEnumerable<string> Adapters => [EngineAdapters.InMemory, EngineAdapters.Sqlite];
+
+    /// <summary>Gets or sets the adapter.</summary>
+    [ParamsSource(nameof(Adapters))]
+    public string Adapter { get; set; } = EngineAdapters.InMemory;
+
+    /// <summary>Gets or sets the number of events on the ticket before the measured commands.</summary>
+    [Params(10, 100, 1_000, 10_000)]
+    public int PriorEvents { get; set; }
+
+    /// <summary>Opens a ticket and gives it its history (in batches where the store has them).</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        _lease = EngineAdapters.OpenEmptyAsync(Adapter).GetAwaiter().GetResult();
+        _engine = new ServiceDeskEngine(_lease.Store, _clock, EngineBenchmarkData.CommandOptions);
+        _fromHistory = new ServiceDeskEngine(new NoMemoryStore(_lease.Store), _clock, EngineBenchmarkData.CommandOptions);
+        var opened = _engine.OpenTicketAsync(EngineBenchmarkData.Caller, EngineBenchmarkData.Incident).GetAwaiter().GetResult();
+        _ticket = opened.Ticket.Id;
+        var events = opened.Ticket.Version;
+        while (events < PriorEvents)
+        {
+            var batch = _lease.Store is ITicketBatchStore ? _engine.BeginBatch(EngineBenchmarkData.Tenant) : null;
+            var target = batch?.Engine ?? _engine;
+            for (var i = 0; i < 1_000 && events < PriorEvents; i++, events++)
+            {
+                target.CommentAsync(EngineBenchmarkData.Agent, _ticket, CommentVisibility.Internal, "note " + events).GetAwaiter().GetResult();
+            }
+
+            batch?.CommitAsync().GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>Disposes the engines and drops the store.</summary>
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _engine.Dispose();
+        _fromHistory.Dispose();
+        _lease.Dispose();
+    }
+
+    /// <summary>The baseline: every command reads and folds the whole history.</summary>
+    [Benchmark(Baseline = true, OperationsPerInvoke = Comments)]
+    public async Task<long> Comment_FromHistory() => await CommentAsync(_fromHistory);
+
+    /// <summary>The shipped engine: one row read per command, whatever the history.</summary>
+    [Benchmark(OperationsPerInvoke = Comments)]
+    public async Task<long> Comment() => await CommentAsync(_engine);
+
+    private async Task<long> CommentAsync(ServiceDeskEngine engine)
+    {
+        long last = 0;
+        for (var i = 0; i < Comments; i++)
+        {
+            last = (await engine.CommentAsync(EngineBenchmarkData.Agent, _ticket, CommentVisibility.Public, "Looking into it.")).Ticket.Version;
+        }
+
+        return last;
+    }
+
+    /// <summary>A store that keeps no derived state (as an adapter written before it existed).</summary>
+    private sealed class NoMemoryStore(ITicketStore inner) : ITicketStore
+    {
+        public Task<TicketNumber> AllocateNumberAsync(TenantId tenant, TicketKind kind, CancellationToken cancellationToken = default) => inner.AllocateNumberAsync(tenant, kind, cancellationToken);
+
+        public Task<Ticket?> GetAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default) => inner.GetAsync(tenant, id, cancellationToken);
+
+        public Task<Ticket?> GetByNumberAsync(TenantId tenant, TicketNumber number, CancellationToken cancellationToken = default) => inner.GetByNumberAsync(tenant, number, cancellationToken);
+
+        public Task<AppendResult> AppendAsync(TicketAppend append, CancellationToken cancellationToken = default) => inner.AppendAsync(append, cancellationToken);
+
+        public Task<AppendResult?> FindAppliedAsync(TenantId tenant, string idempotencyKey, CancellationToken cancellationToken = default) => inner.FindAppliedAsync(tenant, idempotencyKey, cancellationToken);
+
+        public Task<TicketPage> QueryAsync(TicketQuery query, CancellationToken cancellationToken = default) => inner.QueryAsync(query, cancellationToken);
+
+        public Task<IReadOnlyList<TicketEvent>> ReadHistoryAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default) => inner.ReadHistoryAsync(tenant, id, cancellationToken);
+    }
+}
