@@ -43,8 +43,9 @@ public sealed record EscalationSweeperOptions
             : value;
     }
 
-    /// <summary>Gets how long a hosted worker waits before sweeping again when the last sweep was not full; default 10
-    /// seconds, more than zero and at most one hour.</summary>
+    /// <summary>Gets the longest a hosted worker waits before sweeping again when the last sweep was not full; default 10
+    /// seconds, more than zero and at most one hour. A worker that knows the next due timer
+    /// (<see cref="EscalationSweeper.GetNextDueAsync"/>) wakes for it earlier.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Set outside that range.</exception>
     public Duration PollInterval
     {
@@ -124,8 +125,35 @@ public sealed class EscalationSweeper
     /// <summary>Claims one batch of due timers and processes them.</summary>
     /// <param name="cancellationToken">Cancels the sweep; timers already claimed keep their lease until it expires.</param>
     /// <returns>What the sweep did; <see cref="SweepResult.Claimed"/> equal to the batch size means more may be due.</returns>
+    /// <remarks>Traced as one <c>servicedesk.sweep</c> span and one <c>servicedesk.engine.sweep.duration</c> measurement
+    /// (see docs/engine.md).</remarks>
     /// <exception cref="StorageException">The store failed to claim.</exception>
     public async Task<SweepResult> SweepAsync(CancellationToken cancellationToken = default)
+    {
+        using var telemetry = _engine.Telemetry.StartSweep();
+        try
+        {
+            return telemetry.Complete(await SweepCoreAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception ex) when (telemetry.Fail(ex))
+        {
+            throw; // Fail records the exception and returns false, so this is never reached.
+        }
+    }
+
+    /// <summary>Gets the earliest instant at which a sweep could find a due timer (see
+    /// <see cref="ITimerStore.GetNextTimerDueAsync"/>), so that a host can sleep until then instead of polling.</summary>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The instant, on the timeline of the engine's <see cref="IClock"/> (it may be in the past: something is due
+    /// now); or <see langword="null"/> when nothing is pending or the store cannot tell, in which case poll at
+    /// <see cref="EscalationSweeperOptions.PollInterval"/>.</returns>
+    /// <remarks>A command may store an earlier timer after the answer, so never sleep longer than
+    /// <see cref="EscalationSweeperOptions.PollInterval"/>.</remarks>
+    /// <exception cref="StorageException">The store failed.</exception>
+    public Task<Instant?> GetNextDueAsync(CancellationToken cancellationToken = default)
+        => _timers.GetNextTimerDueAsync(cancellationToken);
+
+    private async Task<SweepResult> SweepCoreAsync(CancellationToken cancellationToken)
     {
         var now = _engine.Clock.GetCurrentInstant();
         var leases = await _timers.ClaimDueTimersAsync(now, Options.BatchSize, Options.LeaseDuration, cancellationToken).ConfigureAwait(false);

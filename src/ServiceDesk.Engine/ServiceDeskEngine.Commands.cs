@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using NodaTime;
 using ServiceDesk.Engine.Internal;
 using ServiceDesk.Events;
@@ -38,17 +37,14 @@ public sealed partial class ServiceDeskEngine
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(request);
-        var start = Stopwatch.GetTimestamp();
-        var outcome = "error";
+        using var telemetry = _telemetry.StartCommand("OpenTicket", context.Tenant);
         try
         {
-            var result = await OpenCoreAsync(context, request, cancellationToken).ConfigureAwait(false);
-            outcome = result.Outcome.ToString();
-            return result;
+            return telemetry.Complete(await OpenCoreAsync(context, request, cancellationToken).ConfigureAwait(false));
         }
-        finally
+        catch (Exception ex) when (telemetry.Fail(ex))
         {
-            _metrics.RecordDuration("OpenTicket", outcome, start);
+            throw; // Fail records the exception and returns false, so this is never reached.
         }
     }
 
@@ -106,10 +102,7 @@ public sealed partial class ServiceDeskEngine
                 TransitionOutcome.NewLinkedTicketRequired => CommandOutcome.NewLinkedTicketRequired,
                 _ => CommandOutcome.Rejected,
             };
-            _metrics.Transitions.Add(
-                1,
-                new KeyValuePair<string, object?>("trigger", trigger.Name),
-                new KeyValuePair<string, object?>("outcome", outcome.ToString()));
+            _metrics.RecordTransition(trigger.Name, outcome);
             if (result.Succeeded)
             {
                 EngineLog.Transitioned(_logger, loaded.Ticket.Number, loaded.Ticket.Tenant, trigger.Name, result.From, result.To);
@@ -118,7 +111,7 @@ public sealed partial class ServiceDeskEngine
 
             EngineLog.TransitionRejected(_logger, loaded.Ticket.Number, loaded.Ticket.Tenant, trigger.Name, outcome, string.Join("; ", result.UnmetGuards));
             return new Decision(outcome, null, []) { UnmetGuards = result.UnmetGuards };
-        }, cancellationToken);
+        }, cancellationToken, trigger.Name);
     }
 
     /// <summary>Assigns (or reassigns) a ticket to a group and, optionally, an agent in it.</summary>
@@ -202,10 +195,7 @@ public sealed partial class ServiceDeskEngine
                     commented, reply, new TransitionContext(context.Actor, loaded.Now) { Roles = context.Roles, StatusSince = StatusSince(loaded) });
                 if (fired.Succeeded)
                 {
-                    _metrics.Transitions.Add(
-                        1,
-                        new KeyValuePair<string, object?>("trigger", reply.Name),
-                        new KeyValuePair<string, object?>("outcome", nameof(CommandOutcome.Applied)));
+                    _metrics.RecordTransition(reply.Name, CommandOutcome.Applied);
                     EngineLog.Transitioned(_logger, t.Number, t.Tenant, reply.Name, fired.From, fired.To);
                     return ValueTask.FromResult(new Decision(CommandOutcome.Applied, fired.Ticket, [comment, .. fired.Events]) { Cascades = fired.Cascades });
                 }
@@ -564,7 +554,7 @@ public sealed partial class ServiceDeskEngine
             .ConfigureAwait(false);
         if (result.Outcome == CommandOutcome.Applied)
         {
-            _metrics.TicketsOpened.Add(1, new KeyValuePair<string, object?>("kind", request.Kind.ToString()));
+            _metrics.RecordOpened(request.Kind);
             EngineLog.TicketOpened(_logger, number, id, tenant, ticket.Priority, group, policy?.Name);
         }
 

@@ -89,7 +89,7 @@ public sealed partial class ServiceDeskEngine
         {
             if (e is SlaThresholdReached { Threshold: Scheduling.Breach } b)
             {
-                _metrics.Breaches.Add(1, new KeyValuePair<string, object?>("metric", b.Metric));
+                _metrics.RecordBreach(b.Metric);
                 EngineLog.SlaBreached(_logger, ticket.Number, ticket.Tenant, b.Metric, b.Cycle);
             }
         }

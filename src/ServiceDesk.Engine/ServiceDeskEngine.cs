@@ -38,6 +38,11 @@ public sealed partial class ServiceDeskEngine : IDisposable
     /// <summary>The name of the engine's meter: <c>ServiceDesk.Engine</c>.</summary>
     public const string MeterName = "ServiceDesk.Engine";
 
+    /// <summary>The name of the engine's <see cref="ActivitySource"/>: <c>ServiceDesk.Engine</c>. Listen to it (for example
+    /// <c>AddSource(ServiceDeskEngine.ActivitySourceName)</c> in OpenTelemetry) for one span per command and per sweep; see
+    /// docs/engine.md for the span names and tags.</summary>
+    public const string ActivitySourceName = "ServiceDesk.Engine";
+
     /// <summary>The custom attribute in which the engine records the SLA policy chosen when the ticket was opened:
     /// <c>sla.policy</c>. Attributes whose key starts with <c>sla.</c> are reserved for the engine.</summary>
     public const string SlaPolicyAttribute = "sla.policy";
@@ -53,6 +58,8 @@ public sealed partial class ServiceDeskEngine : IDisposable
     private readonly ILogger _logger;
     private readonly EngineMetrics _metrics;
     private readonly bool _ownsMetrics = true;
+    private readonly EngineTelemetry _telemetry;
+    private readonly TimeProvider _timeProvider;
 
     /// <summary>Initializes an engine.</summary>
     /// <param name="store">Where tickets are stored.</param>
@@ -61,13 +68,17 @@ public sealed partial class ServiceDeskEngine : IDisposable
     /// <param name="logger">The logger; <see cref="NullLogger{T}"/> when <see langword="null"/>.</param>
     /// <param name="meterFactory">Creates the <c>ServiceDesk.Engine</c> meter; when <see langword="null"/> the engine creates
     /// (and disposes) its own <see cref="Meter"/>.</param>
+    /// <param name="timeProvider">Times the waits of <see cref="RetryOnConflictAsync"/> between attempts;
+    /// <see cref="TimeProvider.System"/> when <see langword="null"/>. The engine never reads the current instant from it: that
+    /// is <paramref name="clock"/>'s job.</param>
     /// <exception cref="ArgumentNullException"><paramref name="store"/>, <paramref name="clock"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
     public ServiceDeskEngine(
         ITicketStore store,
         IClock clock,
         ServiceDeskEngineOptions options,
         ILogger<ServiceDeskEngine>? logger = null,
-        IMeterFactory? meterFactory = null)
+        IMeterFactory? meterFactory = null,
+        TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(clock);
@@ -77,6 +88,8 @@ public sealed partial class ServiceDeskEngine : IDisposable
         Options = options;
         _logger = logger ?? (ILogger)NullLogger<ServiceDeskEngine>.Instance;
         _metrics = new EngineMetrics(meterFactory);
+        _telemetry = new EngineTelemetry(_metrics);
+        _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
     private ServiceDeskEngine(ServiceDeskEngine parent, ITicketStore store)
@@ -86,6 +99,8 @@ public sealed partial class ServiceDeskEngine : IDisposable
         Options = parent.Options;
         _logger = parent._logger;
         _metrics = parent._metrics;
+        _telemetry = parent._telemetry;
+        _timeProvider = parent._timeProvider;
         _ownsMetrics = false;
     }
 
@@ -124,7 +139,8 @@ public sealed partial class ServiceDeskEngine : IDisposable
     /// <returns>The result of the first attempt that did not conflict.</returns>
     /// <remarks>Do not set <see cref="CommandContext.ExpectedVersion"/> in a retried command: a stale expected version
     /// conflicts on every attempt. Keep the same <see cref="CommandContext.IdempotencyKey"/> across attempts: a conflicting
-    /// append does not consume its key. Between attempts the helper waits a few milliseconds (growing with the attempt).</remarks>
+    /// append does not consume its key. Between attempts the helper waits a few milliseconds (random, growing with the attempt)
+    /// on the engine's <see cref="TimeProvider"/>.</remarks>
     /// <exception cref="ArgumentNullException"><paramref name="command"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxAttempts"/> is outside 1 to 100.</exception>
     /// <exception cref="ConcurrencyException">The last attempt conflicted too.</exception>
@@ -146,19 +162,23 @@ public sealed partial class ServiceDeskEngine : IDisposable
             {
                 _metrics.Conflicts.Add(1);
                 EngineLog.ConcurrencyRetry(_logger, attempt, maxAttempts, ex.Ticket, ex.ExpectedVersion, ex.ActualVersion);
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(0, attempt * 3)), cancellationToken).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(0, attempt * 3)), _timeProvider, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    /// <summary>Releases the meter the engine created, if it created one.</summary>
+    /// <summary>Releases the meter the engine created, if it created one, and the engine's activity source.</summary>
     public void Dispose()
     {
         if (_ownsMetrics)
         {
+            _telemetry.Dispose();
             _metrics.Dispose();
         }
     }
+
+    /// <summary>Gets the engine's tracing (for the sweeper).</summary>
+    internal EngineTelemetry Telemetry => _telemetry;
 
     private static Instant Later(Instant a, Instant b) => a > b ? a : b;
 
@@ -230,21 +250,19 @@ public sealed partial class ServiceDeskEngine : IDisposable
         CommandContext context,
         TicketId id,
         Func<Loaded, CancellationToken, ValueTask<Decision>> decide,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        string? trigger = null)
     {
-        var start = Stopwatch.GetTimestamp();
-        var outcome = "error";
+        using var telemetry = _telemetry.StartCommand(command, context.Tenant, id, trigger);
         try
         {
             var loaded = await LoadAsync(context, id, cancellationToken).ConfigureAwait(false);
             var decision = await decide(loaded, cancellationToken).ConfigureAwait(false);
-            var result = await CommitAsync(command, context.IdempotencyKey, loaded, decision, cancellationToken).ConfigureAwait(false);
-            outcome = result.Outcome.ToString();
-            return result;
+            return telemetry.Complete(await CommitAsync(command, context.IdempotencyKey, loaded, decision, cancellationToken).ConfigureAwait(false));
         }
-        finally
+        catch (Exception ex) when (telemetry.Fail(ex))
         {
-            _metrics.RecordDuration(command, outcome, start);
+            throw; // Fail records the exception and returns false, so this is never reached.
         }
     }
 
@@ -335,7 +353,7 @@ public sealed partial class ServiceDeskEngine : IDisposable
             before ??= loaded.Before;
             if (before.FirstOrDefault(b => string.Equals(b.Metric, clock.Metric, StringComparison.Ordinal)) is not { Stage: SlaStage.Breached })
             {
-                _metrics.Breaches.Add(1, new KeyValuePair<string, object?>("metric", clock.Metric));
+                _metrics.RecordBreach(clock.Metric);
                 EngineLog.SlaBreached(_logger, next.Number, next.Tenant, clock.Metric, clock.Cycle);
             }
         }

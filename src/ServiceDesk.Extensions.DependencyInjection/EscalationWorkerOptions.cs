@@ -19,14 +19,17 @@ namespace ServiceDesk.Extensions.DependencyInjection;
 public sealed class EscalationWorkerOptions
 {
     /// <summary>Gets or sets how many due timers one sweep claims. Default: 100; 1 to 1,000.</summary>
-    /// <remarks>A sweep that claims a full batch is followed by another one at once; otherwise the worker waits
-    /// <see cref="PollInterval"/>.</remarks>
+    /// <remarks>A sweep that claims a full batch is followed by another one at once; otherwise the worker sleeps until the
+    /// next due timer, at most <see cref="PollInterval"/>.</remarks>
     public int BatchSize { get; set; } = 100;
 
     /// <summary>Gets or sets how long a claimed timer stays leased to this worker. Default: 1 minute.</summary>
     public Duration LeaseDuration { get; set; } = Duration.FromMinutes(1);
 
-    /// <summary>Gets or sets how long the worker waits after a sweep that did not fill a batch (or failed). Default: 10 seconds.</summary>
+    /// <summary>Gets or sets the longest the worker sleeps after a sweep that did not fill a batch, and how long it waits after
+    /// a failed one. Default: 10 seconds.</summary>
+    /// <remarks>With a store that knows its next due timer (every shipped adapter), the worker wakes at that timer when it is
+    /// sooner; the interval bounds how late a timer stored meanwhile by a command (or by another host) is noticed.</remarks>
     public Duration PollInterval { get; set; } = Duration.FromSeconds(10);
 
     /// <summary>Lists every fault of these options.</summary>

@@ -256,8 +256,9 @@ public static class ServiceDeskBuilderExtensions
 
     /// <summary>
     /// Runs the escalation sweeper in a hosted <see cref="BackgroundService"/>: it sweeps, sweeps again at once after a
-    /// full batch, otherwise waits <see cref="EscalationWorkerOptions.PollInterval"/>; it logs a failed sweep and keeps
-    /// going, and stops when the host stops.
+    /// full batch, otherwise sleeps until the store's next due timer (<see cref="ITimerStore.GetNextTimerDueAsync"/>) but at
+    /// most <see cref="EscalationWorkerOptions.PollInterval"/>; it logs a failed sweep and keeps going, and stops when the
+    /// host stops.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Configures the worker; <see langword="null"/> keeps the defaults. The options are validated at start-up.</param>

@@ -29,8 +29,9 @@ public static class ServiceDeskServiceCollectionExtensions
     /// instance; <see cref="ServiceDeskDefinitions"/>; <see cref="IClock"/> (a <see cref="TimeProviderClock"/> when a
     /// <see cref="TimeProvider"/> is registered, else the system clock); a hosted service that opens (and migrates)
     /// the store when the host starts; and start-up validation of <see cref="ServiceDeskOptions"/>.</para>
-    /// <para>The engine takes <see cref="ILogger{TCategoryName}"/> and <see cref="IMeterFactory"/> from the
-    /// container when they are registered.</para>
+    /// <para>The engine takes <see cref="ILogger{TCategoryName}"/>, <see cref="IMeterFactory"/> and
+    /// <see cref="TimeProvider"/> (for the waits of its conflict retry helper) from the container when they are
+    /// registered.</para>
     /// </remarks>
     public static IServiceDeskBuilder AddServiceDesk(this IServiceCollection services, Action<ServiceDeskOptions>? configure = null)
     {
@@ -56,7 +57,8 @@ public static class ServiceDeskServiceCollectionExtensions
             sp.GetRequiredService<IClock>(),
             sp.GetRequiredService<ServiceDeskDefinitions>().EngineOptions,
             sp.GetService<ILogger<ServiceDeskEngine>>(),
-            sp.GetService<IMeterFactory>()));
+            sp.GetService<IMeterFactory>(),
+            sp.GetService<TimeProvider>()));
         return new ServiceDeskBuilder(services);
     }
 }

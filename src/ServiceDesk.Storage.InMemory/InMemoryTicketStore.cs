@@ -28,7 +28,8 @@ namespace ServiceDesk.Storage.InMemory;
 /// <see cref="ArgumentException"/>, because the number index and the paging order rely on them.</para>
 /// <para><b>Cost.</b> Reads by id or number are O(1); an append is O(events) plus O(log n) for a new ticket; a query
 /// page is O(log n + tickets scanned); a history read copies the ticket's events. Timers are indexed by due instant, so a
-/// claim is O(log n + due timers scanned, leased ones included), never a scan of every ticket; a queue page is
+/// claim is O(log n + due timers scanned, leased ones included), never a scan of every ticket; the next claimable
+/// instant (<see cref="GetNextTimerDueAsync"/>) is O(log n) from a second index by that instant; a queue page is
 /// O(log n + tickets scanned) over the tenant's queued tickets in queue order; an outbox read is O(messages returned);
 /// time entries are indexed by (tenant, start).</para>
 /// <para><b>Outbox.</b> Messages stay in memory until acknowledged, so a host that never drains the outbox keeps every
@@ -38,7 +39,7 @@ namespace ServiceDesk.Storage.InMemory;
 /// batch, and the number advances, under the tenant's lock before it changes anything, so a rejected batch leaves no
 /// trace.</para>
 /// </remarks>
-public sealed class InMemoryTicketStore : ITicketBatchStore, ITimerStore, IOutboxStore, ITimeEntryStore
+public sealed partial class InMemoryTicketStore : ITicketBatchStore, ITimerStore, IOutboxStore, ITimeEntryStore
 {
     private static readonly Duration MaxLease = Duration.FromDays(1);
 
@@ -386,9 +387,9 @@ public sealed class InMemoryTicketStore : ITicketBatchStore, ITimerStore, IOutbo
                     continue;
                 }
 
-                timer.Token = Guid.NewGuid();
-                timer.ExpiresAt = expiresAt;
-                leases.Add(new TimerLease(key.Tenant, key.Ticket, key.DueAt, timer.Purpose, timer.Token.Value, expiresAt));
+                var token = Guid.NewGuid();
+                LeaseTimer(timer, token, expiresAt);
+                leases.Add(new TimerLease(key.Tenant, key.Ticket, key.DueAt, timer.Purpose, token, expiresAt));
                 if (leases.Count == maxCount)
                 {
                     break;
@@ -450,7 +451,7 @@ public sealed class InMemoryTicketStore : ITicketBatchStore, ITimerStore, IOutbo
                 return Task.FromResult(false);
             }
 
-            _timers[(lease.Tenant, lease.Ticket)].Token = null;
+            UnleaseTimer(_timers[(lease.Tenant, lease.Ticket)]);
             return Task.FromResult(true);
         }
     }
@@ -794,10 +795,7 @@ public sealed class InMemoryTicketStore : ITicketBatchStore, ITimerStore, IOutbo
             data.Queue.Remove(ScheduleCursor.At(ticket, old));
         }
 
-        if (_timers.Remove((data.Tenant, ticket.Id), out var timer))
-        {
-            _timerIndex.Remove(timer.Key);
-        }
+        RemoveTimer(data.Tenant, ticket.Id);
 
         entry.Schedule = schedule;
         if (schedule.Queued)
@@ -807,9 +805,7 @@ public sealed class InMemoryTicketStore : ITicketBatchStore, ITimerStore, IOutbo
 
         if (schedule.TimerDueAt is { } due)
         {
-            var record = new TimerRecord(new TimerKey(due, data.Tenant, ticket.Id), schedule.TimerPurpose!);
-            _timers.Add((data.Tenant, ticket.Id), record);
-            _timerIndex.Add(record.Key);
+            AddTimer(new TimerRecord(new TimerKey(due, data.Tenant, ticket.Id), schedule.TimerPurpose!));
         }
     }
 

@@ -97,6 +97,15 @@ internal static class PostgreSqlMigrations
         CREATE INDEX ix_ticket_events_time ON {0}.ticket_events (tenant, started_s, started_ns, ticket, version)
             WHERE started_s IS NOT NULL;
         """,
+
+        // 3: the next claimable instant (ITimerStore.GetNextTimerDueAsync) from two partial indexes: unleased timers by due
+        // instant, leased ones by lease expiry. Index-only; no data changes.
+        """
+        CREATE INDEX ix_ticket_schedule_unleased ON {0}.ticket_schedule (timer_due_s, timer_due_ns)
+            WHERE timer_due_s IS NOT NULL AND lease_token IS NULL;
+        CREATE INDEX ix_ticket_schedule_leases ON {0}.ticket_schedule (lease_expires_s, lease_expires_ns)
+            WHERE lease_token IS NOT NULL;
+        """,
     ];
 
     public static int Latest => Steps.Length;

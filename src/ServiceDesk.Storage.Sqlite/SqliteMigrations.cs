@@ -85,6 +85,13 @@ internal static class SqliteMigrations
         );
         CREATE INDEX ix_outbox_tenant ON outbox (tenant, position);
         """,
+
+        // 3: the next claimable instant (ITimerStore.GetNextTimerDueAsync) from two partial indexes: unleased timers by due
+        // instant, leased ones by lease expiry. Index-only; no data changes.
+        """
+        CREATE INDEX ix_tickets_timers_unleased ON tickets (timer_due_s, timer_due_ns) WHERE timer_due_s IS NOT NULL AND lease_token IS NULL;
+        CREATE INDEX ix_tickets_leases ON tickets (lease_expires_s, lease_expires_ns) WHERE lease_token IS NOT NULL;
+        """,
     ];
 
     /// <summary>The C# part of each step, run after its SQL in the same transaction; <see langword="null"/> for none.</summary>
@@ -92,6 +99,7 @@ internal static class SqliteMigrations
     [
         null,
         BackfillTimeEntries,
+        null,
     ];
 
     /// <summary>Gets the schema version this build creates and understands.</summary>

@@ -14,16 +14,18 @@ namespace ServiceDesk.Testing;
 /// <para>The suite pins down how <see cref="TicketAppend.Schedule"/> is stored (atomically with the events, never by a
 /// replay or a rejected append), timer claims (only due timers, earliest first, at most the requested count, one holder
 /// per timer while its lease runs, lease expiry, completion and release with stale-token detection, all tenants, and
-/// racing sweepers), queue order, filters and paging, the outbox (every event once, by position, until acknowledged), time
-/// entries by start, tenant isolation, bad-input errors and cancellation.</para>
+/// racing sweepers), the next claimable instant (leases counted at their expiry), queue order, filters and paging, the
+/// outbox (every event once, by position, until acknowledged), time entries by start, tenant isolation, bad-input errors
+/// and cancellation.</para>
 /// <para><b>The store.</b> <see cref="CreateStoreAsync"/> returns one object that implements <see cref="ITicketStore"/>,
 /// <see cref="ITimerStore"/>, <see cref="IOutboxStore"/> and <see cref="ITimeEntryStore"/> (the adapter's store class);
 /// the suite fails with a message naming what is missing otherwise.</para>
 /// <para><b>Lifetime and sharing.</b> xUnit creates one instance of the derived class per test;
 /// <see cref="CreateStoreAsync"/> runs before each test and <see cref="DisposeStoreAsync"/> after it. Every test works in
 /// tenants of its own (<see cref="NewTenant"/>), and outbox and time-entry tests read only their tenants, so those may share
-/// a database with other tests. Timer claims, however, cover every tenant of the store (as the contract says), so
-/// <b>the store must hold no due timers but the test's own</b>: return a fresh store per test (a new in-memory instance, a
+/// a database with other tests. Timer claims and the next claimable instant, however, cover every tenant of the store (as
+/// the contract says), so <b>the store must hold no timers but the test's own</b>: return a fresh store per test (a new
+/// in-memory instance, a
 /// new SQLite database, a new PostgreSQL schema or database), or empty the schedule table in
 /// <see cref="CreateStoreAsync"/> and do not run this class in parallel with other users of that database. A claim that
 /// returns a timer of a tenant the test did not create fails with a message saying so. (Tickets appended without a
@@ -87,7 +89,7 @@ public abstract partial class SchedulingStoreConformanceTests : IAsyncLifetime
 
     /// <summary>Creates the store under test; called once before every test.</summary>
     /// <returns>A store implementing <see cref="ITicketStore"/>, <see cref="ITimerStore"/>, <see cref="IOutboxStore"/> and
-    /// <see cref="ITimeEntryStore"/>, holding no due timers of other tests (see remarks).</returns>
+    /// <see cref="ITimeEntryStore"/>, holding no timers of other tests (see remarks).</returns>
     protected abstract Task<ITicketStore> CreateStoreAsync();
 
     /// <summary>Disposes a store after a test: by default through <see cref="IAsyncDisposable"/> or

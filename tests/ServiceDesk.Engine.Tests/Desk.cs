@@ -109,6 +109,15 @@ internal sealed class MetricsCollector : IDisposable
         }
     }
 
+    /// <summary>The measurements of one instrument (or of every instrument), with their tags.</summary>
+    public IReadOnlyList<(string Instrument, double Value, Dictionary<string, object?> Tags)> Measurements(string? instrument)
+    {
+        lock (_measurements)
+        {
+            return [.. _measurements.Where(m => instrument is null || m.Instrument == instrument)];
+        }
+    }
+
     public void Dispose() => _listener.Dispose();
 
     private void Add(string instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)

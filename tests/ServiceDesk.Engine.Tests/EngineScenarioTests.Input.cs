@@ -197,17 +197,17 @@ public abstract partial class EngineScenarioTests
         await engine.TransitionAsync(agent, id, IncidentLifecycle.Close);
         await engine.TransitionAsync(agent, id, IncidentLifecycle.Resolve, "SolvedWorkaround", "Cleared the mail queue.");
 
-        Assert.Equal(1, metrics.Sum("servicedesk.engine.tickets.opened", "kind", "Incident"));
-        Assert.Equal(2, metrics.Sum("servicedesk.engine.transitions", "outcome", "Applied"));
-        Assert.Equal(1, metrics.Sum("servicedesk.engine.transitions", "outcome", "Rejected"));
-        Assert.Equal(1, metrics.Sum("servicedesk.engine.sla.breaches", "metric", "resolution"));
-        Assert.Equal(1, metrics.Sum("servicedesk.engine.sla.breaches", "metric", "first_response"));
+        Assert.Equal(1, metrics.Sum("servicedesk.engine.tickets.opened", "servicedesk.ticket.kind", "Incident"));
+        Assert.Equal(2, metrics.Sum("servicedesk.engine.transitions", "servicedesk.outcome", "Applied"));
+        Assert.Equal(1, metrics.Sum("servicedesk.engine.transitions", "servicedesk.outcome", "Rejected"));
+        Assert.Equal(1, metrics.Sum("servicedesk.engine.sla.breaches", "servicedesk.sla.metric", "resolution"));
+        Assert.Equal(1, metrics.Sum("servicedesk.engine.sla.breaches", "servicedesk.sla.metric", "first_response"));
         Assert.Equal(2, metrics.Sum("servicedesk.engine.sla.breaches"));
-        Assert.Equal(1, metrics.Count("servicedesk.engine.command.duration", "command", "OpenTicket"));
-        Assert.Equal(3, metrics.Count("servicedesk.engine.command.duration", "command", "Transition"));
-        Assert.Equal(1, metrics.Count("servicedesk.engine.command.duration", "outcome", "Rejected"));
+        Assert.Equal(1, metrics.Count("servicedesk.engine.command.duration", "servicedesk.command", "OpenTicket"));
+        Assert.Equal(3, metrics.Count("servicedesk.engine.command.duration", "servicedesk.command", "Transition"));
+        Assert.Equal(1, metrics.Count("servicedesk.engine.command.duration", "servicedesk.outcome", "Rejected"));
         await Assert.ThrowsAsync<TicketNotFoundException>(() => engine.CommentAsync(agent, TicketId.New(), CommentVisibility.Public, "x"));
-        Assert.Equal(1, metrics.Count("servicedesk.engine.command.duration", "outcome", "error"));
+        Assert.Equal(1, metrics.Count("servicedesk.engine.command.duration", "servicedesk.outcome", "error"));
     }
 }
 

@@ -161,12 +161,12 @@ public abstract partial class EngineScenarioTests
 
         var swept = await new EscalationSweeper(engine).SweepAllDueAsync();
         Assert.Equal(2, swept.Escalations);
-        Assert.Equal(1, metrics.Sum("servicedesk.engine.sla.breaches", "metric", "resolution"));
+        Assert.Equal(1, metrics.Sum("servicedesk.engine.sla.breaches", "servicedesk.sla.metric", "resolution"));
         Assert.Equal(2, metrics.Sum("servicedesk.engine.escalations"));
         Assert.True(metrics.Sum("servicedesk.engine.timers.fired") >= 1);
 
         await ResolveAsync(engine, id);
-        Assert.Equal(1, metrics.Sum("servicedesk.engine.sla.breaches", "metric", "resolution"));
+        Assert.Equal(1, metrics.Sum("servicedesk.engine.sla.breaches", "servicedesk.sla.metric", "resolution"));
     }
 
     [Fact]

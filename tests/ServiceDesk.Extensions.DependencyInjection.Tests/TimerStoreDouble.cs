@@ -5,15 +5,33 @@ using ServiceDesk.Storage.InMemory;
 namespace ServiceDesk.Extensions.DependencyInjection.Tests;
 
 /// <summary>
-/// An in-memory ticket store that also has timers (the adapters gain <see cref="ITimerStore"/> on other branches):
-/// it hands out <see cref="DueTimers"/> fake leases per claim, or throws <see cref="Failure"/>, and counts claims.
+/// An in-memory ticket store that also has timers: it hands out fake leases per claim (a full batch for the first
+/// <see cref="FullBatches"/> claims, or <see cref="LeasesPerClaim"/>), or throws <see cref="Failure"/>, and counts claims and
+/// records their instants. It does not implement <see cref="ITimerStore.GetNextTimerDueAsync"/>, so it gets the interface's
+/// default (unknown), as an adapter written before that member would; <see cref="NextDueTimerStoreDouble"/> does.
 /// </summary>
-internal sealed class TimerStoreDouble : ITicketStore, ITimerStore
+internal class TimerStoreDouble : ITicketStore, ITimerStore
 {
     private readonly InMemoryTicketStore _tickets = new();
+    private readonly List<Instant> _claimedAt = [];
     private int _claims;
 
     public int Claims => Volatile.Read(ref _claims);
+
+    /// <summary>The instant of every claim so far, in order.</summary>
+    public IReadOnlyList<Instant> ClaimedAt
+    {
+        get
+        {
+            lock (_claimedAt)
+            {
+                return [.. _claimedAt];
+            }
+        }
+    }
+
+    /// <summary>When set, how many leases claim number N (from 1) hands out, instead of <see cref="FullBatches"/>.</summary>
+    public Func<int, int>? LeasesPerClaim { get; set; }
 
     /// <summary>How many claims find a full batch of due timers (they belong to no ticket); later claims find none.</summary>
     public int FullBatches { get; set; }
@@ -25,6 +43,11 @@ internal sealed class TimerStoreDouble : ITicketStore, ITimerStore
     public Task<IReadOnlyList<TimerLease>> ClaimDueTimersAsync(Instant now, int maxCount, Duration leaseDuration, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        lock (_claimedAt)
+        {
+            _claimedAt.Add(now);
+        }
+
         var claim = Interlocked.Increment(ref _claims);
         FirstClaim.TrySetResult();
         if (Failure is { } failure)
@@ -32,7 +55,8 @@ internal sealed class TimerStoreDouble : ITicketStore, ITimerStore
             throw failure;
         }
 
-        IReadOnlyList<TimerLease> leases = [.. Enumerable.Range(0, claim <= FullBatches ? maxCount : 0)
+        var count = LeasesPerClaim?.Invoke(claim) ?? (claim <= FullBatches ? maxCount : 0);
+        IReadOnlyList<TimerLease> leases = [.. Enumerable.Range(0, Math.Min(count, maxCount))
             .Select(_ => new TimerLease(new TenantId("t"), TicketId.New(), now, "sla", Guid.NewGuid(), now + leaseDuration))];
         return Task.FromResult(leases);
     }
@@ -58,6 +82,27 @@ internal sealed class TimerStoreDouble : ITicketStore, ITimerStore
     public Task<IReadOnlyList<Events.TicketEvent>> ReadHistoryAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default) => _tickets.ReadHistoryAsync(tenant, id, cancellationToken);
 
     public Task<AppendResult?> FindAppliedAsync(TenantId tenant, string idempotencyKey, CancellationToken cancellationToken = default) => _tickets.FindAppliedAsync(tenant, idempotencyKey, cancellationToken);
+}
+
+/// <summary>A <see cref="TimerStoreDouble"/> that answers <see cref="ITimerStore.GetNextTimerDueAsync"/> with
+/// <see cref="NextDue"/> (or throws <see cref="NextDueFailure"/>).</summary>
+internal sealed class NextDueTimerStoreDouble : TimerStoreDouble, ITimerStore
+{
+    private int _queries;
+
+    /// <summary>The answer, asked afresh on every query; <see langword="null"/> by default (no timer pending).</summary>
+    public Func<Instant?> NextDue { get; set; } = () => null;
+
+    public Exception? NextDueFailure { get; set; }
+
+    public int NextDueQueries => Volatile.Read(ref _queries);
+
+    public Task<Instant?> GetNextTimerDueAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Interlocked.Increment(ref _queries);
+        return NextDueFailure is { } failure ? Task.FromException<Instant?>(failure) : Task.FromResult(NextDue());
+    }
 }
 
 /// <summary>A ticket store with no timers, outbox or time entries: only <see cref="ITicketStore"/>.</summary>

@@ -35,6 +35,8 @@ public enum SchedulingFault
     TimeEntriesIncludeEnd,
     ClaimIgnoresCancellation,
     AcknowledgeCountsEveryPosition,
+    NextDueNotImplemented,
+    NextDueIgnoresLeases,
 }
 
 /// <summary>Proves that the conformance suite can fail: each planted defect makes the suite test that pins it fail,
@@ -81,6 +83,10 @@ public sealed class ConformanceSuiteSensitivityTests(ITestOutputHelper output)
     [InlineData(SchedulingFault.TimeEntriesIncludeEnd, nameof(SchedulingStoreConformanceTests.TimeEntries_Range_ReturnsEntriesStartedInRangeInOrder))]
     [InlineData(SchedulingFault.ClaimIgnoresCancellation, nameof(SchedulingStoreConformanceTests.AllMembers_CancelledToken_ThrowAndChangeNothing))]
     [InlineData(SchedulingFault.AcknowledgeCountsEveryPosition, nameof(SchedulingStoreConformanceTests.Outbox_Acknowledge_RemovesMessagesAndCountsOnlyNewOnes))]
+    [InlineData(SchedulingFault.NextDueNotImplemented, nameof(SchedulingStoreConformanceTests.NextTimerDue_ManyTimers_IsTheEarliest))]
+    [InlineData(SchedulingFault.NextDueNotImplemented, nameof(SchedulingStoreConformanceTests.NextTimerDue_TimersOfSeveralTenants_IsTheEarliestOfAll))]
+    [InlineData(SchedulingFault.NextDueIgnoresLeases, nameof(SchedulingStoreConformanceTests.NextTimerDue_LeasedTimers_CountAtTheirLeaseExpiry))]
+    [InlineData(SchedulingFault.NextDueIgnoresLeases, nameof(SchedulingStoreConformanceTests.NextTimerDue_AfterReleaseCompleteOrScheduledAppend_FollowsTheTimer))]
     public async Task SchedulingSuiteTest_StoreWithPlantedFault_Fails(SchedulingFault fault, string test)
     {
         await RunSuiteTestAsync(typeof(SchedulingStoreConformanceTests), new SchedulingSuite(SchedulingFault.None), test);
@@ -90,6 +96,15 @@ public sealed class ConformanceSuiteSensitivityTests(ITestOutputHelper output)
         Assert.NotNull(failure);
         output.WriteLine($"{fault} -> {failure.GetType().Name}: {failure.Message}");
         Assert.True(failure is Xunit.Sdk.XunitException, failure.ToString());
+    }
+
+    [Fact]
+    public async Task GetNextTimerDue_DefaultImplementation_IsUnknownAndHonoursCancellation()
+    {
+        ITimerStore store = new PlainTimerStore();
+
+        Assert.Null(await store.GetNextTimerDueAsync());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.GetNextTimerDueAsync(new CancellationToken(canceled: true)));
     }
 
     private static Task RunSuiteTestAsync(StoreFault fault, string test)
@@ -133,6 +148,10 @@ public sealed class ConformanceSuiteSensitivityTests(ITestOutputHelper output)
     {
         private readonly InMemoryTicketStore _inner = new();
 
+        /// <summary>The due instants of the timers this store leased and has not seen completed or released
+        /// (for <see cref="SchedulingFault.NextDueIgnoresLeases"/>).</summary>
+        private readonly ConcurrentDictionary<(TenantId, TicketId), Instant> _leasedDue = new();
+
         public Task<TicketNumber> AllocateNumberAsync(TenantId tenant, TicketKind kind, CancellationToken cancellationToken = default)
             => _inner.AllocateNumberAsync(tenant, kind, cancellationToken);
 
@@ -171,6 +190,11 @@ public sealed class ConformanceSuiteSensitivityTests(ITestOutputHelper output)
             }
 
             var leases = await _inner.ClaimDueTimersAsync(now, maxCount, leaseDuration, cancellationToken);
+            foreach (var lease in leases)
+            {
+                _leasedDue[(lease.Tenant, lease.Ticket)] = lease.DueAt;
+            }
+
             if (fault == SchedulingFault.ClaimIgnoresLease)
             {
                 foreach (var lease in leases)
@@ -183,10 +207,33 @@ public sealed class ConformanceSuiteSensitivityTests(ITestOutputHelper output)
         }
 
         public Task<bool> CompleteTimerAsync(TimerLease lease, TicketSchedule schedule, CancellationToken cancellationToken = default)
-            => _inner.CompleteTimerAsync(lease, schedule, cancellationToken);
+        {
+            _leasedDue.TryRemove((lease.Tenant, lease.Ticket), out _);
+            return _inner.CompleteTimerAsync(lease, schedule, cancellationToken);
+        }
 
         public Task<bool> ReleaseTimerAsync(TimerLease lease, CancellationToken cancellationToken = default)
-            => _inner.ReleaseTimerAsync(lease, cancellationToken);
+        {
+            _leasedDue.TryRemove((lease.Tenant, lease.Ticket), out _);
+            return _inner.ReleaseTimerAsync(lease, cancellationToken);
+        }
+
+        public async Task<Instant?> GetNextTimerDueAsync(CancellationToken cancellationToken = default)
+        {
+            switch (fault)
+            {
+                case SchedulingFault.NextDueNotImplemented:
+                    // What an adapter written before the member gets: the interface's default (unknown).
+                    return await ((ITimerStore)new PlainTimerStore()).GetNextTimerDueAsync(cancellationToken);
+                case SchedulingFault.NextDueIgnoresLeases:
+                    // Counts a leased timer at its due instant instead of its lease's expiry.
+                    var inner = await _inner.GetNextTimerDueAsync(cancellationToken);
+                    var leased = _leasedDue.Values.ToList();
+                    return leased.Count == 0 ? inner : inner is { } i && i < leased.Min() ? i : leased.Min();
+                default:
+                    return await _inner.GetNextTimerDueAsync(cancellationToken);
+            }
+        }
 
         public Task<TicketSchedule?> GetScheduleAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default)
             => _inner.GetScheduleAsync(tenant, id, cancellationToken);
@@ -316,5 +363,24 @@ public sealed class ConformanceSuiteSensitivityTests(ITestOutputHelper output)
                 _ => history,
             };
         }
+    }
+
+    /// <summary>An adapter written before <see cref="ITimerStore.GetNextTimerDueAsync"/> existed: it does not implement it,
+    /// so it gets the interface's default. Only that member is ever called.</summary>
+    private sealed class PlainTimerStore : ITimerStore
+    {
+        public Task<IReadOnlyList<TimerLease>> ClaimDueTimersAsync(Instant now, int maxCount, Duration leaseDuration, CancellationToken cancellationToken = default)
+            => throw new NotSupportedException();
+
+        public Task<bool> CompleteTimerAsync(TimerLease lease, TicketSchedule schedule, CancellationToken cancellationToken = default)
+            => throw new NotSupportedException();
+
+        public Task<bool> ReleaseTimerAsync(TimerLease lease, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<TicketSchedule?> GetScheduleAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default)
+            => throw new NotSupportedException();
+
+        public Task<SchedulePage> QueryScheduleAsync(ScheduleQuery query, CancellationToken cancellationToken = default)
+            => throw new NotSupportedException();
     }
 }

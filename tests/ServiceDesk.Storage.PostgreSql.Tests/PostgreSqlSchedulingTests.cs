@@ -62,7 +62,8 @@ public sealed class PostgreSqlSchedulingTests
 
         await using var store = await schema.OpenAsync();
 
-        Assert.Equal(2, await schema.ScalarAsync<int>($"SELECT max(version) FROM {schema.Quoted}.schema_migrations;"));
+        Assert.Equal(PostgreSqlTicketStore.SchemaVersion, await schema.ScalarAsync<int>($"SELECT max(version) FROM {schema.Quoted}.schema_migrations;"));
+        Assert.Equal(3, PostgreSqlTicketStore.SchemaVersion);
         Assert.Equal(ServiceDeskJson.Serialize(snapshot), ServiceDeskJson.Serialize((await store.GetAsync(tenant, ticket.Id))!));
         Assert.Equal(events.Select(ServiceDeskJson.Serialize), (await store.ReadHistoryAsync(tenant, ticket.Id)).Select(ServiceDeskJson.Serialize));
         var entries = await store.ReadTimeEntriesAsync(tenant, Instant.FromUtc(2025, 1, 1, 0, 0), Instant.FromUtc(2025, 2, 1, 0, 0));
@@ -76,8 +77,10 @@ public sealed class PostgreSqlSchedulingTests
         // The migrated ticket takes new appends with a schedule, whose timer can be claimed.
         var next = factory.AddComment(snapshot, "after the upgrade");
         await store.AppendAsync(new TicketAppend(next.Ticket, next.Events, next.ExpectedVersion) { Schedule = new TicketSchedule(Epoch, "first response", Epoch, queued: true) });
+        Assert.Equal(Epoch, await store.GetNextTimerDueAsync());
         var lease = Assert.Single(await store.ClaimDueTimersAsync(Epoch, 10, Duration.FromMinutes(1)));
         Assert.Equal((tenant, ticket.Id, "first response"), (lease.Tenant, lease.Ticket, lease.Purpose));
+        Assert.Equal(Epoch + Duration.FromMinutes(1), await store.GetNextTimerDueAsync());
         Assert.Equal(5, Assert.Single(await store.ReadOutboxAsync(10, tenant)).Event.Version);
     }
 
@@ -109,6 +112,46 @@ public sealed class PostgreSqlSchedulingTests
         Assert.Contains("ix_ticket_schedule_due", text, StringComparison.Ordinal);
         Assert.DoesNotContain("Seq Scan", text, StringComparison.Ordinal);
         Assert.Contains("LockRows", text, StringComparison.Ordinal);
+    }
+
+    [PostgresFact]
+    public async Task GetNextTimerDue_ManyTimersHalfLeased_ReadsBothPartialIndexesAndFindsTheEarliest()
+    {
+        await using var schema = new ScratchSchema("next");
+        await using var store = await schema.OpenAsync();
+        await SeedTimersAsync(schema, tenants: 4, perTenant: 5_000, firstDue: Epoch);
+
+        // Lease the earlier half (due in the first 2,500 minutes of each tenant), expiring an hour after the last of them.
+        var expiry = Epoch + Duration.FromMinutes(2_500 + 60);
+        await schema.ExecuteAsync(
+            $"UPDATE {schema.Quoted}.ticket_schedule SET lease_token = gen_random_uuid(), lease_expires_s = @expires, lease_expires_ns = 0 "
+            + "WHERE timer_due_s <= @last;",
+            ("expires", expiry.ToUnixTimeSeconds()),
+            ("last", (Epoch + Duration.FromMinutes(2_500)).ToUnixTimeSeconds()));
+        await schema.ExecuteAsync($"ANALYZE {schema.Quoted}.ticket_schedule;");
+
+        // Unleased timers start at minute 2,501, before the leases expire (minute 2,560).
+        Assert.Equal(Epoch + Duration.FromMinutes(2_501), await store.GetNextTimerDueAsync());
+        await schema.ExecuteAsync(
+            $"UPDATE {schema.Quoted}.ticket_schedule SET timer_due_s = NULL, timer_due_ns = NULL, timer_purpose = NULL WHERE lease_token IS NULL;");
+        Assert.Equal(expiry, await store.GetNextTimerDueAsync());
+
+        await using var connection = await schema.ConnectAsync();
+        await using var explain = new NpgsqlCommand("EXPLAIN " + PostgreSqlTicketStore.NextTimerDueSql(schema.Quoted + ".ticket_schedule"), connection);
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+
+        var text = string.Join('\n', plan);
+        Assert.Contains("ix_ticket_schedule_unleased", text, StringComparison.Ordinal);
+        Assert.Contains("ix_ticket_schedule_leases", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Seq Scan", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Sort", text, StringComparison.Ordinal);
     }
 
     [PostgresFact]

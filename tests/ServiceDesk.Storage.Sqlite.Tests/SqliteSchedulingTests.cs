@@ -62,6 +62,7 @@ public sealed class SqliteSchedulingTests : IDisposable
         var schedule = new TicketSchedule(T0.PlusHours(2), "breach resolution", T0.PlusHours(4), queued: true);
         await store.AppendAsync(Scheduled(factory.AddComment(ticket), schedule));
         Assert.Equal(schedule, await store.GetScheduleAsync(tenant, ticket.Id));
+        Assert.Equal(T0.PlusHours(2), await store.GetNextTimerDueAsync());
         Assert.Equal([4L], (await store.ReadOutboxAsync(100)).Select(m => m.Event.Version));
         Assert.Equal("ok", await store.CheckIntegrityAsync());
     }
@@ -106,6 +107,11 @@ public sealed class SqliteSchedulingTests : IDisposable
         });
         Assert.Contains("SEARCH ticket_events USING INDEX ix_ticket_events_time (tenant=?", entries, StringComparison.Ordinal);
         Assert.DoesNotContain("TEMP B-TREE", entries, StringComparison.Ordinal);
+
+        var next = await PlanAsync(connection, SqliteTicketStore.NextTimerDueSql, _ => { });
+        Assert.Contains("USING INDEX ix_tickets_timers_unleased", next, StringComparison.Ordinal);
+        Assert.Contains("USING INDEX ix_tickets_leases", next, StringComparison.Ordinal);
+        Assert.DoesNotContain("TEMP B-TREE", next, StringComparison.Ordinal);
     }
 
     [Fact]

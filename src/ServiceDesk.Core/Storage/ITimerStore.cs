@@ -58,6 +58,29 @@ public interface ITimerStore
     /// <exception cref="ArgumentNullException"><paramref name="lease"/> is <see langword="null"/>.</exception>
     Task<bool> ReleaseTimerAsync(TimerLease lease, CancellationToken cancellationToken = default);
 
+    /// <summary>Gets the earliest instant at which <see cref="ClaimDueTimersAsync"/> could return a timer, so that a sweeper
+    /// can sleep until then instead of polling.</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>
+    /// <para>The earliest, over every timer of every tenant, of: <see cref="TicketSchedule.TimerDueAt"/> for a timer that is
+    /// not leased, and the lease's <see cref="TimerLease.ExpiresAt"/> for a leased one (a lease is only taken on a due timer,
+    /// so it always expires after the timer's due instant). The answer may be in the past: the timer is claimable
+    /// now.</para>
+    /// <para><see langword="null"/> when no timer is pending, or when the store cannot tell (the default implementation
+    /// below). Either way a caller should poll at its usual interval: <see langword="null"/> never means "sleep
+    /// forever".</para>
+    /// </returns>
+    /// <remarks>
+    /// <para><b>Default implementation.</b> Returns <see langword="null"/> (unknown), so an adapter written before this member
+    /// existed still compiles and its sweepers keep polling as before. Every shipped adapter overrides it; the conformance
+    /// suite in ServiceDesk.Testing fails for an adapter that does not.</para>
+    /// <para><b>Consistency.</b> The answer is a snapshot: an append, claim, completion or release after it may make a timer
+    /// claimable earlier. A sweeper therefore sleeps until the earlier of this instant and its poll interval.</para>
+    /// <para><b>Cost.</b> Adapters answer from indexes (O(log n)), never by scanning the timers.</para>
+    /// </remarks>
+    Task<Instant?> GetNextTimerDueAsync(CancellationToken cancellationToken = default)
+        => cancellationToken.IsCancellationRequested ? Task.FromCanceled<Instant?>(cancellationToken) : Task.FromResult<Instant?>(null);
+
     /// <summary>Gets a ticket's schedule.</summary>
     /// <param name="tenant">The tenant; not the default value.</param>
     /// <param name="id">The ticket; not the default value.</param>

@@ -3,14 +3,17 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using NodaTime;
 using ServiceDesk.Engine;
 using ServiceDesk.Storage;
 
 namespace ServiceDesk.Extensions.DependencyInjection.Internal;
 
 /// <summary>
-/// Sweeps due escalation timers: again at once after a full batch, otherwise after the poll interval; a failed sweep
-/// is logged and the next one goes ahead; stops when the host stops.
+/// Sweeps due escalation timers: again at once after a full batch; otherwise it asks the store for the next due timer
+/// (<see cref="EscalationSweeper.GetNextDueAsync"/>) and sleeps on the <see cref="TimeProvider"/> until then, but never
+/// longer than the poll interval (a command may store an earlier timer meanwhile, and a store may not know). A failed sweep
+/// is logged and the next one goes ahead after the poll interval; stops when the host stops.
 /// </summary>
 internal sealed partial class EscalationWorker(IServiceProvider services, IOptions<EscalationWorkerOptions> options) : BackgroundService
 {
@@ -38,15 +41,20 @@ internal sealed partial class EscalationWorker(IServiceProvider services, IOptio
             services.GetRequiredService<ServiceDeskEngine>(),
             settings.ToSweeperOptions(),
             services.GetService<ILogger<EscalationSweeper>>());
+        // The engine's clock: the due instants the store answers are on its timeline. AddServiceDesk makes it read the same
+        // TimeProvider the worker waits on.
+        var clock = services.GetService<IClock>() ?? new TimeProviderClock(_time);
         var poll = settings.PollInterval.ToTimeSpan();
         WorkerStarted(_logger, settings.BatchSize, poll);
         while (!stoppingToken.IsCancellationRequested)
         {
             var again = false;
+            SweepResult? swept = null;
             try
             {
                 var result = await sweeper.SweepAsync(stoppingToken).ConfigureAwait(false);
                 again = result.Claimed >= settings.BatchSize && result.Failed < result.Claimed;
+                swept = result;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -71,7 +79,19 @@ internal sealed partial class EscalationWorker(IServiceProvider services, IOptio
             {
                 try
                 {
-                    await Task.Delay(poll, _time, stoppingToken).ConfigureAwait(false);
+                    // After a failed sweep (or one with failed timers, which were released and are due again) wait the
+                    // poll interval, so that a timer that keeps failing is not retried in a tight loop.
+                    var wait = swept is { Failed: 0 } ok
+                        ? await WaitBeforeNextSweepAsync(sweeper, clock, poll, ok.Claimed > 0, stoppingToken).ConfigureAwait(false)
+                        : poll;
+                    if (wait > TimeSpan.Zero)
+                    {
+                        await Task.Delay(wait, _time, stoppingToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await Task.Yield();
+                    }
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
@@ -83,7 +103,47 @@ internal sealed partial class EscalationWorker(IServiceProvider services, IOptio
         WorkerStopped(_logger);
     }
 
-    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Escalation worker started: batches of {BatchSize}, polling every {PollInterval}")]
+    /// <summary>How long to wait after a sweep that was not full and had no failures: until the next due timer, at most the
+    /// poll interval; zero (sweep again at once) when a timer is already due and the last sweep claimed something; the poll
+    /// interval when the store cannot tell, fails to answer, or answers "due" although the last sweep found nothing (so an
+    /// inconsistent answer never makes the worker spin).</summary>
+    private async Task<TimeSpan> WaitBeforeNextSweepAsync(
+        EscalationSweeper sweeper, IClock clock, TimeSpan poll, bool claimedSome, CancellationToken stoppingToken)
+    {
+        Instant? next;
+        try
+        {
+            next = await sweeper.GetNextDueAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Like a failed sweep: the worker outlives it and polls.
+            NextDueFailed(_logger, ex, poll);
+            return poll;
+        }
+
+        if (next is not { } due)
+        {
+            return poll;
+        }
+
+        var until = due - clock.GetCurrentInstant();
+        if (until <= Duration.Zero)
+        {
+            return claimedSome ? TimeSpan.Zero : poll;
+        }
+
+        // Round up to whole ticks, so the worker never wakes just before the timer is due.
+        var ticks = until.BclCompatibleTicks;
+        if (Duration.FromTicks(ticks) < until)
+        {
+            ticks++;
+        }
+
+        return ticks < poll.Ticks ? TimeSpan.FromTicks(ticks) : poll;
+    }
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Escalation worker started: batches of {BatchSize}, sleeping until the next due timer but at most {PollInterval}")]
     private static partial void WorkerStarted(ILogger logger, int batchSize, TimeSpan pollInterval);
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Error, Message = "Escalation sweep failed; retrying in {PollInterval}")]
@@ -94,4 +154,7 @@ internal sealed partial class EscalationWorker(IServiceProvider services, IOptio
 
     [LoggerMessage(EventId = 104, Level = LogLevel.Error, Message = "Escalation worker not started: the store {Store} does not implement ITimerStore, so it has no timers to sweep")]
     private static partial void StoreHasNoTimers(ILogger logger, string store);
+
+    [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "Escalation worker could not read the next due timer; sweeping again in {PollInterval}")]
+    private static partial void NextDueFailed(ILogger logger, Exception exception, TimeSpan pollInterval);
 }
