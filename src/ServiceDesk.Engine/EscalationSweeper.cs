@@ -158,26 +158,19 @@ public sealed class EscalationSweeper
         var now = _engine.Clock.GetCurrentInstant();
         var leases = await _timers.ClaimDueTimersAsync(now, Options.BatchSize, Options.LeaseDuration, cancellationToken).ConfigureAwait(false);
         var result = new SweepResult(leases.Count, 0, 0, 0, 0, 0);
-        foreach (var lease in leases)
+        if (_engine.Store is ITicketBatchStore && leases.Count > 1)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            try
+            // One transaction per tenant for what the timers record; a conflict falls back to one append per timer.
+            foreach (var group in leases.GroupBy(l => l.Tenant))
             {
-                var outcome = await _engine.FireTimerAsync(lease, now, cancellationToken).ConfigureAwait(false);
-                result += new SweepResult(0, outcome.Escalations, outcome.Thresholds, outcome.Rescheduled, outcome.Conflicts, 0);
+                result += await SweepTenantAsync(group.Key, [.. group], now, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+        }
+        else
+        {
+            foreach (var lease in leases)
             {
-                EngineLog.SweepFailed(_logger, ex, lease.Ticket, lease.Tenant);
-                result += new SweepResult(0, 0, 0, 0, 0, 1);
-                try
-                {
-                    await _timers.ReleaseTimerAsync(lease, CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (StorageException)
-                {
-                    // The lease expires on its own.
-                }
+                result += await FireOneAsync(_engine, lease, now, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -185,6 +178,95 @@ public sealed class EscalationSweeper
         EngineLog.SweepCompleted(_logger, result.Claimed, result.Escalations, result.Thresholds, result.Rescheduled, result.Conflicts, result.Failed);
         return result;
     }
+
+    /// <summary>Fires one tenant's timers on a batch: timers with something to record are staged and stored in one transaction
+    /// (timers with nothing to record are completed at once); if the batch conflicts, the staged timers are fired one by one.</summary>
+    private async Task<SweepResult> SweepTenantAsync(TenantId tenant, TimerLease[] leases, Instant now, CancellationToken cancellationToken)
+    {
+        var batch = _engine.BeginBatch(tenant);
+        var staged = new List<(TimerLease Lease, ServiceDeskEngine.TimerOutcome Outcome)>();
+        var result = default(SweepResult);
+        foreach (var lease in leases)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                var outcome = await batch.Engine.FireTimerAsync(lease, now, cancellationToken, _timers).ConfigureAwait(false);
+                if (outcome.Staged)
+                {
+                    staged.Add((lease, outcome));
+                }
+                else
+                {
+                    result += Count(outcome);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                result += await FailedAsync(lease, ex).ConfigureAwait(false);
+            }
+        }
+
+        if (staged.Count == 0)
+        {
+            return result;
+        }
+
+        try
+        {
+            await batch.CommitAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var (_, outcome) in staged)
+            {
+                _engine.RecordFired(outcome);
+                result += Count(outcome);
+            }
+
+            return result;
+        }
+        catch (ConcurrencyException)
+        {
+            // A command changed one of the tickets meanwhile; nothing of the batch was stored and the leases still hold.
+            foreach (var (lease, _) in staged)
+            {
+                result += await FireOneAsync(_engine, lease, now, cancellationToken).ConfigureAwait(false);
+            }
+
+            return result;
+        }
+    }
+
+    private async Task<SweepResult> FireOneAsync(ServiceDeskEngine engine, TimerLease lease, Instant now, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            var outcome = await engine.FireTimerAsync(lease, now, cancellationToken).ConfigureAwait(false);
+            engine.RecordFired(outcome);
+            return Count(outcome);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return await FailedAsync(lease, ex).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<SweepResult> FailedAsync(TimerLease lease, Exception ex)
+    {
+        EngineLog.SweepFailed(_logger, ex, lease.Ticket, lease.Tenant);
+        try
+        {
+            await _timers.ReleaseTimerAsync(lease, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (StorageException)
+        {
+            // The lease expires on its own.
+        }
+
+        return new SweepResult(0, 0, 0, 0, 0, 1);
+    }
+
+    private static SweepResult Count(ServiceDeskEngine.TimerOutcome outcome)
+        => new(0, outcome.Escalations, outcome.Thresholds, outcome.Rescheduled, outcome.Conflicts, 0);
 
     /// <summary>Sweeps batch after batch until a batch comes back less than full (everything due now is processed), or
     /// <paramref name="maxBatches"/> batches were swept.</summary>

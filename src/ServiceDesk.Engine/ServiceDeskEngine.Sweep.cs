@@ -21,9 +21,12 @@ public sealed partial class ServiceDeskEngine
 
     /// <summary>Processes one claimed timer: records the SLA thresholds reached, fires the escalation rules due, and stores
     /// the ticket's next schedule, all in one append at the version read (or, with nothing to record, completes the timer).</summary>
-    internal async Task<TimerOutcome> FireTimerAsync(TimerLease lease, Instant now, CancellationToken cancellationToken)
+    /// <remarks>On a batch's engine (<paramref name="timers"/> given), what the timer records is staged
+    /// (<see cref="TimerOutcome.Staged"/>) and timers with nothing to record are completed on <paramref name="timers"/> at once.
+    /// Metrics are recorded by <see cref="RecordFired"/> once the append is stored.</remarks>
+    internal async Task<TimerOutcome> FireTimerAsync(TimerLease lease, Instant now, CancellationToken cancellationToken, ITimerStore? timers = null)
     {
-        var timers = (ITimerStore)_store;
+        timers ??= (ITimerStore)_store;
         var stored = await _store.GetStoredAsync(lease.Tenant, lease.Ticket, cancellationToken).ConfigureAwait(false);
         if (stored is null || !Options.Workflows.TryGetValue(stored.Ticket.Kind, out var workflow))
         {
@@ -85,7 +88,18 @@ public sealed partial class ServiceDeskEngine
             return new TimerOutcome(0, 0, 0, 1);
         }
 
-        foreach (var e in events)
+        return new TimerOutcome(escalations, thresholds, 0, 0) { Ticket = ticket, Events = events, Staged = _store is BatchStagingStore };
+    }
+
+    /// <summary>Records the metrics and logs of a fired timer whose append is stored.</summary>
+    internal void RecordFired(TimerOutcome outcome)
+    {
+        if (outcome.Ticket is not { } ticket)
+        {
+            return;
+        }
+
+        foreach (var e in outcome.Events)
         {
             if (e is SlaThresholdReached { Threshold: Scheduling.Breach } b)
             {
@@ -94,8 +108,7 @@ public sealed partial class ServiceDeskEngine
             }
         }
 
-        _metrics.Escalations.Add(escalations);
-        return new TimerOutcome(escalations, thresholds, 0, 0);
+        _metrics.Escalations.Add(outcome.Escalations);
     }
 
     /// <summary>Appends the events of one firing to <paramref name="events"/> (the <see cref="Escalated"/> records with their
@@ -129,5 +142,15 @@ public sealed partial class ServiceDeskEngine
     internal void TimersFired(int count) => _metrics.TimersFired.Add(count);
 
     /// <summary>What one timer did.</summary>
-    internal readonly record struct TimerOutcome(int Escalations, int Thresholds, int Rescheduled, int Conflicts);
+    internal readonly record struct TimerOutcome(int Escalations, int Thresholds, int Rescheduled, int Conflicts)
+    {
+        /// <summary>Gets the ticket as read, when the timer recorded events.</summary>
+        public Ticket? Ticket { get; init; }
+
+        /// <summary>Gets the events recorded.</summary>
+        public IReadOnlyList<TicketEvent> Events { get; init; } = [];
+
+        /// <summary>Gets a value indicating whether the events are staged in a batch (stored when it commits).</summary>
+        public bool Staged { get; init; }
+    }
 }
