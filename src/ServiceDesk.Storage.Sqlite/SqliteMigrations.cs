@@ -85,6 +85,11 @@ internal static class SqliteMigrations
         );
         CREATE INDEX ix_outbox_tenant ON outbox (tenant, position);
         """,
+
+        // 3: the derived state of each ticket's last append (TicketAppend.DerivedState); NULL for tickets appended before.
+        """
+        ALTER TABLE tickets ADD COLUMN derived TEXT;
+        """,
     ];
 
     /// <summary>The C# part of each step, run after its SQL in the same transaction; <see langword="null"/> for none.</summary>
@@ -92,6 +97,7 @@ internal static class SqliteMigrations
     [
         null,
         BackfillTimeEntries,
+        null,
     ];
 
     /// <summary>Gets the schema version this build creates and understands.</summary>
