@@ -121,8 +121,7 @@ public sealed partial class SqliteTicketStore
         return await Guarded("read several tickets", async () =>
         {
             await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            using var command = Command(
-                connection, null, "SELECT id, snapshot FROM tickets WHERE tenant = $tenant AND id IN (SELECT value FROM json_each($ids));");
+            using var command = Command(connection, null, GetManySql);
             command.Parameters.AddWithValue("$tenant", tenant.Value);
             command.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(distinct.Select(id => id.ToString())));
             var found = new Dictionary<string, Ticket>(distinct.Count, StringComparer.Ordinal);
@@ -146,6 +145,9 @@ public sealed partial class SqliteTicketStore
             return (IReadOnlyList<Ticket>)ordered.AsReadOnly();
         }).ConfigureAwait(false);
     }
+
+    /// <summary>The query of <see cref="GetManyAsync"/>: a primary-key lookup per id of the JSON array <c>$ids</c>.</summary>
+    internal const string GetManySql = "SELECT id, snapshot FROM tickets WHERE tenant = $tenant AND id IN (SELECT value FROM json_each($ids));";
 
     private static async Task<long> ReadLastNumberAsync(
         SqliteConnection connection, SqliteTransaction? transaction, string tenant, TicketKind kind, CancellationToken cancellationToken)
@@ -212,6 +214,7 @@ public sealed partial class SqliteTicketStore
         private SqliteCommand? _current;
         private SqliteCommand? _holder;
         private SqliteCommand? _events;
+        private SqliteCommand? _outbox;
         private SqliteCommand? _schedule;
         private SqliteCommand? _remember;
 
@@ -260,7 +263,7 @@ public sealed partial class SqliteTicketStore
 
         public void Dispose()
         {
-            foreach (var command in new[] { _findKey, _insert, _update, _current, _holder, _events, _schedule, _remember })
+            foreach (var command in new[] { _findKey, _insert, _update, _current, _holder, _events, _outbox, _schedule, _remember })
             {
                 command?.Dispose();
             }
@@ -385,7 +388,6 @@ public sealed partial class SqliteTicketStore
                 """
                 INSERT INTO ticket_events (tenant, ticket, version, type, payload, started_s, started_ns)
                 VALUES ($tenant, $ticket, $version, $type, $payload, $started_s, $started_ns);
-                INSERT INTO outbox (tenant, ticket, version) VALUES ($tenant, $ticket, $version);
                 """,
                 ("$tenant", SqliteType.Text), ("$ticket", SqliteType.Text), ("$version", SqliteType.Integer), ("$type", SqliteType.Text),
                 ("$payload", SqliteType.Text), ("$started_s", SqliteType.Integer), ("$started_ns", SqliteType.Integer));
@@ -401,6 +403,15 @@ public sealed partial class SqliteTicketStore
                 await RunAsync(_events, cancellationToken, tenant, id, e.Version, e.GetType().Name, ServiceDeskJson.Serialize(e), startedSeconds, startedNanos)
                     .ConfigureAwait(false);
             }
+
+            // One outbox row per event, in version order, from the rows just written.
+            _outbox ??= Prepare(
+                """
+                INSERT INTO outbox (tenant, ticket, version)
+                SELECT tenant, ticket, version FROM ticket_events WHERE tenant = $tenant AND ticket = $ticket AND version > $after ORDER BY version;
+                """,
+                ("$tenant", SqliteType.Text), ("$ticket", SqliteType.Text), ("$after", SqliteType.Integer));
+            await RunAsync(_outbox, cancellationToken, tenant, id, events[0].Version - 1).ConfigureAwait(false);
         }
     }
 }
