@@ -97,6 +97,11 @@ internal static class PostgreSqlMigrations
         CREATE INDEX ix_ticket_events_time ON {0}.ticket_events (tenant, started_s, started_ns, ticket, version)
             WHERE started_s IS NOT NULL;
         """,
+
+        // 3: the derived state of each ticket's last append (TicketAppend.DerivedState); NULL for tickets appended before.
+        """
+        ALTER TABLE {0}.tickets ADD COLUMN derived text;
+        """,
     ];
 
     public static int Latest => Steps.Length;
