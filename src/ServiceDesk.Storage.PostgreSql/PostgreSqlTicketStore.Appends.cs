@@ -1,7 +1,5 @@
 using System.Collections.ObjectModel;
 using Npgsql;
-using NpgsqlTypes;
-using ServiceDesk.Events;
 using ServiceDesk.Serialization;
 
 namespace ServiceDesk.Storage.PostgreSql;

@@ -2,7 +2,6 @@ using System.Collections.ObjectModel;
 using System.Globalization;
 using System.Text;
 using Npgsql;
-using NpgsqlTypes;
 using NodaTime;
 using ServiceDesk.Events;
 using ServiceDesk.Serialization;
