@@ -106,6 +106,11 @@ internal static class PostgreSqlMigrations
         CREATE INDEX ix_ticket_schedule_leases ON {0}.ticket_schedule (lease_expires_s, lease_expires_ns)
             WHERE lease_token IS NOT NULL;
         """,
+
+        // 4: the derived state of each ticket's last append (TicketAppend.DerivedState); NULL for tickets appended before.
+        """
+        ALTER TABLE {0}.tickets ADD COLUMN derived text;
+        """,
     ];
 
     public static int Latest => Steps.Length;

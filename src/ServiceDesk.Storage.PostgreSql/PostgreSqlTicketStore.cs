@@ -2,7 +2,6 @@ using System.Collections.ObjectModel;
 using System.Globalization;
 using System.Text;
 using Npgsql;
-using NpgsqlTypes;
 using NodaTime;
 using ServiceDesk.Events;
 using ServiceDesk.Serialization;
@@ -19,6 +18,9 @@ namespace ServiceDesk.Storage.PostgreSql;
 /// snapshot, the events and the idempotency key, and commits; appends that share an idempotency key are serialized by
 /// a transaction-scoped advisory lock on the key, so a retried command racing its original is applied once. Numbers are
 /// allocated with an atomic upsert on a per-(tenant, kind) counter row, so they are gapless and never duplicated.</para>
+/// <para>It is also an <see cref="ITicketBatchStore"/>: a batch's number advances and appends run in one transaction. The
+/// <see cref="TicketAppend.DerivedState"/> of a ticket's last append is kept in the <c>derived</c> column of its row and read
+/// with the snapshot by <see cref="GetStoredAsync"/>.</para>
 /// <para>The same transaction writes the ticket's <see cref="TicketAppend.Schedule"/> (ending any lease on its timer), one
 /// outbox row per event and the time-entry columns of <see cref="TimeLogged"/> events, so timers, queues, the outbox and
 /// billing never describe a state that was not stored (see <see cref="ITimerStore"/>, <see cref="IOutboxStore"/> and
@@ -35,7 +37,7 @@ namespace ServiceDesk.Storage.PostgreSql;
 /// <see cref="OperationCanceledException"/> are not wrapped.</para>
 /// <para>The store is thread-safe. It owns its connection pool: dispose it when done.</para>
 /// </remarks>
-public sealed partial class PostgreSqlTicketStore : ITicketStore, ITimerStore, IOutboxStore, ITimeEntryStore, IAsyncDisposable, IDisposable
+public sealed partial class PostgreSqlTicketStore : ITicketBatchStore, ITimerStore, IOutboxStore, ITimeEntryStore, IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _tickets;
@@ -163,16 +165,6 @@ public sealed partial class PostgreSqlTicketStore : ITicketStore, ITimerStore, I
                 ? ServiceDeskJson.DeserializeTicket(json)
                 : null;
         });
-    }
-
-    /// <inheritdoc />
-    /// <exception cref="StorageException">The database failed (<see cref="StorageException.IsTransient"/> from
-    /// <see cref="NpgsqlException.IsTransient"/>).</exception>
-    public Task<AppendResult> AppendAsync(TicketAppend append, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(append);
-        cancellationToken.ThrowIfCancellationRequested();
-        return Guarded("append to a ticket", () => AppendCoreAsync(append, cancellationToken));
     }
 
     /// <inheritdoc />
@@ -315,187 +307,4 @@ public sealed partial class PostgreSqlTicketStore : ITicketStore, ITimerStore, I
             await action().ConfigureAwait(false);
             return true;
         }).ConfigureAwait(false);
-
-    private async Task<AppendResult> AppendCoreAsync(TicketAppend append, CancellationToken cancellationToken)
-    {
-        var ticket = append.Ticket;
-        var tenant = ticket.Tenant.Value;
-        var snapshot = ServiceDeskJson.Serialize(ticket);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-
-        if (append.IdempotencyKey is { } key)
-        {
-            await using (var gate = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended(@tenant || chr(31) || @key, 7));", connection, transaction))
-            {
-                gate.Parameters.AddWithValue("tenant", tenant);
-                gate.Parameters.AddWithValue("key", key);
-                await gate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            await using var applied = new NpgsqlCommand($"SELECT ticket, snapshot::text FROM {_keys} WHERE tenant = @tenant AND key = @key;", connection, transaction);
-            applied.Parameters.AddWithValue("tenant", tenant);
-            applied.Parameters.AddWithValue("key", key);
-            await using var reader = await applied.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var usedFor = reader.GetGuid(0);
-                return usedFor == ticket.Id.Value
-                    ? new AppendResult(ServiceDeskJson.DeserializeTicket(reader.GetString(1)), IsReplay: true)
-                    : throw new ArgumentException(
-                        $"Idempotency key '{key}' of tenant '{tenant}' was already used for ticket {usedFor}; a key identifies one command on one ticket, so it cannot be reused for ticket {ticket.Id}.",
-                        nameof(append));
-            }
-        }
-
-        var (seconds, nanos) = Split(ticket.OpenedAt);
-        long actual;
-        string? storedNumber = null;
-        long storedSeconds = 0;
-        int storedNanos = 0;
-        await using (var current = new NpgsqlCommand(
-            $"SELECT version, number, opened_s, opened_ns FROM {_tickets} WHERE tenant = @tenant AND id = @id FOR UPDATE;", connection, transaction))
-        {
-            current.Parameters.AddWithValue("tenant", tenant);
-            current.Parameters.AddWithValue("id", ticket.Id.Value);
-            await using var reader = await current.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                actual = reader.GetInt64(0);
-                storedNumber = reader.GetString(1);
-                storedSeconds = reader.GetInt64(2);
-                storedNanos = reader.GetInt32(3);
-            }
-            else
-            {
-                actual = 0;
-            }
-        }
-
-        if (actual != append.ExpectedVersion)
-        {
-            throw new ConcurrencyException(ticket.Tenant, ticket.Id, append.ExpectedVersion, actual);
-        }
-
-        if (storedNumber is null)
-        {
-            await using var insert = new NpgsqlCommand(
-                $"INSERT INTO {_tickets} (tenant, id, number, kind, status, priority, customer, assignment_group, assignee, opened_s, opened_ns, version, snapshot) " +
-                "VALUES (@tenant, @id, @number, @kind, @status, @priority, @customer, @group, @assignee, @opened_s, @opened_ns, @version, @snapshot) " +
-                "ON CONFLICT DO NOTHING;",
-                connection,
-                transaction);
-            AddColumns(insert, ticket, seconds, nanos, snapshot);
-            if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
-            {
-                // Another append created this id or took this number first.
-                await using var who = new NpgsqlCommand(
-                    $"SELECT version FROM {_tickets} WHERE tenant = @tenant AND (id = @id OR number = @number) ORDER BY (id = @id) DESC LIMIT 1;",
-                    connection,
-                    transaction);
-                who.Parameters.AddWithValue("tenant", tenant);
-                who.Parameters.AddWithValue("id", ticket.Id.Value);
-                who.Parameters.AddWithValue("number", ticket.Number.ToString());
-                var holder = await who.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as long? ?? 0;
-                throw new ConcurrencyException(ticket.Tenant, ticket.Id, append.ExpectedVersion, holder);
-            }
-        }
-        else
-        {
-            if (storedNumber != ticket.Number.ToString() || storedSeconds != seconds || storedNanos != nanos)
-            {
-                throw new ArgumentException(
-                    $"Ticket {ticket.Id} was opened as {storedNumber}; a later version cannot change its number, kind or opening instant (got {ticket.Number} at {ticket.OpenedAt}).",
-                    nameof(append));
-            }
-
-            await using var update = new NpgsqlCommand(
-                $"UPDATE {_tickets} SET status = @status, priority = @priority, customer = @customer, assignment_group = @group, " +
-                "assignee = @assignee, version = @version, snapshot = @snapshot WHERE tenant = @tenant AND id = @id AND version = @expected;",
-                connection,
-                transaction);
-            AddColumns(update, ticket, seconds, nanos, snapshot);
-            update.Parameters.AddWithValue("expected", append.ExpectedVersion);
-            if (await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
-            {
-                throw new ConcurrencyException(ticket.Tenant, ticket.Id, append.ExpectedVersion, actual);
-            }
-        }
-
-        var batch = new NpgsqlBatch(connection, transaction);
-        await using (batch.ConfigureAwait(false))
-        {
-            foreach (var e in append.Events)
-            {
-                var payload = ServiceDeskJson.Serialize(e);
-                var insertEvent = new NpgsqlBatchCommand(
-                    $"INSERT INTO {_events} (tenant, ticket, version, type, payload, started_s, started_ns) " +
-                    "VALUES (@tenant, @ticket, @version, @type, @payload, @started_s, @started_ns);");
-                insertEvent.Parameters.AddWithValue("tenant", tenant);
-                insertEvent.Parameters.AddWithValue("ticket", ticket.Id.Value);
-                insertEvent.Parameters.AddWithValue("version", e.Version);
-                insertEvent.Parameters.AddWithValue("type", e.GetType().Name);
-                insertEvent.Parameters.AddWithValue("payload", NpgsqlDbType.Jsonb, payload);
-                AddInstant(insertEvent.Parameters, "started", (e as TimeLogged)?.Started);
-                batch.BatchCommands.Add(insertEvent);
-
-                var enqueue = new NpgsqlBatchCommand($"INSERT INTO {_outbox} (tenant, ticket, version, event) VALUES (@tenant, @ticket, @version, @event);");
-                enqueue.Parameters.AddWithValue("tenant", tenant);
-                enqueue.Parameters.AddWithValue("ticket", ticket.Id.Value);
-                enqueue.Parameters.AddWithValue("version", e.Version);
-                enqueue.Parameters.AddWithValue("event", NpgsqlDbType.Jsonb, payload);
-                batch.BatchCommands.Add(enqueue);
-            }
-
-            if (append.Schedule is { } schedule)
-            {
-                var replace = new NpgsqlBatchCommand(
-                    $"INSERT INTO {_schedule} (tenant, ticket, timer_due_s, timer_due_ns, timer_purpose, deadline_s, deadline_ns, queued, opened_s, opened_ns) " +
-                    "VALUES (@tenant, @ticket, @timer_s, @timer_ns, @purpose, @deadline_s, @deadline_ns, @queued, @opened_s, @opened_ns) " +
-                    "ON CONFLICT (tenant, ticket) DO UPDATE SET timer_due_s = EXCLUDED.timer_due_s, timer_due_ns = EXCLUDED.timer_due_ns, " +
-                    "timer_purpose = EXCLUDED.timer_purpose, deadline_s = EXCLUDED.deadline_s, deadline_ns = EXCLUDED.deadline_ns, " +
-                    "queued = EXCLUDED.queued, lease_token = NULL, lease_expires_s = NULL, lease_expires_ns = NULL;");
-                replace.Parameters.AddWithValue("tenant", tenant);
-                replace.Parameters.AddWithValue("ticket", ticket.Id.Value);
-                AddSchedule(replace.Parameters, schedule);
-                replace.Parameters.AddWithValue("opened_s", seconds);
-                replace.Parameters.AddWithValue("opened_ns", nanos);
-                batch.BatchCommands.Add(replace);
-            }
-
-            if (append.IdempotencyKey is { } newKey)
-            {
-                var remember = new NpgsqlBatchCommand($"INSERT INTO {_keys} (tenant, key, ticket, snapshot) VALUES (@tenant, @key, @ticket, @snapshot);");
-                remember.Parameters.AddWithValue("tenant", tenant);
-                remember.Parameters.AddWithValue("key", newKey);
-                remember.Parameters.AddWithValue("ticket", ticket.Id.Value);
-                remember.Parameters.AddWithValue("snapshot", NpgsqlDbType.Jsonb, snapshot);
-                batch.BatchCommands.Add(remember);
-            }
-
-            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        // Nothing is committed before this line: a cancellation or failure above rolls the whole append back.
-        cancellationToken.ThrowIfCancellationRequested();
-        await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-        return new AppendResult(ticket, IsReplay: false);
-    }
-
-    private static void AddColumns(NpgsqlCommand command, Ticket ticket, long seconds, int nanos, string snapshot)
-    {
-        command.Parameters.AddWithValue("tenant", ticket.Tenant.Value);
-        command.Parameters.AddWithValue("id", ticket.Id.Value);
-        command.Parameters.AddWithValue("number", ticket.Number.ToString());
-        command.Parameters.AddWithValue("kind", ticket.Kind.ToString());
-        command.Parameters.AddWithValue("status", ticket.Status.Name);
-        command.Parameters.AddWithValue("priority", (short)ticket.Priority);
-        command.Parameters.AddWithValue("customer", ticket.Requester.Customer.Value);
-        command.Parameters.AddWithValue("group", NpgsqlDbType.Text, (object?)ticket.AssignmentGroup?.Value ?? DBNull.Value);
-        command.Parameters.AddWithValue("assignee", NpgsqlDbType.Text, (object?)ticket.Assignee?.Value ?? DBNull.Value);
-        command.Parameters.AddWithValue("opened_s", seconds);
-        command.Parameters.AddWithValue("opened_ns", nanos);
-        command.Parameters.AddWithValue("version", ticket.Version);
-        command.Parameters.AddWithValue("snapshot", NpgsqlDbType.Jsonb, snapshot);
-    }
 }

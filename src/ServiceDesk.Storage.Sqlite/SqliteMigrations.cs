@@ -92,6 +92,11 @@ internal static class SqliteMigrations
         CREATE INDEX ix_tickets_timers_unleased ON tickets (timer_due_s, timer_due_ns) WHERE timer_due_s IS NOT NULL AND lease_token IS NULL;
         CREATE INDEX ix_tickets_leases ON tickets (lease_expires_s, lease_expires_ns) WHERE lease_token IS NOT NULL;
         """,
+
+        // 4: the derived state of each ticket's last append (TicketAppend.DerivedState); NULL for tickets appended before.
+        """
+        ALTER TABLE tickets ADD COLUMN derived TEXT;
+        """,
     ];
 
     /// <summary>The C# part of each step, run after its SQL in the same transaction; <see langword="null"/> for none.</summary>
@@ -99,6 +104,7 @@ internal static class SqliteMigrations
     [
         null,
         BackfillTimeEntries,
+        null,
         null,
     ];
 

@@ -402,34 +402,63 @@ public sealed partial class SqliteTicketStore
         SqliteConnection connection, SqliteTransaction transaction, string tenant, string id, TicketSchedule schedule, string? leaseToken,
         CancellationToken cancellationToken)
     {
-        using var command = Command(connection, transaction, """
+        using var command = ScheduleCommand(connection, transaction, withLease: leaseToken is not null);
+        return await WriteScheduleAsync(command, tenant, id, schedule, leaseToken, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Creates the statement that replaces a ticket's schedule and ends its lease (with <paramref name="withLease"/>,
+    /// only while a given lease holds the timer), with its parameters, for <see cref="WriteScheduleAsync(SqliteCommand, string, string, TicketSchedule, string?, CancellationToken)"/>
+    /// to run once or many times.</summary>
+    private static SqliteCommand ScheduleCommand(SqliteConnection connection, SqliteTransaction transaction, bool withLease)
+    {
+        var command = Command(connection, transaction, """
             UPDATE tickets SET queued = $queued, deadline_s = $ds, deadline_ns = $dns,
                 timer_due_s = $ts, timer_due_ns = $tns, timer_purpose = $purpose,
                 lease_token = NULL, lease_expires_s = NULL, lease_expires_ns = NULL
             WHERE tenant = $tenant AND id = $id
-            """ + (leaseToken is null ? ";" : " AND lease_token = $token;"));
+            """ + (withLease ? " AND lease_token = $token;" : ";"));
+        command.Parameters.Add("$tenant", SqliteType.Text);
+        command.Parameters.Add("$id", SqliteType.Text);
+        command.Parameters.Add("$queued", SqliteType.Integer);
+        command.Parameters.Add("$ds", SqliteType.Integer);
+        command.Parameters.Add("$dns", SqliteType.Integer);
+        command.Parameters.Add("$ts", SqliteType.Integer);
+        command.Parameters.Add("$tns", SqliteType.Integer);
+        command.Parameters.Add("$purpose", SqliteType.Text);
+        if (withLease)
+        {
+            command.Parameters.Add("$token", SqliteType.Text);
+        }
+
+        return command;
+    }
+
+    /// <summary>Runs a <see cref="ScheduleCommand"/> for one ticket.</summary>
+    /// <returns>The number of rows changed: 1, or 0 when the ticket is absent or the lease no longer holds.</returns>
+    private static async Task<int> WriteScheduleAsync(
+        SqliteCommand command, string tenant, string id, TicketSchedule schedule, string? leaseToken, CancellationToken cancellationToken)
+    {
         var (ds, dns) = DeadlineKey(schedule.Deadline);
-        command.Parameters.AddWithValue("$tenant", tenant);
-        command.Parameters.AddWithValue("$id", id);
-        command.Parameters.AddWithValue("$queued", schedule.Queued ? 1 : 0);
-        command.Parameters.AddWithValue("$ds", ds);
-        command.Parameters.AddWithValue("$dns", dns);
+        var p = command.Parameters;
+        p["$tenant"].Value = tenant;
+        p["$id"].Value = id;
+        p["$queued"].Value = schedule.Queued ? 1 : 0;
+        p["$ds"].Value = ds;
+        p["$dns"].Value = dns;
         if (schedule.TimerDueAt is { } due)
         {
-            var (ts, tns) = Split(due);
-            command.Parameters.AddWithValue("$ts", ts);
-            command.Parameters.AddWithValue("$tns", tns);
+            (p["$ts"].Value, p["$tns"].Value) = Split(due);
         }
         else
         {
-            command.Parameters.AddWithValue("$ts", DBNull.Value);
-            command.Parameters.AddWithValue("$tns", DBNull.Value);
+            p["$ts"].Value = DBNull.Value;
+            p["$tns"].Value = DBNull.Value;
         }
 
-        command.Parameters.AddWithValue("$purpose", (object?)schedule.TimerPurpose ?? DBNull.Value);
+        p["$purpose"].Value = (object?)schedule.TimerPurpose ?? DBNull.Value;
         if (leaseToken is not null)
         {
-            command.Parameters.AddWithValue("$token", leaseToken);
+            p["$token"].Value = leaseToken;
         }
 
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

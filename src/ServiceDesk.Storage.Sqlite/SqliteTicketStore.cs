@@ -16,6 +16,9 @@ namespace ServiceDesk.Storage.Sqlite;
 /// migrations it lacks. Every write runs in a <c>BEGIN IMMEDIATE</c> transaction, so concurrent writers in one or
 /// several processes are serialized by SQLite and an append is all-or-nothing. Tickets and events are stored as
 /// <see cref="ServiceDeskJson"/> documents next to the indexed columns that lookups, filters and paging use.</para>
+/// <para>It is also an <see cref="ITicketBatchStore"/>: a batch of appends and its number advances run in one transaction,
+/// on statements prepared once for the batch. The <see cref="TicketAppend.DerivedState"/> of a ticket's last append is kept
+/// in the <c>derived</c> column of its row and read with the snapshot by <see cref="GetStoredAsync"/>.</para>
 /// <para>The same tables serve <see cref="ITimerStore"/> (schedule columns on the ticket row, leased timer claims),
 /// <see cref="IOutboxStore"/> (an <c>outbox</c> table filled in the append transaction) and <see cref="ITimeEntryStore"/>
 /// (<see cref="TimeLogged"/> events indexed by tenant and start).</para>
@@ -29,7 +32,7 @@ namespace ServiceDesk.Storage.Sqlite;
 /// <see cref="OperationCanceledException"/> are not wrapped.</para>
 /// <para>The store is thread-safe; each call takes a pooled connection of its own. Dispose it to release the pool.</para>
 /// </remarks>
-public sealed partial class SqliteTicketStore : ITicketStore, ITimerStore, IOutboxStore, ITimeEntryStore, IAsyncDisposable, IDisposable
+public sealed partial class SqliteTicketStore : ITicketBatchStore, ITimerStore, IOutboxStore, ITimeEntryStore, IAsyncDisposable, IDisposable
 {
     private const int SqliteBusy = 5;
     private const int SqliteLocked = 6;
@@ -183,16 +186,6 @@ public sealed partial class SqliteTicketStore : ITicketStore, ITimerStore, IOutb
                 ? ServiceDeskJson.DeserializeTicket(json)
                 : null;
         }).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
-    /// <exception cref="StorageException">SQLite failed (<see cref="StorageException.IsTransient"/> when the database was
-    /// busy or locked past the busy timeout).</exception>
-    public async Task<AppendResult> AppendAsync(TicketAppend append, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(append);
-        cancellationToken.ThrowIfCancellationRequested();
-        return await Guarded("append to a ticket", () => AppendCoreAsync(append, cancellationToken)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -374,164 +367,6 @@ public sealed partial class SqliteTicketStore : ITicketStore, ITimerStore, IOutb
         return command;
     }
 
-    private static void AddColumns(SqliteCommand command, Ticket ticket, string tenant, string id, long seconds, long nanos, string snapshot)
-    {
-        command.Parameters.AddWithValue("$tenant", tenant);
-        command.Parameters.AddWithValue("$id", id);
-        command.Parameters.AddWithValue("$number", ticket.Number.ToString());
-        command.Parameters.AddWithValue("$kind", ticket.Kind.ToString());
-        command.Parameters.AddWithValue("$status", ticket.Status.Name);
-        command.Parameters.AddWithValue("$priority", (int)ticket.Priority);
-        command.Parameters.AddWithValue("$customer", ticket.Requester.Customer.Value);
-        command.Parameters.AddWithValue("$group", (object?)ticket.AssignmentGroup?.Value ?? DBNull.Value);
-        command.Parameters.AddWithValue("$assignee", (object?)ticket.Assignee?.Value ?? DBNull.Value);
-        command.Parameters.AddWithValue("$opened_s", seconds);
-        command.Parameters.AddWithValue("$opened_ns", nanos);
-        command.Parameters.AddWithValue("$version", ticket.Version);
-        command.Parameters.AddWithValue("$snapshot", snapshot);
-    }
-
-    private async Task<AppendResult> AppendCoreAsync(TicketAppend append, CancellationToken cancellationToken)
-    {
-        var ticket = append.Ticket;
-        var tenant = ticket.Tenant.Value;
-        var id = ticket.Id.ToString();
-        var snapshot = ServiceDeskJson.Serialize(ticket);
-
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        using var transaction = connection.BeginTransaction();
-
-        if (append.IdempotencyKey is { } key)
-        {
-            using var applied = Command(connection, transaction, "SELECT ticket, snapshot FROM idempotency_keys WHERE tenant = $tenant AND key = $key;");
-            applied.Parameters.AddWithValue("$tenant", tenant);
-            applied.Parameters.AddWithValue("$key", key);
-            using var reader = await applied.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var usedFor = reader.GetString(0);
-                return usedFor == id
-                    ? new AppendResult(ServiceDeskJson.DeserializeTicket(reader.GetString(1)), IsReplay: true)
-                    : throw new ArgumentException(
-                        $"Idempotency key '{key}' of tenant '{tenant}' was already used for ticket {usedFor}; a key identifies one command on one ticket, so it cannot be reused for ticket {id}.",
-                        nameof(append));
-            }
-        }
-
-        var stored = await ReadStoredAsync(connection, transaction, tenant, id, cancellationToken).ConfigureAwait(false);
-        var actual = stored?.Version ?? 0;
-        if (actual != append.ExpectedVersion)
-        {
-            throw new ConcurrencyException(ticket.Tenant, ticket.Id, append.ExpectedVersion, actual);
-        }
-
-        var (seconds, nanos) = Split(ticket.OpenedAt);
-        if (stored is null)
-        {
-            using var holder = Command(connection, transaction, "SELECT version FROM tickets WHERE tenant = $tenant AND number = $number;");
-            holder.Parameters.AddWithValue("$tenant", tenant);
-            holder.Parameters.AddWithValue("$number", ticket.Number.ToString());
-            if (await holder.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long holderVersion)
-            {
-                throw new ConcurrencyException(ticket.Tenant, ticket.Id, append.ExpectedVersion, holderVersion);
-            }
-
-            using var insert = Command(connection, transaction, """
-                INSERT INTO tickets (tenant, id, number, kind, status, priority, customer, assignment_group, assignee, opened_s, opened_ns, version, snapshot)
-                VALUES ($tenant, $id, $number, $kind, $status, $priority, $customer, $group, $assignee, $opened_s, $opened_ns, $version, $snapshot);
-                """);
-            AddColumns(insert, ticket, tenant, id, seconds, nanos, snapshot);
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            if (stored.Value.Number != ticket.Number.ToString() || stored.Value.OpenedSeconds != seconds || stored.Value.OpenedNanos != nanos)
-            {
-                throw new ArgumentException(
-                    $"Ticket {id} was opened as {stored.Value.Number}; a later version cannot change its number, kind or opening instant (got {ticket.Number} at {ticket.OpenedAt}).",
-                    nameof(append));
-            }
-
-            using var update = Command(connection, transaction, """
-                UPDATE tickets SET number = $number, kind = $kind, status = $status, priority = $priority, customer = $customer,
-                    assignment_group = $group, assignee = $assignee, opened_s = $opened_s, opened_ns = $opened_ns,
-                    version = $version, snapshot = $snapshot
-                WHERE tenant = $tenant AND id = $id AND version = $expected;
-                """);
-            AddColumns(update, ticket, tenant, id, seconds, nanos, snapshot);
-            update.Parameters.AddWithValue("$expected", append.ExpectedVersion);
-            if (await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
-            {
-                throw new ConcurrencyException(ticket.Tenant, ticket.Id, append.ExpectedVersion, actual);
-            }
-        }
-
-        using (var events = Command(connection, transaction, """
-            INSERT INTO ticket_events (tenant, ticket, version, type, payload, started_s, started_ns)
-            VALUES ($tenant, $ticket, $version, $type, $payload, $started_s, $started_ns);
-            INSERT INTO outbox (tenant, ticket, version) VALUES ($tenant, $ticket, $version);
-            """))
-        {
-            var pVersion = events.Parameters.Add("$version", SqliteType.Integer);
-            var pType = events.Parameters.Add("$type", SqliteType.Text);
-            var pPayload = events.Parameters.Add("$payload", SqliteType.Text);
-            var pStartedSeconds = events.Parameters.Add("$started_s", SqliteType.Integer);
-            var pStartedNanos = events.Parameters.Add("$started_ns", SqliteType.Integer);
-            events.Parameters.AddWithValue("$tenant", tenant);
-            events.Parameters.AddWithValue("$ticket", id);
-            foreach (var e in append.Events)
-            {
-                pVersion.Value = e.Version;
-                pType.Value = e.GetType().Name;
-                pPayload.Value = ServiceDeskJson.Serialize(e);
-                if (e is TimeLogged logged)
-                {
-                    (pStartedSeconds.Value, pStartedNanos.Value) = Split(logged.Started);
-                }
-                else
-                {
-                    pStartedSeconds.Value = DBNull.Value;
-                    pStartedNanos.Value = DBNull.Value;
-                }
-
-                await events.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        if (append.Schedule is { } schedule)
-        {
-            // Replaces the schedule and ends any lease on the old timer, in the append's transaction.
-            await WriteScheduleAsync(connection, transaction, tenant, id, schedule, leaseToken: null, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (append.IdempotencyKey is { } newKey)
-        {
-            using var remember = Command(connection, transaction, "INSERT INTO idempotency_keys (tenant, key, ticket, snapshot) VALUES ($tenant, $key, $ticket, $snapshot);");
-            remember.Parameters.AddWithValue("$tenant", tenant);
-            remember.Parameters.AddWithValue("$key", newKey);
-            remember.Parameters.AddWithValue("$ticket", id);
-            remember.Parameters.AddWithValue("$snapshot", snapshot);
-            await remember.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        // Nothing above commits: a cancellation or failure before this line rolls the whole append back.
-        cancellationToken.ThrowIfCancellationRequested();
-        transaction.Commit();
-        return new AppendResult(ticket, IsReplay: false);
-    }
-
-    private static async Task<StoredRow?> ReadStoredAsync(
-        SqliteConnection connection, SqliteTransaction transaction, string tenant, string id, CancellationToken cancellationToken)
-    {
-        using var command = Command(connection, transaction, "SELECT version, number, opened_s, opened_ns FROM tickets WHERE tenant = $tenant AND id = $id;");
-        command.Parameters.AddWithValue("$tenant", tenant);
-        command.Parameters.AddWithValue("$id", id);
-        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-            ? new StoredRow(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3))
-            : null;
-    }
-
     private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
@@ -549,6 +384,4 @@ public sealed partial class SqliteTicketStore : ITicketStore, ITimerStore, IOutb
             throw;
         }
     }
-
-    private readonly record struct StoredRow(long Version, string Number, long OpenedSeconds, long OpenedNanos);
 }

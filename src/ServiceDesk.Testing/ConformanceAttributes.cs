@@ -76,7 +76,7 @@ public sealed class ConformanceFactDiscoverer : FactDiscoverer
         ArgumentNullException.ThrowIfNull(discoveryOptions);
         return ConformanceSkipAttribute.ReasonFor(testMethod) is { } reason
             ? new XunitSkippedDataRowTestCase(DiagnosticMessageSink, discoveryOptions.MethodDisplayOrDefault(), discoveryOptions.MethodDisplayOptionsOrDefault(), testMethod, reason)
-            : base.CreateTestCase(discoveryOptions, testMethod, factAttribute);
+            : new ConformanceTestCase(DiagnosticMessageSink, discoveryOptions.MethodDisplayOrDefault(), discoveryOptions.MethodDisplayOptionsOrDefault(), testMethod);
     }
 }
 

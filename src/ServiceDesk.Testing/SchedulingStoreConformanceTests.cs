@@ -16,7 +16,8 @@ namespace ServiceDesk.Testing;
 /// per timer while its lease runs, lease expiry, completion and release with stale-token detection, all tenants, and
 /// racing sweepers), the next claimable instant (leases counted at their expiry), queue order, filters and paging, the
 /// outbox (every event once, by position, until acknowledged), time entries by start, tenant isolation, bad-input errors
-/// and cancellation.</para>
+/// and cancellation; and that a batch (<see cref="ITicketBatchStore"/>, skipped on a store without it) writes its
+/// schedules, outbox messages and time entries with it or, when rejected, not at all.</para>
 /// <para><b>The store.</b> <see cref="CreateStoreAsync"/> returns one object that implements <see cref="ITicketStore"/>,
 /// <see cref="ITimerStore"/>, <see cref="IOutboxStore"/> and <see cref="ITimeEntryStore"/> (the adapter's store class);
 /// the suite fails with a message naming what is missing otherwise.</para>

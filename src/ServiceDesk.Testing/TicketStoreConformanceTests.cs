@@ -12,7 +12,12 @@ namespace ServiceDesk.Testing;
 /// <remarks>
 /// <para>The suite pins down number allocation, reads by id and by number, appends, expected-version concurrency,
 /// idempotency, tenant isolation, history order and completeness, every query filter, keyset paging, bad-input
-/// errors, cancellation, atomicity, and that returned objects are copies rather than views of the store.</para>
+/// errors, cancellation, atomicity, and that returned objects are copies rather than views of the store; derived state
+/// (<see cref="ITicketStore.GetStoredAsync"/>), <see cref="ITicketStore.GetManyAsync"/>, and batches with number advances
+/// (<see cref="ITicketBatchStore"/>).</para>
+/// <para><b>Optional capabilities.</b> The batch tests need an <see cref="ITicketBatchStore"/> and the derived-state tests a
+/// store that overrides <see cref="ITicketStore.GetStoredAsync"/>; on a store without them they are reported as skipped,
+/// with the reason, through <see cref="ConformanceSkipException"/>.</para>
 /// <para><b>Lifetime.</b> xUnit creates one instance of the derived class per test; <see cref="CreateStoreAsync"/> runs
 /// before each test and <see cref="DisposeStoreAsync"/> after it. Every test works in tenants of its own
 /// (<see cref="NewTenant"/>), so an adapter may hand out one shared database to every test and never needs to clean

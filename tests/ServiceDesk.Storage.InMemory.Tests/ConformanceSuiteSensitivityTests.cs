@@ -39,6 +39,18 @@ public enum SchedulingFault
     NextDueIgnoresLeases,
 }
 
+/// <summary>A defect planted in a decorator of the derived-state, many-ticket and batch members.</summary>
+public enum BatchFault
+{
+    None,
+    DerivedStateNeverCleared,
+    GetManyReversed,
+    GetManyRepeatsDuplicates,
+    BatchAppliedOneByOne,
+    BatchIgnoresNumberAdvances,
+    BatchIgnoresCancellation,
+}
+
 /// <summary>Proves that the conformance suite can fail: each planted defect makes the suite test that pins it fail,
 /// while the same test passes against the correct store.</summary>
 public sealed class ConformanceSuiteSensitivityTests(ITestOutputHelper output)
@@ -107,6 +119,46 @@ public sealed class ConformanceSuiteSensitivityTests(ITestOutputHelper output)
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.GetNextTimerDueAsync(new CancellationToken(canceled: true)));
     }
 
+    [Theory]
+    [InlineData(BatchFault.DerivedStateNeverCleared, nameof(TicketStoreConformanceTests.GetStored_NextAppends_ReplaceOrClearDerivedState))]
+    [InlineData(BatchFault.DerivedStateNeverCleared, nameof(TicketStoreConformanceTests.AppendBatch_DerivedState_IsThatOfEachTicketsLastAppend))]
+    [InlineData(BatchFault.GetManyReversed, nameof(TicketStoreConformanceTests.GetMany_MixedIds_ReturnsLatestSnapshotsInOrderOfFirstId))]
+    [InlineData(BatchFault.GetManyReversed, nameof(TicketStoreConformanceTests.GetMany_MaximumIds_ReturnsEveryFoundTicketInOrder))]
+    [InlineData(BatchFault.GetManyRepeatsDuplicates, nameof(TicketStoreConformanceTests.GetMany_MixedIds_ReturnsLatestSnapshotsInOrderOfFirstId))]
+    [InlineData(BatchFault.BatchAppliedOneByOne, nameof(TicketStoreConformanceTests.AppendBatch_StaleVersionInTheMiddle_RollsBackEverything))]
+    [InlineData(BatchFault.BatchAppliedOneByOne, nameof(TicketStoreConformanceTests.AppendBatch_KeyOfAnotherTicket_ThrowsArgumentExceptionAndStoresNothing))]
+    [InlineData(BatchFault.BatchAppliedOneByOne, nameof(TicketStoreConformanceTests.AppendBatch_NewTicketReusingIdOrNumber_ThrowsConcurrencyExceptionAndStoresNothing))]
+    [InlineData(BatchFault.BatchAppliedOneByOne, nameof(TicketStoreConformanceTests.AppendBatch_NumberAdvanceNotWhereSequenceIs_ThrowsAndStoresNothing))]
+    [InlineData(BatchFault.BatchIgnoresNumberAdvances, nameof(TicketStoreConformanceTests.AppendBatch_ManyTicketsOpenedAndUpdated_StoresEverythingAndAdvancesNumbers))]
+    [InlineData(BatchFault.BatchIgnoresNumberAdvances, nameof(TicketStoreConformanceTests.AppendBatch_NumberAdvanceNotWhereSequenceIs_ThrowsAndStoresNothing))]
+    [InlineData(BatchFault.BatchIgnoresNumberAdvances, nameof(TicketStoreConformanceTests.AppendBatch_ConcurrentBatchesFromSameLastNumber_ExactlyOneWins))]
+    [InlineData(BatchFault.BatchIgnoresCancellation, nameof(TicketStoreConformanceTests.AppendBatch_CancelledToken_ThrowsAndStoresNothing))]
+    public async Task BatchSuiteTest_StoreWithPlantedFault_Fails(BatchFault fault, string test)
+    {
+        await RunSuiteTestAsync(typeof(TicketStoreConformanceTests), new BatchSuite(BatchFault.None), test);
+
+        var failure = await Record.ExceptionAsync(() => RunSuiteTestAsync(typeof(TicketStoreConformanceTests), new BatchSuite(fault), test));
+
+        Assert.NotNull(failure);
+        output.WriteLine($"{fault} -> {failure.GetType().Name}: {failure.Message}");
+        Assert.True(failure is Xunit.Sdk.XunitException, failure.ToString());
+    }
+
+    /// <summary>A store without the optional capabilities: the batch tests and the derived-state tests skip themselves with a
+    /// reason instead of failing, while GetMany is tested on the interface's default implementation.</summary>
+    [Theory]
+    [InlineData(nameof(TicketStoreConformanceTests.AppendBatch_ManyTicketsOpenedAndUpdated_StoresEverythingAndAdvancesNumbers), "ITicketBatchStore")]
+    [InlineData(nameof(TicketStoreConformanceTests.GetLastNumber_FollowsAllocationsPerTenantAndKind), "ITicketBatchStore")]
+    [InlineData(nameof(TicketStoreConformanceTests.GetStored_DerivedState_RoundTripsVerbatim), "GetStoredAsync")]
+    [InlineData(nameof(TicketStoreConformanceTests.GetStored_NextAppends_ReplaceOrClearDerivedState), "GetStoredAsync")]
+    public async Task SuiteTest_StoreWithoutOptionalCapability_SkipsWithReason(string test, string capability)
+    {
+        var skip = await Assert.ThrowsAsync<ConformanceSkipException>(() => RunSuiteTestAsync(StoreFault.None, test));
+
+        Assert.Contains(capability, skip.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(FaultyStore), skip.Message, StringComparison.Ordinal);
+    }
+
     private static Task RunSuiteTestAsync(StoreFault fault, string test)
         => RunSuiteTestAsync(typeof(TicketStoreConformanceTests), new Suite(fault), test);
 
@@ -141,6 +193,114 @@ public sealed class ConformanceSuiteSensitivityTests(ITestOutputHelper output)
         protected override int ConcurrentTimerCount => 2_000;
 
         protected override Task<ITicketStore> CreateStoreAsync() => Task.FromResult<ITicketStore>(new FaultySchedulingStore(fault));
+    }
+
+    /// <summary>Not public, so xUnit does not discover it as a test class of its own.</summary>
+    private sealed class BatchSuite(BatchFault fault) : TicketStoreConformanceTests
+    {
+        protected override Task<ITicketStore> CreateStoreAsync() => Task.FromResult<ITicketStore>(new FaultyBatchStore(fault));
+    }
+
+    /// <summary>Delegates to a correct store, except for the one planted defect in the derived-state, many-ticket and batch
+    /// members.</summary>
+    private sealed class FaultyBatchStore(BatchFault fault) : ITicketBatchStore
+    {
+        private readonly InMemoryTicketStore _inner = new();
+
+        public Task<TicketNumber> AllocateNumberAsync(TenantId tenant, TicketKind kind, CancellationToken cancellationToken = default)
+            => _inner.AllocateNumberAsync(tenant, kind, cancellationToken);
+
+        public Task<Ticket?> GetAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default)
+            => _inner.GetAsync(tenant, id, cancellationToken);
+
+        public Task<Ticket?> GetByNumberAsync(TenantId tenant, TicketNumber number, CancellationToken cancellationToken = default)
+            => _inner.GetByNumberAsync(tenant, number, cancellationToken);
+
+        public async Task<AppendResult> AppendAsync(TicketAppend append, CancellationToken cancellationToken = default)
+            => await _inner.AppendAsync(await KeepDerivedStateAsync(append, cancellationToken), cancellationToken);
+
+        public Task<AppendResult?> FindAppliedAsync(TenantId tenant, string idempotencyKey, CancellationToken cancellationToken = default)
+            => _inner.FindAppliedAsync(tenant, idempotencyKey, cancellationToken);
+
+        public Task<TicketPage> QueryAsync(TicketQuery query, CancellationToken cancellationToken = default)
+            => _inner.QueryAsync(query, cancellationToken);
+
+        public Task<IReadOnlyList<TicketEvent>> ReadHistoryAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default)
+            => _inner.ReadHistoryAsync(tenant, id, cancellationToken);
+
+        public Task<StoredTicket?> GetStoredAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default)
+            => _inner.GetStoredAsync(tenant, id, cancellationToken);
+
+        public async Task<IReadOnlyList<Ticket>> GetManyAsync(TenantId tenant, IReadOnlyList<TicketId> ids, CancellationToken cancellationToken = default)
+        {
+            var many = await _inner.GetManyAsync(tenant, ids, cancellationToken);
+            return fault switch
+            {
+                BatchFault.GetManyReversed => [.. many.Reverse()],
+                BatchFault.GetManyRepeatsDuplicates => [.. ids.SelectMany(id => many.Where(t => t.Id == id))],
+                _ => many,
+            };
+        }
+
+        public Task<long> GetLastNumberAsync(TenantId tenant, TicketKind kind, CancellationToken cancellationToken = default)
+            => _inner.GetLastNumberAsync(tenant, kind, cancellationToken);
+
+        public async Task<IReadOnlyList<AppendResult>> AppendBatchAsync(TicketBatch batch, CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(batch);
+            switch (fault)
+            {
+                case BatchFault.BatchAppliedOneByOne:
+                    var results = new List<AppendResult>();
+                    foreach (var append in batch.Appends)
+                    {
+                        results.Add(await _inner.AppendAsync(append, cancellationToken));
+                    }
+
+                    foreach (var advance in batch.Numbers)
+                    {
+                        var last = await _inner.GetLastNumberAsync(batch.Tenant, advance.Kind, cancellationToken);
+                        if (last != advance.ExpectedLast)
+                        {
+                            throw new ConcurrencyException(batch.Tenant, advance.Kind, advance.ExpectedLast, last);
+                        }
+
+                        for (var n = last; n < advance.NewLast; n++)
+                        {
+                            await _inner.AllocateNumberAsync(batch.Tenant, advance.Kind, cancellationToken);
+                        }
+                    }
+
+                    return results;
+                case BatchFault.BatchIgnoresNumberAdvances:
+                    return await _inner.AppendBatchAsync(new TicketBatch(batch.Appends), cancellationToken);
+                case BatchFault.BatchIgnoresCancellation:
+                    return await _inner.AppendBatchAsync(batch, CancellationToken.None);
+                default:
+                    var appends = new List<TicketAppend>(batch.Appends.Count);
+                    foreach (var append in batch.Appends)
+                    {
+                        appends.Add(await KeepDerivedStateAsync(append, cancellationToken));
+                    }
+
+                    return await _inner.AppendBatchAsync(new TicketBatch(appends, batch.Numbers), cancellationToken);
+            }
+        }
+
+        /// <summary>The planted <see cref="BatchFault.DerivedStateNeverCleared"/>: an append without derived state keeps the
+        /// stored one (or, in a batch, the one of the ticket's earlier append, which this decorator cannot see: it keeps the
+        /// stored one, which is wrong either way).</summary>
+        private async Task<TicketAppend> KeepDerivedStateAsync(TicketAppend append, CancellationToken cancellationToken)
+        {
+            ArgumentNullException.ThrowIfNull(append);
+            if (fault != BatchFault.DerivedStateNeverCleared || append.DerivedState is not null
+                || await _inner.GetStoredAsync(append.Tenant, append.Ticket.Id, cancellationToken) is not { DerivedState: { } kept })
+            {
+                return append;
+            }
+
+            return new TicketAppend(append.Ticket, append.Events, append.ExpectedVersion, append.IdempotencyKey) { Schedule = append.Schedule, DerivedState = kept };
+        }
     }
 
     /// <summary>Delegates to a correct store, except for the one planted defect.</summary>

@@ -62,6 +62,58 @@ public sealed class PostgreSqlStorageErrorTests
     }
 
     [PostgresFact]
+    public async Task AppendBatchAsync_BackendTerminatedMidBatch_ThrowsTransientStorageExceptionAndStoresNothing()
+    {
+        await using var schema = new ScratchSchema("killbatch");
+        await using var store = await schema.OpenAsync();
+        var tenant = new TenantId("kill-batch");
+        var factory = new TicketFactory(tenant, new TestClock());
+        var openA = factory.OpenWithNumber(new TicketNumber(TicketKind.Incident, 1), idempotencyKey: "batch-open-a");
+        var openB = factory.OpenWithNumber(new TicketNumber(TicketKind.Incident, 2));
+        var batch = new TicketBatch([openA, factory.AddComment(openA.Ticket), openB], [new NumberAdvance(TicketKind.Incident, 0, 2)]);
+
+        StorageException ex;
+        await using (var blocker = await schema.ConnectAsync())
+        {
+            // The batch advances the numbers and inserts the first ticket row, then waits for this lock to insert its outbox rows.
+            await using var transaction = await blocker.BeginTransactionAsync();
+            await using (var lockOutbox = new NpgsqlCommand($"LOCK TABLE {schema.Quoted}.outbox IN EXCLUSIVE MODE;", blocker, transaction))
+            {
+                await lockOutbox.ExecuteNonQueryAsync();
+            }
+
+            var appending = store.AppendBatchAsync(batch);
+            var pid = await WaitForLockWaiterAsync(blocker, transaction, $"{schema.Quoted}.outbox");
+            Assert.True(await HoldsLockAsync(blocker, transaction, pid, $"{schema.Quoted}.tickets", "RowExclusiveLock"));
+            Assert.True(await HoldsLockAsync(blocker, transaction, pid, $"{schema.Quoted}.ticket_numbers", "RowExclusiveLock"));
+
+            await using (var terminate = new NpgsqlCommand("SELECT pg_terminate_backend(@pid);", blocker, transaction))
+            {
+                terminate.Parameters.AddWithValue("pid", pid);
+                Assert.True((bool)(await terminate.ExecuteScalarAsync())!);
+            }
+
+            ex = await Assert.ThrowsAsync<StorageException>(() => appending);
+            await transaction.RollbackAsync();
+        }
+
+        Assert.True(ex.IsTransient);
+        Assert.IsAssignableFrom<NpgsqlException>(ex.InnerException);
+        Assert.Contains("could not append a batch of 3 appends", ex.Message, StringComparison.Ordinal);
+        Assert.Null(await store.GetAsync(tenant, openA.Ticket.Id));
+        Assert.Null(await store.GetAsync(tenant, openB.Ticket.Id));
+        Assert.Null(await store.FindAppliedAsync(tenant, "batch-open-a"));
+        Assert.Equal(0, await store.GetLastNumberAsync(tenant, TicketKind.Incident));
+        Assert.Empty(await store.ReadOutboxAsync(10, tenant));
+
+        // Transient indeed: the same batch now succeeds once, and its keyed opening is then a replay.
+        Assert.All(await store.AppendBatchAsync(batch), r => Assert.False(r.IsReplay));
+        Assert.Equal(2, await store.GetLastNumberAsync(tenant, TicketKind.Incident));
+        Assert.True((await store.AppendAsync(openA)).IsReplay);
+        Assert.Equal(2, (await store.ReadHistoryAsync(tenant, openA.Ticket.Id)).Count);
+    }
+
+    [PostgresFact]
     public async Task Members_ServerRejectsTheStatement_ThrowNonTransientStorageException()
     {
         await using var schema = new ScratchSchema("gone");
@@ -87,6 +139,12 @@ public sealed class PostgreSqlStorageErrorTests
             await Assert.ThrowsAsync<StorageException>(() => store.FindAppliedAsync(tenant, "k")),
             await Assert.ThrowsAsync<StorageException>(() => store.QueryAsync(new TicketQuery(tenant))),
             await Assert.ThrowsAsync<StorageException>(() => store.ReadHistoryAsync(tenant, opened.Id)),
+            await Assert.ThrowsAsync<StorageException>(() => store.GetStoredAsync(tenant, opened.Id)),
+            await Assert.ThrowsAsync<StorageException>(() => store.GetManyAsync(tenant, [opened.Id])),
+            await Assert.ThrowsAsync<StorageException>(() => store.GetLastNumberAsync(tenant, TicketKind.Incident)),
+            await Assert.ThrowsAsync<StorageException>(() => store.AppendBatchAsync(new TicketBatch([factory.AddComment(opened, "lost")]))),
+            await Assert.ThrowsAsync<StorageException>(
+                () => store.AppendBatchAsync(new TicketBatch([factory.Open()], [new NumberAdvance(TicketKind.Problem, 0, 1)]))),
         };
         Assert.All(failures, f => Assert.False(f.IsTransient));
         Assert.All(failures, f => Assert.IsType<PostgresException>(f.InnerException));

@@ -25,6 +25,7 @@ public sealed class ServiceDeskJsonTests
         new SlaThresholdReached(T, Id, 10, At, Actor.System, "resolution", 1, "75%", At - Duration.FromMinutes(1)),
         new AttributeChanged(T, Id, 11, At, Actor.OfAgent(new AgentId("alice")), "known_error", AttributeValue.FromBoolean(true)),
         new AttributeChanged(T, Id, 12, At, Actor.OfAgent(new AgentId("alice")), "workaround", null),
+        new SlaRepaired(T, Id, 13, At, Actor.System, "standard", "0123456789abcdef", "fedcba9876543210"),
     };
 
     [Theory]
