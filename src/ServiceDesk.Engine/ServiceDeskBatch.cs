@@ -40,6 +40,12 @@ public sealed class ServiceDeskBatch
     /// <summary>Gets the number of appends staged so far (each applied command stages one).</summary>
     public int Count => _staging.Count;
 
+    /// <summary>Gets the earliest timer instant among the schedules staged so far (each ticket's last), or
+    /// <see langword="null"/> when none has a timer. With <see cref="EscalationSweeper.GetNextDueAsync"/> (for what is
+    /// stored), a host can tell whether a sweep is due before committing: while both are later than the sweep instant, a
+    /// sweep would find nothing, so the batch can keep filling.</summary>
+    public NodaTime.Instant? NextTimerDueAt => _staging.NextTimerDueAt();
+
     /// <summary>Stores everything staged in one transaction.</summary>
     /// <param name="cancellationToken">Cancels the commit; a cancelled commit stores nothing.</param>
     /// <returns>The stored result of each staged append, in order.</returns>

@@ -210,7 +210,11 @@ public sealed class EngineMemoryTests
         Assert.Null(await batched.GetAsync(Desk.Tenant, ids[0]));
         Assert.Equal(0, await batched.GetLastNumberAsync(Desk.Tenant, TicketKind.Incident));
         Assert.Equal(40, batch.Count);
+        var stagedNextDue = batch.NextTimerDueAt;
+        Assert.NotNull(stagedNextDue);
+        Assert.Null(await batched.GetNextTimerDueAsync());
         var results = await batch.CommitAsync();
+        Assert.Equal(stagedNextDue, await batched.GetNextTimerDueAsync());
         Assert.Equal(40, results.Count);
         Assert.Equal(20, await batched.GetLastNumberAsync(Desk.Tenant, TicketKind.Incident));
         var stored = await batched.GetStoredAsync(Desk.Tenant, ids[^1]);

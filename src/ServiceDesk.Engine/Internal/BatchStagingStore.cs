@@ -1,4 +1,5 @@
 using System.Collections.ObjectModel;
+using NodaTime;
 using ServiceDesk.Events;
 using ServiceDesk.Storage;
 
@@ -17,11 +18,27 @@ internal sealed class BatchStagingStore(ITicketBatchStore inner, TenantId tenant
     private readonly Dictionary<TicketNumber, TicketId> _numbers = [];
     private readonly Dictionary<string, AppendResult> _keys = new(StringComparer.Ordinal);
     private readonly Dictionary<TicketKind, (long ExpectedLast, long Last)> _sequences = [];
+    private readonly Dictionary<TicketId, Instant?> _timers = [];
     private bool _closed;
 
     public TenantId Tenant => tenant;
 
     public int Count => _appends.Count;
+
+    /// <summary>The earliest timer among the schedules staged (the last one per ticket), or <see langword="null"/>.</summary>
+    public Instant? NextTimerDueAt()
+    {
+        Instant? next = null;
+        foreach (var (_, due) in _timers)
+        {
+            if (due is { } at && (next is null || at < next))
+            {
+                next = at;
+            }
+        }
+
+        return next;
+    }
 
     public async Task<TicketNumber> AllocateNumberAsync(TenantId tenant, TicketKind kind, CancellationToken cancellationToken = default)
     {
@@ -143,6 +160,11 @@ internal sealed class BatchStagingStore(ITicketBatchStore inner, TenantId tenant
         }
 
         _appends.Add(append);
+        if (append.Schedule is { } schedule)
+        {
+            _timers[ticket.Id] = schedule.TimerDueAt;
+        }
+
         _tickets[ticket.Id] = new Staged(ticket, append.DerivedState, current?.Events is { } events ? [.. events, .. append.Events] : [.. append.Events]);
         if (append.ExpectedVersion == 0)
         {
