@@ -211,11 +211,12 @@ public sealed partial class SqliteTicketStore
         private SqliteCommand? _findKey;
         private SqliteCommand? _insert;
         private SqliteCommand? _update;
+        private SqliteCommand? _insertScheduled;
+        private SqliteCommand? _updateScheduled;
         private SqliteCommand? _current;
         private SqliteCommand? _holder;
         private SqliteCommand? _events;
         private SqliteCommand? _outbox;
-        private SqliteCommand? _schedule;
         private SqliteCommand? _remember;
 
         public async Task<AppendResult> AppendAsync(TicketAppend append, CancellationToken cancellationToken)
@@ -233,6 +234,8 @@ public sealed partial class SqliteTicketStore
             }
 
             var snapshot = ServiceDeskJson.Serialize(ticket);
+            // The schedule (when the append has one) is written by the same statement as the ticket's row: it replaces the
+            // stored schedule and ends any lease on the old timer, in the append's transaction.
             if (append.ExpectedVersion == 0)
             {
                 await InsertTicketAsync(append, tenant, id, snapshot, cancellationToken).ConfigureAwait(false);
@@ -243,12 +246,6 @@ public sealed partial class SqliteTicketStore
             }
 
             await InsertEventsAsync(append.Events, tenant, id, cancellationToken).ConfigureAwait(false);
-            if (append.Schedule is { } schedule)
-            {
-                // Replaces the schedule and ends any lease on the old timer, in the append's transaction.
-                _schedule ??= ScheduleCommand(connection, transaction, withLease: false);
-                await WriteScheduleAsync(_schedule, tenant, id, schedule, leaseToken: null, cancellationToken).ConfigureAwait(false);
-            }
 
             if (append.IdempotencyKey is { } newKey)
             {
@@ -263,7 +260,7 @@ public sealed partial class SqliteTicketStore
 
         public void Dispose()
         {
-            foreach (var command in new[] { _findKey, _insert, _update, _current, _holder, _events, _outbox, _schedule, _remember })
+            foreach (var command in new[] { _findKey, _insert, _update, _insertScheduled, _updateScheduled, _current, _holder, _events, _outbox, _remember })
             {
                 command?.Dispose();
             }
@@ -277,6 +274,29 @@ public sealed partial class SqliteTicketStore
             }
 
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        private const string ScheduleColumnList = "queued, deadline_s, deadline_ns, timer_due_s, timer_due_ns, timer_purpose";
+
+        private const string ScheduleParameterList = "$queued, $ds, $dns, $ts, $tns, $purpose";
+
+        private static readonly (string Name, SqliteType Type)[] ScheduleParameters =
+        [
+            ("$queued", SqliteType.Integer), ("$ds", SqliteType.Integer), ("$dns", SqliteType.Integer),
+            ("$ts", SqliteType.Integer), ("$tns", SqliteType.Integer), ("$purpose", SqliteType.Text),
+        ];
+
+        private static object?[] ScheduleValues(TicketSchedule schedule)
+        {
+            var (ds, dns) = DeadlineKey(schedule.Deadline);
+            object? ts = null;
+            object? tns = null;
+            if (schedule.TimerDueAt is { } due)
+            {
+                (ts, tns) = Split(due);
+            }
+
+            return [schedule.Queued ? 1 : 0, ds, dns, ts, tns, schedule.TimerPurpose];
         }
 
         private static object?[] TicketValues(Ticket ticket, string tenant, string id, string snapshot, string? derived)
@@ -330,7 +350,25 @@ public sealed partial class SqliteTicketStore
                 INSERT INTO tickets (tenant, id, number, kind, status, priority, customer, assignment_group, assignee, opened_s, opened_ns, version, snapshot, derived)
                 VALUES ({TicketColumns}) ON CONFLICT DO NOTHING;
                 """);
-            if (await RunAsync(_insert, cancellationToken, TicketValues(ticket, tenant, id, snapshot, append.DerivedState)).ConfigureAwait(false) == 1)
+            int inserted;
+            if (append.Schedule is { } schedule)
+            {
+                _insertScheduled ??= PrepareTicket(
+                    $"""
+                    INSERT INTO tickets (tenant, id, number, kind, status, priority, customer, assignment_group, assignee, opened_s, opened_ns, version, snapshot, derived,
+                                         {ScheduleColumnList})
+                    VALUES ({TicketColumns}, {ScheduleParameterList}) ON CONFLICT DO NOTHING;
+                    """,
+                    ScheduleParameters);
+                inserted = await RunAsync(_insertScheduled, cancellationToken, [.. TicketValues(ticket, tenant, id, snapshot, append.DerivedState), .. ScheduleValues(schedule)])
+                    .ConfigureAwait(false);
+            }
+            else
+            {
+                inserted = await RunAsync(_insert, cancellationToken, TicketValues(ticket, tenant, id, snapshot, append.DerivedState)).ConfigureAwait(false);
+            }
+
+            if (inserted == 1)
             {
                 return;
             }
@@ -361,7 +399,30 @@ public sealed partial class SqliteTicketStore
                     AND number = $number AND kind = $kind AND opened_s = $opened_s AND opened_ns = $opened_ns;
                 """,
                 ("$expected", SqliteType.Integer));
-            if (await RunAsync(_update, cancellationToken, [.. TicketValues(ticket, tenant, id, snapshot, append.DerivedState), append.ExpectedVersion]).ConfigureAwait(false) == 1)
+            int updated;
+            if (append.Schedule is { } schedule)
+            {
+                _updateScheduled ??= PrepareTicket(
+                    """
+                    UPDATE tickets SET status = $status, priority = $priority, customer = $customer, assignment_group = $group,
+                        assignee = $assignee, version = $version, snapshot = $snapshot, derived = $derived,
+                        queued = $queued, deadline_s = $ds, deadline_ns = $dns, timer_due_s = $ts, timer_due_ns = $tns, timer_purpose = $purpose,
+                        lease_token = NULL, lease_expires_s = NULL, lease_expires_ns = NULL
+                    WHERE tenant = $tenant AND id = $id AND version = $expected
+                        AND number = $number AND kind = $kind AND opened_s = $opened_s AND opened_ns = $opened_ns;
+                    """,
+                    [("$expected", SqliteType.Integer), .. ScheduleParameters]);
+                updated = await RunAsync(
+                    _updateScheduled, cancellationToken, [.. TicketValues(ticket, tenant, id, snapshot, append.DerivedState), append.ExpectedVersion, .. ScheduleValues(schedule)])
+                    .ConfigureAwait(false);
+            }
+            else
+            {
+                updated = await RunAsync(_update, cancellationToken, [.. TicketValues(ticket, tenant, id, snapshot, append.DerivedState), append.ExpectedVersion])
+                    .ConfigureAwait(false);
+            }
+
+            if (updated == 1)
             {
                 return;
             }

@@ -19,6 +19,7 @@ internal sealed class BatchStagingStore(ITicketBatchStore inner, TenantId tenant
     private readonly Dictionary<string, AppendResult> _keys = new(StringComparer.Ordinal);
     private readonly Dictionary<TicketKind, (long ExpectedLast, long Last)> _sequences = [];
     private readonly Dictionary<TicketId, Instant?> _timers = [];
+    private readonly Dictionary<TicketId, long> _readVersions = [];
     private bool _closed;
 
     public TenantId Tenant => tenant;
@@ -66,7 +67,13 @@ internal sealed class BatchStagingStore(ITicketBatchStore inner, TenantId tenant
             return new StoredTicket(staged.Ticket, staged.DerivedState);
         }
 
-        return await inner.GetStoredAsync(tenant, id, cancellationToken).ConfigureAwait(false);
+        var stored = await inner.GetStoredAsync(tenant, id, cancellationToken).ConfigureAwait(false);
+        if (tenant == this.Tenant)
+        {
+            _readVersions[id] = stored?.Ticket.Version ?? 0;
+        }
+
+        return stored;
     }
 
     public async Task<IReadOnlyList<Ticket>> GetManyAsync(TenantId tenant, IReadOnlyList<TicketId> ids, CancellationToken cancellationToken = default)
@@ -136,6 +143,14 @@ internal sealed class BatchStagingStore(ITicketBatchStore inner, TenantId tenant
         if (_tickets.TryGetValue(ticket.Id, out var current))
         {
             actual = current.Ticket.Version;
+        }
+        else if (_readVersions.TryGetValue(ticket.Id, out var read))
+        {
+            actual = read; // read by this batch; a change by another writer since then fails the commit, not this check
+        }
+        else if (append.ExpectedVersion == 0)
+        {
+            actual = 0; // a new id, never read: an id taken meanwhile fails the commit (the store checks every append again)
         }
         else
         {
