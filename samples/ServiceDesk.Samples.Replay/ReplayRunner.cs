@@ -179,6 +179,12 @@ public sealed class ReplayRunner(ReplaySettings settings)
                     sweepWatch.Start();
                     while (nextSweep <= action.At)
                     {
+                        if (!batching)
+                        {
+                            // Every command was stored on its own: ask the store what is due now.
+                            storedNextDue = await sweeper.GetNextDueAsync(cancellationToken).ConfigureAwait(false);
+                        }
+
                         if (Earlier(storedNextDue, batch?.NextTimerDueAt) is { } due && due <= nextSweep)
                         {
                             await CommitAsync().ConfigureAwait(false);

@@ -90,6 +90,42 @@ public sealed class ReplayRunnerTests(ReplayRunnerFixture fixture) : IClassFixtu
 
 public sealed class ReplayEscalationTests
 {
+    /// <summary>Stored one command at a time or 1,000 per transaction (sweeps only where a timer is due), the replay
+    /// reports the same SLA figures, escalations and invoices.</summary>
+    [Fact]
+    public async Task RunAsync_BatchedOrOneByOne_SameReport()
+    {
+        var folder = ReplayTestData.TempFolder();
+        ReplaySettings Settings(int batch) => new()
+        {
+            EventsPath = ReplayTestData.ShippedLog,
+            SqlitePath = Path.Combine(folder, $"batch-{batch}.db"),
+            Limit = 300,
+            BatchSize = batch,
+            SweepInterval = Duration.FromHours(1),
+            Targets = new Dictionary<Priority, Duration>
+            {
+                [Priority.P1Critical] = Duration.FromHours(1),
+                [Priority.P2High] = Duration.FromHours(2),
+                [Priority.P3Moderate] = Duration.FromHours(4),
+                [Priority.P4Low] = Duration.FromHours(8),
+            },
+        };
+
+        var single = await new ReplayRunner(Settings(1)).RunAsync();
+        var batched = await new ReplayRunner(Settings(1_000)).RunAsync();
+
+        Assert.True(single.EscalationsByLevel.Sum(e => e.Count) > 0);
+        Assert.Equal(single.EscalationsByLevel, batched.EscalationsByLevel);
+        Assert.Equal(single.Sla, batched.Sla);
+        Assert.Equal(single.SweepTotals.Escalations, batched.SweepTotals.Escalations);
+        Assert.Equal(single.SweepTotals.Thresholds, batched.SweepTotals.Thresholds);
+        Assert.Equal(single.Commands, batched.Commands);
+        Assert.Equal(single.Contracts.Select(c => c.ToString()), batched.Contracts.Select(c => c.ToString()));
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(folder, recursive: true);
+    }
+
     [Theory]
     [InlineData(ReplayStore.Sqlite)]
     [InlineData(ReplayStore.InMemory)]
