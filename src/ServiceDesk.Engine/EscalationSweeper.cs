@@ -184,6 +184,7 @@ public sealed class EscalationSweeper
     private async Task<SweepResult> SweepTenantAsync(TenantId tenant, TimerLease[] leases, Instant now, CancellationToken cancellationToken)
     {
         var batch = _engine.BeginBatch(tenant);
+        await batch.PrefetchAsync([.. leases.Select(l => l.Ticket)], cancellationToken).ConfigureAwait(false);
         var staged = new List<(TimerLease Lease, ServiceDeskEngine.TimerOutcome Outcome)>();
         var result = default(SweepResult);
         foreach (var lease in leases)

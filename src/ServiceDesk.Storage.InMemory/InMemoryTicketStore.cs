@@ -227,32 +227,37 @@ public sealed partial class InMemoryTicketStore : ITicketBatchStore, ITimerStore
 
     /// <inheritdoc />
     /// <remarks>Reads every ticket under one acquisition of the tenant's lock, so the tickets are one consistent view.</remarks>
-    public Task<IReadOnlyList<Ticket>> GetManyAsync(TenantId tenant, IReadOnlyList<TicketId> ids, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<Ticket>> GetManyAsync(TenantId tenant, IReadOnlyList<TicketId> ids, CancellationToken cancellationToken = default)
+        => [.. (await GetStoredManyAsync(tenant, ids, cancellationToken).ConfigureAwait(false)).Select(s => s.Ticket)];
+
+    /// <inheritdoc />
+    /// <remarks>Reads every ticket under one acquisition of the tenant's lock, so the tickets are one consistent view.</remarks>
+    public Task<IReadOnlyList<StoredTicket>> GetStoredManyAsync(TenantId tenant, IReadOnlyList<TicketId> ids, CancellationToken cancellationToken = default)
     {
         var distinct = StoredTicket.ValidateMany(tenant, ids);
         if (cancellationToken.IsCancellationRequested)
         {
-            return Task.FromCanceled<IReadOnlyList<Ticket>>(cancellationToken);
+            return Task.FromCanceled<IReadOnlyList<StoredTicket>>(cancellationToken);
         }
 
         if (distinct.Count == 0 || !_tenants.TryGetValue(tenant, out var data))
         {
-            return Task.FromResult<IReadOnlyList<Ticket>>(ReadOnlyCollection<Ticket>.Empty);
+            return Task.FromResult<IReadOnlyList<StoredTicket>>(ReadOnlyCollection<StoredTicket>.Empty);
         }
 
-        var found = new List<Ticket>(distinct.Count);
+        var found = new List<StoredTicket>(distinct.Count);
         lock (data.Gate)
         {
             foreach (var id in distinct)
             {
                 if (data.Tickets.TryGetValue(id, out var entry))
                 {
-                    found.Add(entry.Current);
+                    found.Add(new StoredTicket(entry.Current, entry.DerivedState));
                 }
             }
         }
 
-        return Task.FromResult<IReadOnlyList<Ticket>>(found.AsReadOnly());
+        return Task.FromResult<IReadOnlyList<StoredTicket>>(found.AsReadOnly());
     }
 
     /// <inheritdoc />

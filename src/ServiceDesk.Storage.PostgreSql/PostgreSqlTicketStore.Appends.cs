@@ -88,35 +88,47 @@ public sealed partial class PostgreSqlTicketStore
     /// <remarks>One query, <c>id = ANY(@ids)</c> with the ids as one <c>uuid[]</c> parameter: primary-key lookups.</remarks>
     /// <exception cref="StorageException">The database failed (<see cref="StorageException.IsTransient"/> from
     /// <see cref="NpgsqlException.IsTransient"/>).</exception>
-    public Task<IReadOnlyList<Ticket>> GetManyAsync(TenantId tenant, IReadOnlyList<TicketId> ids, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<Ticket>> GetManyAsync(TenantId tenant, IReadOnlyList<TicketId> ids, CancellationToken cancellationToken = default)
+        => [.. (await ReadManyAsync(tenant, ids, withDerived: false, cancellationToken).ConfigureAwait(false)).Select(s => s.Ticket)];
+
+    /// <inheritdoc />
+    /// <remarks>One query, as <see cref="GetManyAsync"/>.</remarks>
+    /// <exception cref="StorageException">The database failed (<see cref="StorageException.IsTransient"/> from
+    /// <see cref="NpgsqlException.IsTransient"/>).</exception>
+    public Task<IReadOnlyList<StoredTicket>> GetStoredManyAsync(TenantId tenant, IReadOnlyList<TicketId> ids, CancellationToken cancellationToken = default)
+        => ReadManyAsync(tenant, ids, withDerived: true, cancellationToken);
+
+    private Task<IReadOnlyList<StoredTicket>> ReadManyAsync(TenantId tenant, IReadOnlyList<TicketId> ids, bool withDerived, CancellationToken cancellationToken)
     {
         var distinct = StoredTicket.ValidateMany(tenant, ids);
         cancellationToken.ThrowIfCancellationRequested();
         if (distinct.Count == 0)
         {
-            return Task.FromResult<IReadOnlyList<Ticket>>(ReadOnlyCollection<Ticket>.Empty);
+            return Task.FromResult<IReadOnlyList<StoredTicket>>(ReadOnlyCollection<StoredTicket>.Empty);
         }
 
-        return Guarded<IReadOnlyList<Ticket>>("read several tickets", async () =>
+        return Guarded<IReadOnlyList<StoredTicket>>("read several tickets", async () =>
         {
-            await using var command = _dataSource.CreateCommand($"SELECT id, snapshot::text FROM {_tickets} WHERE tenant = @tenant AND id = ANY(@ids);");
+            var columns = withDerived ? "id, snapshot::text, derived" : "id, snapshot::text";
+            await using var command = _dataSource.CreateCommand($"SELECT {columns} FROM {_tickets} WHERE tenant = @tenant AND id = ANY(@ids);");
             command.Parameters.AddWithValue("tenant", tenant.Value);
             command.Parameters.AddWithValue("ids", distinct.Select(id => id.Value).ToArray());
-            var found = new Dictionary<Guid, Ticket>(distinct.Count);
+            var found = new Dictionary<Guid, StoredTicket>(distinct.Count);
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    found[reader.GetGuid(0)] = ServiceDeskJson.DeserializeTicket(reader.GetString(1));
+                    var derived = withDerived && !reader.IsDBNull(2) ? reader.GetString(2) : null;
+                    found[reader.GetGuid(0)] = new StoredTicket(ServiceDeskJson.DeserializeTicket(reader.GetString(1)), derived);
                 }
             }
 
-            var ordered = new List<Ticket>(found.Count);
+            var ordered = new List<StoredTicket>(found.Count);
             foreach (var id in distinct)
             {
-                if (found.TryGetValue(id.Value, out var ticket))
+                if (found.TryGetValue(id.Value, out var stored))
                 {
-                    ordered.Add(ticket);
+                    ordered.Add(stored);
                 }
             }
 

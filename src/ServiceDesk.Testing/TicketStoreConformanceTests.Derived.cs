@@ -206,6 +206,33 @@ public abstract partial class TicketStoreConformanceTests
         AssertSameTicket(foreign, Assert.Single(await Store.GetManyAsync(other.Tenant, [t1.Id, foreign.Id, t2.Id])));
     }
 
+    /// <summary><see cref="ITicketStore.GetStoredManyAsync"/> returns what <see cref="ITicketStore.GetStoredAsync"/> returns for
+    /// each id (ticket and derived state, including none), in the order of first ids, leaving out unknown and foreign ids.</summary>
+    /// <returns>A task that completes when the test has run.</returns>
+    [ConformanceFact]
+    public async Task GetStoredMany_MixedIds_ReturnsTicketsWithTheirDerivedState()
+    {
+        RequireDerivedState();
+        var factory = Factory(NewTenant());
+        var other = Factory(NewTenant());
+        var t1 = await AppendAsync(WithDerivedState(factory.Open(), "{\"one\":1}"));
+        var t2 = await AppendAsync(factory.Open());
+        var t3 = await AppendAsync(WithDerivedState(factory.Open(), "ünïcode 😀"));
+        t1 = await AppendAsync(WithDerivedState(factory.ChangeStatus(t1, TicketStatus.InProgress), "{\"one\":2}"));
+        var foreign = await AppendAsync(WithDerivedState(other.Open(), "foreign"));
+
+        var many = await Store.GetStoredManyAsync(factory.Tenant, [t3.Id, TicketId.New(), t1.Id, foreign.Id, t3.Id, t2.Id]);
+
+        Assert.Equal([t3.Id, t1.Id, t2.Id], many.Select(s => s.Ticket.Id));
+        Assert.Equal(["ünïcode 😀", "{\"one\":2}", null], many.Select(s => s.DerivedState));
+        AssertSameTicket(t1, many[1].Ticket);
+        Assert.Empty(await Store.GetStoredManyAsync(factory.Tenant, []));
+        Assert.Empty(await Store.GetStoredManyAsync(NewTenant(), [t1.Id]));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(
+            () => Store.GetStoredManyAsync(factory.Tenant, [.. Enumerable.Range(0, StoredTicket.MaxGetMany + 1).Select(_ => TicketId.New())]));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.GetStoredManyAsync(factory.Tenant, [t1.Id, default]));
+    }
+
     /// <summary>The most ids at once (1,000) are read, the found ones in order, wherever they are in the list.</summary>
     /// <returns>A task that completes when the test has run.</returns>
     [ConformanceFact]

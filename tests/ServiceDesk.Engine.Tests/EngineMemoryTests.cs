@@ -1,6 +1,5 @@
 using FsCheck.Xunit;
 using NodaTime;
-using ServiceDesk.Engine.Internal;
 using ServiceDesk.Events;
 using ServiceDesk.Routing;
 using ServiceDesk.Serialization;
@@ -113,7 +112,7 @@ public sealed class EngineMemoryTests
             var sa = await kept.GetScheduleAsync(Desk.Tenant, id);
             var sb = await hidden.Inner.GetScheduleAsync(Desk.Tenant, id);
             var history = await kept.ReadHistoryAsync(Desk.Tenant, id);
-            var reference = SlaTimelines.Evaluate(Desk.Policy, SlaTimelines.Build(va!.Ticket, history, Options.GetWorkflow(TicketKind.Incident)), va.EvaluatedAt);
+            var reference = HistoryReference.Evaluate(Desk.Policy, HistoryReference.Build(va!.Ticket, history, Options.GetWorkflow(TicketKind.Incident)), va.EvaluatedAt);
             if (!Same(va.Clocks, vb!.Clocks) || !Same(va.Clocks, reference) || !Equals(sa, sb)
                 || !history.Select(Describe).SequenceEqual((await hidden.ReadHistoryAsync(Desk.Tenant, id)).Select(Describe)))
             {

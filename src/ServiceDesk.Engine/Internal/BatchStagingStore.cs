@@ -20,6 +20,7 @@ internal sealed class BatchStagingStore(ITicketBatchStore inner, TenantId tenant
     private readonly Dictionary<TicketKind, (long ExpectedLast, long Last)> _sequences = [];
     private readonly Dictionary<TicketId, Instant?> _timers = [];
     private readonly Dictionary<TicketId, long> _readVersions = [];
+    private readonly Dictionary<TicketId, StoredTicket> _prefetched = [];
     private bool _closed;
 
     public TenantId Tenant => tenant;
@@ -65,6 +66,12 @@ internal sealed class BatchStagingStore(ITicketBatchStore inner, TenantId tenant
         if (tenant == this.Tenant && _tickets.TryGetValue(id, out var staged))
         {
             return new StoredTicket(staged.Ticket, staged.DerivedState);
+        }
+
+        if (tenant == this.Tenant && _prefetched.Remove(id, out var prefetched))
+        {
+            _readVersions[id] = prefetched.Ticket.Version;
+            return prefetched;
         }
 
         var stored = await inner.GetStoredAsync(tenant, id, cancellationToken).ConfigureAwait(false);
@@ -217,6 +224,25 @@ internal sealed class BatchStagingStore(ITicketBatchStore inner, TenantId tenant
 
         var first = staged.Events[0].Version;
         return new ReadOnlyCollection<TicketEvent>([.. stored.Where(e => e.Version < first), .. staged.Events]);
+    }
+
+    /// <summary>Reads the tickets the batch is about to work on in as few queries as the store allows (a sweep's claimed
+    /// tickets); each is then served once from memory by <see cref="GetStoredAsync"/>.</summary>
+    public async Task PrefetchAsync(IReadOnlyList<TicketId> ids, CancellationToken cancellationToken)
+    {
+        for (var offset = 0; offset < ids.Count; offset += StoredTicket.MaxGetMany)
+        {
+            var chunk = new TicketId[Math.Min(StoredTicket.MaxGetMany, ids.Count - offset)];
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                chunk[i] = ids[offset + i];
+            }
+
+            foreach (var stored in await inner.GetStoredManyAsync(Tenant, chunk, cancellationToken).ConfigureAwait(false))
+            {
+                _prefetched[stored.Ticket.Id] = stored;
+            }
+        }
     }
 
     public async Task<IReadOnlyList<AppendResult>> CommitAsync(CancellationToken cancellationToken)

@@ -108,19 +108,14 @@ public sealed class SlaTracker
     /// <returns>This tracker.</returns>
     /// <exception cref="ArgumentException"><paramref name="status"/> is null or empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="at"/> is before <see cref="LastAt"/>.</exception>
-    public SlaTracker ChangeStatus(Instant at, string status, string? holdReason = null)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(status);
-        return Add(new TimelineEntry(at, TimelineEntryKind.StateChanged, Current with { Status = status, HoldReason = holdReason }));
-    }
+    public SlaTracker ChangeStatus(Instant at, string status, string? holdReason = null) => Add(TimelineEntry.StatusChange(at, Current, status, holdReason));
 
     /// <summary>Records a priority change.</summary>
     /// <param name="at">When; not before <see cref="LastAt"/>.</param>
     /// <param name="priority">The new priority.</param>
     /// <returns>This tracker.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="at"/> is before <see cref="LastAt"/>.</exception>
-    public SlaTracker ChangePriority(Instant at, Priority priority)
-        => Add(new TimelineEntry(at, TimelineEntryKind.StateChanged, Current with { Priority = priority }));
+    public SlaTracker ChangePriority(Instant at, Priority priority) => Add(TimelineEntry.PriorityChange(at, Current, priority));
 
     /// <summary>Records a comment.</summary>
     /// <param name="at">When; not before <see cref="LastAt"/>.</param>
@@ -128,8 +123,7 @@ public sealed class SlaTracker
     /// <param name="isPublic">Whether the requester can see it.</param>
     /// <returns>This tracker.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="at"/> is before <see cref="LastAt"/>.</exception>
-    public SlaTracker Comment(Instant at, SlaActor actor, bool isPublic = true)
-        => Add(new TimelineEntry(at, TimelineEntryKind.Comment, Current) { Actor = actor, IsPublic = isPublic });
+    public SlaTracker Comment(Instant at, SlaActor actor, bool isPublic = true) => Add(TimelineEntry.CommentBy(at, Current, actor, isPublic));
 
     /// <summary>Records a named event (for <see cref="SlaCondition.Event"/> conditions).</summary>
     /// <param name="at">When; not before <see cref="LastAt"/>.</param>
@@ -138,11 +132,7 @@ public sealed class SlaTracker
     /// <returns>This tracker.</returns>
     /// <exception cref="ArgumentException"><paramref name="name"/> is null or empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="at"/> is before <see cref="LastAt"/>.</exception>
-    public SlaTracker Event(Instant at, string name, SlaActor actor = SlaActor.System)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        return Add(new TimelineEntry(at, TimelineEntryKind.Custom, Current) { EventName = name, Actor = actor });
-    }
+    public SlaTracker Event(Instant at, string name, SlaActor actor = SlaActor.System) => Add(TimelineEntry.Named(at, Current, name, actor));
 
     /// <summary>Sets (or, with <see langword="null"/>, clears) a manual due instant for one metric.</summary>
     /// <param name="at">When; not before <see cref="LastAt"/>.</param>
@@ -151,11 +141,7 @@ public sealed class SlaTracker
     /// <returns>This tracker.</returns>
     /// <exception cref="ArgumentException"><paramref name="metric"/> is null or empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="at"/> is before <see cref="LastAt"/>.</exception>
-    public SlaTracker OverrideDue(Instant at, string metric, Instant? due)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(metric);
-        return Add(new TimelineEntry(at, TimelineEntryKind.DueOverridden, Current) { Metric = metric, Due = due, Actor = SlaActor.Agent });
-    }
+    public SlaTracker OverrideDue(Instant at, string metric, Instant? due) => Add(TimelineEntry.Override(at, Current, metric, due));
 
     /// <summary>Evaluates every metric's clock at <paramref name="now"/>, without changing the tracker.</summary>
     /// <param name="now">The instant; at or after <see cref="LastAt"/>.</param>

@@ -51,6 +51,31 @@ public sealed record TimelineEntry
         State = state;
     }
 
+    // The entries of each kind, for TicketTimelineBuilder and SlaTracker (which validate the instant's order themselves).
+    internal static TimelineEntry StatusChange(Instant at, TicketState current, string status, string? holdReason)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(status);
+        return new(at, TimelineEntryKind.StateChanged, current with { Status = status, HoldReason = holdReason });
+    }
+
+    internal static TimelineEntry PriorityChange(Instant at, TicketState current, Priority priority)
+        => new(at, TimelineEntryKind.StateChanged, current with { Priority = priority });
+
+    internal static TimelineEntry CommentBy(Instant at, TicketState current, SlaActor actor, bool isPublic)
+        => new(at, TimelineEntryKind.Comment, current) { Actor = actor, IsPublic = isPublic };
+
+    internal static TimelineEntry Named(Instant at, TicketState current, string name, SlaActor actor)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return new(at, TimelineEntryKind.Custom, current) { EventName = name, Actor = actor };
+    }
+
+    internal static TimelineEntry Override(Instant at, TicketState current, string metric, Instant? due)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(metric);
+        return new(at, TimelineEntryKind.DueOverridden, current) { Metric = metric, Due = due, Actor = SlaActor.Agent };
+    }
+
     /// <summary>Gets the instant of the entry.</summary>
     public Instant At { get; }
 
@@ -127,47 +152,34 @@ public sealed class TicketTimelineBuilder
     /// <param name="holdReason">The hold reason after the change; <see langword="null"/> when not on hold.</param>
     /// <returns>This builder.</returns>
     public TicketTimelineBuilder ChangeStatus(Instant at, string status, string? holdReason = null)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(status);
-        return Add(new TimelineEntry(at, TimelineEntryKind.StateChanged, Current with { Status = status, HoldReason = holdReason }));
-    }
+        => Add(TimelineEntry.StatusChange(at, Current, status, holdReason));
 
     /// <summary>Records a change of priority.</summary>
     /// <param name="at">The instant.</param>
     /// <param name="priority">The new priority.</param>
     /// <returns>This builder.</returns>
-    public TicketTimelineBuilder ChangePriority(Instant at, Priority priority)
-        => Add(new TimelineEntry(at, TimelineEntryKind.StateChanged, Current with { Priority = priority }));
+    public TicketTimelineBuilder ChangePriority(Instant at, Priority priority) => Add(TimelineEntry.PriorityChange(at, Current, priority));
 
     /// <summary>Records a comment.</summary>
     /// <param name="at">The instant.</param>
     /// <param name="actor">Who wrote it.</param>
     /// <param name="isPublic"><see langword="true"/> for a reply visible to the customer, <see langword="false"/> for an internal note.</param>
     /// <returns>This builder.</returns>
-    public TicketTimelineBuilder Comment(Instant at, SlaActor actor, bool isPublic = true)
-        => Add(new TimelineEntry(at, TimelineEntryKind.Comment, Current) { Actor = actor, IsPublic = isPublic });
+    public TicketTimelineBuilder Comment(Instant at, SlaActor actor, bool isPublic = true) => Add(TimelineEntry.CommentBy(at, Current, actor, isPublic));
 
     /// <summary>Records a named custom event (matched by <see cref="SlaCondition.Event"/>).</summary>
     /// <param name="at">The instant.</param>
     /// <param name="name">The event name.</param>
     /// <param name="actor">Who caused it.</param>
     /// <returns>This builder.</returns>
-    public TicketTimelineBuilder Event(Instant at, string name, SlaActor actor = SlaActor.System)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        return Add(new TimelineEntry(at, TimelineEntryKind.Custom, Current) { EventName = name, Actor = actor });
-    }
+    public TicketTimelineBuilder Event(Instant at, string name, SlaActor actor = SlaActor.System) => Add(TimelineEntry.Named(at, Current, name, actor));
 
     /// <summary>Sets a metric's due instant by hand (pauses do not move it), or clears the override.</summary>
     /// <param name="at">The instant the override was made.</param>
     /// <param name="metric">The metric name.</param>
     /// <param name="due">The manual due instant; <see langword="null"/> to return to the computed due.</param>
     /// <returns>This builder.</returns>
-    public TicketTimelineBuilder OverrideDue(Instant at, string metric, Instant? due)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(metric);
-        return Add(new TimelineEntry(at, TimelineEntryKind.DueOverridden, Current) { Metric = metric, Due = due, Actor = SlaActor.Agent });
-    }
+    public TicketTimelineBuilder OverrideDue(Instant at, string metric, Instant? due) => Add(TimelineEntry.Override(at, Current, metric, due));
 
     /// <summary>Builds the immutable timeline.</summary>
     /// <returns>The timeline.</returns>

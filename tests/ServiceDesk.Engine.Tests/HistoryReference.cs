@@ -3,10 +3,13 @@ using ServiceDesk.Events;
 using ServiceDesk.Sla;
 using ServiceDesk.Workflow;
 
-namespace ServiceDesk.Engine.Internal;
+namespace ServiceDesk.Engine.Tests;
 
-/// <summary>Turns a ticket's event history into the SLA package's <see cref="TicketTimeline"/>.</summary>
-internal static class SlaTimelines
+/// <summary>
+/// The reference the engine's memory is tested against: a ticket's whole event history turned into the SLA package's
+/// <see cref="TicketTimeline"/> and evaluated (what the engine did on every command before it kept a memory).
+/// </summary>
+internal static class HistoryReference
 {
     /// <summary>Builds the timeline of <paramref name="history"/> (events with versions up to <paramref name="ticket"/>'s).</summary>
     /// <remarks>The status at opening is the <c>From</c> of the first status change (or the current status when there is
