@@ -124,7 +124,7 @@ internal sealed class BatchStagingStore(ITicketBatchStore inner, TenantId tenant
         CheckTenant(append.Tenant);
         if (_closed)
         {
-            throw new InvalidOperationException("The batch was committed or abandoned; begin a new batch.");
+            throw new InvalidOperationException("The batch was committed; begin a new batch.");
         }
 
         if (_appends.Count == TicketBatch.MaxAppends)
@@ -249,7 +249,7 @@ internal sealed class BatchStagingStore(ITicketBatchStore inner, TenantId tenant
     {
         if (_closed)
         {
-            throw new InvalidOperationException("The batch was already committed or abandoned.");
+            throw new InvalidOperationException("The batch was already committed.");
         }
 
         _closed = true;
@@ -269,8 +269,6 @@ internal sealed class BatchStagingStore(ITicketBatchStore inner, TenantId tenant
 
         return await inner.AppendBatchAsync(new TicketBatch(_appends, numbers), cancellationToken).ConfigureAwait(false);
     }
-
-    public void Abandon() => _closed = true;
 
     private void CheckTenant(TenantId tenant)
     {
