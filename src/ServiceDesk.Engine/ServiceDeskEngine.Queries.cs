@@ -75,10 +75,11 @@ public sealed partial class ServiceDeskEngine
             ?? throw new NotSupportedException($"The engine's store ({_store.GetType().Name}) does not implement ITimerStore, so it keeps no queues; use GetQueueAsync.");
         var page = await timers.QueryScheduleAsync(query, cancellationToken).ConfigureAwait(false);
         var now = _clock.GetCurrentInstant();
+        var stored = await StoredOfAsync(query.Tenant, page.Items.Select(i => i.Ticket), cancellationToken).ConfigureAwait(false);
         var views = new TicketView[page.Items.Count];
         for (var i = 0; i < views.Length; i++)
         {
-            views[i] = await ViewAsync(new StoredTicket(page.Items[i].Ticket, null), now, cancellationToken).ConfigureAwait(false);
+            views[i] = await ViewAsync(stored[i], now, cancellationToken).ConfigureAwait(false);
         }
 
         return new TicketViewPage(views, page.ContinuationToken);
@@ -141,12 +142,10 @@ public sealed partial class ServiceDeskEngine
         do
         {
             var page = await _store.QueryAsync(query with { ContinuationToken = token }, cancellationToken).ConfigureAwait(false);
-            foreach (var ticket in page.Items)
+            var open = page.Items.Where(t => Options.Workflows.TryGetValue(t.Kind, out var workflow) && Scheduling.IsOpen(workflow, t.Status)).ToList();
+            foreach (var stored in await StoredOfAsync(query.Tenant, open, cancellationToken).ConfigureAwait(false))
             {
-                if (Options.Workflows.TryGetValue(ticket.Kind, out var workflow) && Scheduling.IsOpen(workflow, ticket.Status))
-                {
-                    views.Add(await ViewAsync(new StoredTicket(ticket, null), now, cancellationToken).ConfigureAwait(false));
-                }
+                views.Add(await ViewAsync(stored, now, cancellationToken).ConfigureAwait(false));
             }
 
             token = page.ContinuationToken;
@@ -167,5 +166,34 @@ public sealed partial class ServiceDeskEngine
         var memory = await MemoryOfAsync(stored, workflow, policy, cancellationToken).ConfigureAwait(false);
         var at = Later(now, ticket.UpdatedAt);
         return new TicketView(ticket, policy.Name, memory.Evaluate(at), at);
+    }
+
+    /// <summary>The tickets of a page with their memory, read in one query; a ticket changed since the page was read keeps the
+    /// page's snapshot and has its memory rebuilt (the memory must be of the snapshot's version).</summary>
+    private async Task<StoredTicket[]> StoredOfAsync(TenantId tenant, IEnumerable<Ticket> tickets, CancellationToken cancellationToken)
+    {
+        var list = tickets as IReadOnlyList<Ticket> ?? [.. tickets];
+        var result = new StoredTicket[list.Count];
+        if (list.Count == 0)
+        {
+            return result;
+        }
+
+        var ids = new TicketId[list.Count];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = list[i].Id;
+        }
+
+        var found = (await _store.GetStoredManyAsync(tenant, ids, cancellationToken).ConfigureAwait(false)).ToDictionary(s => s.Ticket.Id);
+        for (var i = 0; i < result.Length; i++)
+        {
+            var ticket = list[i];
+            result[i] = found.TryGetValue(ticket.Id, out var stored) && stored.Ticket.Version == ticket.Version
+                ? new StoredTicket(ticket, stored.DerivedState)
+                : new StoredTicket(ticket, null);
+        }
+
+        return result;
     }
 }

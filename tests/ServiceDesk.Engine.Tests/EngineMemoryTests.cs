@@ -142,6 +142,25 @@ public sealed class EngineMemoryTests
     }
 
     [Fact]
+    public async Task Queue_TicketsWithMemory_ReadNoHistory()
+    {
+        var clock = new TestClock();
+        var store = new CountingStore(new InMemoryTicketStore());
+        using var engine = new ServiceDeskEngine(store, clock, Options);
+        for (var i = 0; i < 5; i++)
+        {
+            var id = (await engine.OpenTicketAsync(Desk.Caller(), Desk.Incident("Printer " + i))).Ticket.Id;
+            clock.AdvanceMinutes(1);
+            await engine.CommentAsync(Desk.Agent(Desk.Alice), id, CommentVisibility.Public, "Looking.");
+        }
+
+        var queue = await engine.GetQueueAsync(Desk.Tenant);
+        Assert.Equal(5, queue.Count);
+        Assert.All(queue, v => Assert.Equal(Sla.SlaStage.Met, v.Clocks.Single(c => c.Metric == "first_response").Stage));
+        Assert.Equal(0, store.HistoryReads);
+    }
+
+    [Fact]
     public async Task Command_MemoryMissingOrCorrupt_RebuildsFromHistoryAndWritesItBack()
     {
         var clock = new TestClock();
@@ -322,6 +341,9 @@ public sealed class EngineMemoryTests
         public Task<Ticket?> GetAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default) => inner.GetAsync(tenant, id, cancellationToken);
 
         public Task<StoredTicket?> GetStoredAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default) => inner.GetStoredAsync(tenant, id, cancellationToken);
+
+        public Task<IReadOnlyList<StoredTicket>> GetStoredManyAsync(TenantId tenant, IReadOnlyList<TicketId> ids, CancellationToken cancellationToken = default)
+            => inner.GetStoredManyAsync(tenant, ids, cancellationToken);
 
         public Task<Ticket?> GetByNumberAsync(TenantId tenant, TicketNumber number, CancellationToken cancellationToken = default) => inner.GetByNumberAsync(tenant, number, cancellationToken);
 
