@@ -152,19 +152,16 @@ public sealed partial class ServiceDeskEngine
             return RepairOutcome.Skipped;
         }
 
-        var fingerprint = policy.Fingerprint;
-        if (stored.DerivedState is { } text
-            && TicketMemoryJson.TryRead(text, policy, fingerprint) is { } current
-            && current.Version == ticket.Version)
+        if (TicketMemoryJson.TryRead(stored, policy, out var from) is not null)
         {
             return RepairOutcome.UpToDate;
         }
 
-        var from = stored.DerivedState is { } old && TicketMemoryJson.PeekFingerprint(old) is { Length: > 0 and <= 64 } peeked ? peeked : null;
         var history = await ReadHistoryUpToAsync(ticket, cancellationToken).ConfigureAwait(false);
-        var memory = TicketMemory.Rebuild(ticket, history, workflow, policy, fingerprint);
+        var memory = TicketMemory.Rebuild(ticket, history, workflow, policy);
         var loaded = new Loaded(ticket, memory, workflow, policy, Later(_clock.GetCurrentInstant(), ticket.UpdatedAt));
-        var repaired = new SlaRepaired(ticket.Tenant, ticket.Id, ticket.Version + 1, loaded.Now, Actor.System, policy.Name, from, fingerprint);
+        var repaired = new SlaRepaired(
+            ticket.Tenant, ticket.Id, ticket.Version + 1, loaded.Now, Actor.System, policy.Name, from is { Length: > 0 and <= 64 } ? from : null, policy.Fingerprint);
         var next = ticket with { Version = ticket.Version + 1, UpdatedAt = loaded.Now };
         await CommitAsync("RepairSla", null, loaded, new Decision(CommandOutcome.Applied, next, [repaired]) { CountsBreaches = false }, cancellationToken)
             .ConfigureAwait(false);

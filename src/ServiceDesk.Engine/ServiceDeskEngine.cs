@@ -225,17 +225,14 @@ public sealed partial class ServiceDeskEngine : IDisposable
     /// rebuilt from the history (the history is the source of truth; the rebuilt memory is written with the next append).</summary>
     private async Task<TicketMemory> MemoryOfAsync(StoredTicket stored, WorkflowDefinition workflow, SlaPolicy? policy, CancellationToken cancellationToken)
     {
-        var ticket = stored.Ticket;
-        if (stored.DerivedState is { } text
-            && TicketMemoryJson.TryRead(text, policy, policy?.Fingerprint) is { } memory
-            && memory.Version == ticket.Version)
+        if (TicketMemoryJson.TryRead(stored, policy, out _) is { } memory)
         {
             return memory;
         }
 
-        var history = await ReadHistoryUpToAsync(ticket, cancellationToken).ConfigureAwait(false);
+        var history = await ReadHistoryUpToAsync(stored.Ticket, cancellationToken).ConfigureAwait(false);
         _metrics.MemoryRebuilds.Add(1);
-        return TicketMemory.Rebuild(ticket, history, workflow, policy, policy?.Fingerprint);
+        return TicketMemory.Rebuild(stored.Ticket, history, workflow, policy);
     }
 
     /// <summary>Reads a ticket's history up to its snapshot's version (a later append may already have added events).</summary>
@@ -295,7 +292,7 @@ public sealed partial class ServiceDeskEngine : IDisposable
         TicketMemory memory;
         if (loaded.IsNew)
         {
-            memory = TicketMemory.Rebuild(next, decision.Events, loaded.Workflow, loaded.Policy, loaded.Policy?.Fingerprint);
+            memory = TicketMemory.Rebuild(next, decision.Events, loaded.Workflow, loaded.Policy);
         }
         else
         {

@@ -40,7 +40,7 @@ internal sealed class TicketMemory
     public List<(string Metric, int Cycle, string Threshold)> Recorded { get; } = [];
 
     /// <summary>Folds a ticket's history (events up to the ticket's version) into a new memory.</summary>
-    public static TicketMemory Rebuild(Ticket ticket, IReadOnlyList<TicketEvent> history, WorkflowDefinition workflow, SlaPolicy? policy, string? fingerprint)
+    public static TicketMemory Rebuild(Ticket ticket, IReadOnlyList<TicketEvent> history, WorkflowDefinition workflow, SlaPolicy? policy)
     {
         TicketOpened? opened = null;
         StatusChanged? firstChange = null;
@@ -71,7 +71,7 @@ internal sealed class TicketMemory
         }
 
         IEnumerable<TicketEvent> events = ordered ? history : history.OrderBy(e => e.Version);
-        var memory = new TicketMemory { PolicyName = policy?.Name, PolicyFingerprint = policy is null ? null : fingerprint };
+        var memory = new TicketMemory { PolicyName = policy?.Name, PolicyFingerprint = policy?.Fingerprint };
         if (policy is not null)
         {
             var initialStatus = firstChange?.From ?? ticket.Status;

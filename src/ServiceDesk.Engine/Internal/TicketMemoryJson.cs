@@ -5,6 +5,7 @@ using NodaTime;
 using ServiceDesk.Events;
 using ServiceDesk.Routing;
 using ServiceDesk.Sla;
+using ServiceDesk.Storage;
 
 namespace ServiceDesk.Engine.Internal;
 
@@ -101,12 +102,26 @@ internal static class TicketMemoryJson
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    /// <summary>Reads a stored memory for <paramref name="policy"/>; <see langword="null"/> when it cannot be used.</summary>
-    public static TicketMemory? TryRead(string text, SlaPolicy? policy, string? fingerprint)
+    /// <summary>
+    /// Reads the memory stored with a ticket: <see langword="null"/> when there is none or it cannot be used (unreadable, of
+    /// another schema, of another ticket version, of another policy or of another definition of it, by
+    /// <see cref="SlaPolicy.Fingerprint"/>); then the caller rebuilds it from the history.
+    /// </summary>
+    /// <param name="stored">The ticket and its derived state.</param>
+    /// <param name="policy">The ticket's SLA policy as defined now, if any.</param>
+    /// <param name="storedFingerprint">The policy fingerprint the stored memory names, whether or not it can be used;
+    /// <see langword="null"/> when it names none or could not be read that far.</param>
+    public static TicketMemory? TryRead(StoredTicket stored, SlaPolicy? policy, out string? storedFingerprint)
     {
+        storedFingerprint = null;
+        if (stored.DerivedState is not { } text)
+        {
+            return null;
+        }
+
         try
         {
-            return Read(text, policy, fingerprint);
+            return Read(text, policy, stored.Ticket.Version, ref storedFingerprint);
         }
         catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or ArgumentException or OverflowException)
         {
@@ -114,42 +129,7 @@ internal static class TicketMemoryJson
         }
     }
 
-    /// <summary>The policy fingerprint a stored memory was computed with, or <see langword="null"/> when it has none or is unreadable.</summary>
-    public static string? PeekFingerprint(string text)
-    {
-        try
-        {
-            var r = new Utf8JsonReader(Encoding.UTF8.GetBytes(text));
-            if (!r.Read() || r.TokenType != JsonTokenType.StartObject)
-            {
-                return null;
-            }
-
-            while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
-            {
-                var name = r.GetString();
-                if (!r.Read())
-                {
-                    return null;
-                }
-
-                if (name == "pf")
-                {
-                    return r.TokenType == JsonTokenType.String ? r.GetString() : null;
-                }
-
-                r.Skip();
-            }
-
-            return null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static TicketMemory? Read(string text, SlaPolicy? policy, string? fingerprint)
+    private static TicketMemory? Read(string text, SlaPolicy? policy, long version, ref string? storedFingerprint)
     {
         var bytes = Encoding.UTF8.GetBytes(text);
         var r = new Utf8JsonReader(bytes);
@@ -178,7 +158,7 @@ internal static class TicketMemoryJson
                     memory.PolicyName = ReadString(ref r);
                     break;
                 case "pf":
-                    memory.PolicyFingerprint = ReadString(ref r);
+                    memory.PolicyFingerprint = storedFingerprint = ReadString(ref r);
                     break;
                 case "ss":
                     memory.StatusSince = ReadInstant(ref r);
@@ -231,8 +211,9 @@ internal static class TicketMemoryJson
         }
 
         if (schema != TicketMemory.Schema
+            || memory.Version != version
             || !string.Equals(memory.PolicyName, policy?.Name, StringComparison.Ordinal)
-            || (policy is not null && (tracker is null || !string.Equals(memory.PolicyFingerprint, fingerprint, StringComparison.Ordinal))))
+            || (policy is not null && (tracker is null || !string.Equals(memory.PolicyFingerprint, policy.Fingerprint, StringComparison.Ordinal))))
         {
             return null;
         }
