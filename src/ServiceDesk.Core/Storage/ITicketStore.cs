@@ -123,24 +123,13 @@ public interface ITicketStore
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The tickets found, in the order of their first id in <paramref name="ids"/>; ids the tenant does not have
     /// are left out.</returns>
-    /// <remarks>The default implementation calls <see cref="GetAsync"/> per id; the shipped adapters read all in one query.</remarks>
+    /// <remarks>The default implementation takes the tickets of <see cref="GetStoredManyAsync"/> (one <see cref="GetAsync"/>
+    /// per id for an adapter that implements neither); the shipped adapters read all in one query.</remarks>
     /// <exception cref="ArgumentNullException"><paramref name="ids"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">An id is the default value.</exception>
     /// <exception cref="ArgumentOutOfRangeException">More than <see cref="StoredTicket.MaxGetMany"/> ids.</exception>
     async Task<IReadOnlyList<Ticket>> GetManyAsync(TenantId tenant, IReadOnlyList<TicketId> ids, CancellationToken cancellationToken = default)
-    {
-        var distinct = StoredTicket.ValidateMany(tenant, ids);
-        var result = new List<Ticket>(distinct.Count);
-        foreach (var id in distinct)
-        {
-            if (await GetAsync(tenant, id, cancellationToken).ConfigureAwait(false) is { } ticket)
-            {
-                result.Add(ticket);
-            }
-        }
-
-        return result.AsReadOnly();
-    }
+        => [.. (await GetStoredManyAsync(tenant, ids, cancellationToken).ConfigureAwait(false)).Select(s => s.Ticket)];
 
     /// <summary>Reads several tickets of a tenant with the <see cref="TicketAppend.DerivedState"/> of each one's last append, at
     /// once (the escalation sweeper loads a claim's tickets this way).</summary>

@@ -226,22 +226,14 @@ internal sealed class BatchStagingStore(ITicketBatchStore inner, TenantId tenant
         return new ReadOnlyCollection<TicketEvent>([.. stored.Where(e => e.Version < first), .. staged.Events]);
     }
 
-    /// <summary>Reads the tickets the batch is about to work on in as few queries as the store allows (a sweep's claimed
-    /// tickets); each is then served once from memory by <see cref="GetStoredAsync"/>.</summary>
+    /// <summary>Reads the tickets the batch is about to work on in one query (a sweep's claimed tickets: at most
+    /// <see cref="ITimerStore.MaxClaim"/>, which is <see cref="StoredTicket.MaxGetMany"/>); each is then served once from
+    /// memory by <see cref="GetStoredAsync"/>.</summary>
     public async Task PrefetchAsync(IReadOnlyList<TicketId> ids, CancellationToken cancellationToken)
     {
-        for (var offset = 0; offset < ids.Count; offset += StoredTicket.MaxGetMany)
+        foreach (var stored in await inner.GetStoredManyAsync(Tenant, ids, cancellationToken).ConfigureAwait(false))
         {
-            var chunk = new TicketId[Math.Min(StoredTicket.MaxGetMany, ids.Count - offset)];
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                chunk[i] = ids[offset + i];
-            }
-
-            foreach (var stored in await inner.GetStoredManyAsync(Tenant, chunk, cancellationToken).ConfigureAwait(false))
-            {
-                _prefetched[stored.Ticket.Id] = stored;
-            }
+            _prefetched[stored.Ticket.Id] = stored;
         }
     }
 
