@@ -294,24 +294,6 @@ public sealed partial class SqliteTicketStore
 
         private const string ScheduleParameterList = "$queued, $ds, $dns, $ts, $tns, $purpose";
 
-        private static readonly (string Name, SqliteType Type)[] ScheduleParameters =
-        [
-            ("$queued", SqliteType.Integer), ("$ds", SqliteType.Integer), ("$dns", SqliteType.Integer),
-            ("$ts", SqliteType.Integer), ("$tns", SqliteType.Integer), ("$purpose", SqliteType.Text),
-        ];
-
-        private static object?[] ScheduleValues(TicketSchedule schedule)
-        {
-            var (ds, dns) = DeadlineKey(schedule.Deadline);
-            object? ts = null;
-            object? tns = null;
-            if (schedule.TimerDueAt is { } due)
-            {
-                (ts, tns) = Split(due);
-            }
-
-            return [schedule.Queued ? 1 : 0, ds, dns, ts, tns, schedule.TimerPurpose];
-        }
 
         private static object?[] TicketValues(Ticket ticket, string tenant, string id, string snapshot, string? derived)
         {
@@ -417,11 +399,9 @@ public sealed partial class SqliteTicketStore
             if (append.Schedule is { } schedule)
             {
                 _updateScheduled ??= PrepareTicket(
-                    """
+                    $"""
                     UPDATE tickets SET status = $status, priority = $priority, customer = $customer, assignment_group = $group,
-                        assignee = $assignee, version = $version, snapshot = $snapshot, derived = $derived,
-                        queued = $queued, deadline_s = $ds, deadline_ns = $dns, timer_due_s = $ts, timer_due_ns = $tns, timer_purpose = $purpose,
-                        lease_token = NULL, lease_expires_s = NULL, lease_expires_ns = NULL
+                        assignee = $assignee, version = $version, snapshot = $snapshot, derived = $derived, {ScheduleAssignments}
                     WHERE tenant = $tenant AND id = $id AND version = $expected
                         AND number = $number AND kind = $kind AND opened_s = $opened_s AND opened_ns = $opened_ns;
                     """,

@@ -411,20 +411,14 @@ public sealed partial class SqliteTicketStore
     /// to run once or many times.</summary>
     private static SqliteCommand ScheduleCommand(SqliteConnection connection, SqliteTransaction transaction, bool withLease)
     {
-        var command = Command(connection, transaction, """
-            UPDATE tickets SET queued = $queued, deadline_s = $ds, deadline_ns = $dns,
-                timer_due_s = $ts, timer_due_ns = $tns, timer_purpose = $purpose,
-                lease_token = NULL, lease_expires_s = NULL, lease_expires_ns = NULL
-            WHERE tenant = $tenant AND id = $id
-            """ + (withLease ? " AND lease_token = $token;" : ";"));
+        var command = Command(
+            connection, transaction, $"UPDATE tickets SET {ScheduleAssignments} WHERE tenant = $tenant AND id = $id" + (withLease ? " AND lease_token = $token;" : ";"));
         command.Parameters.Add("$tenant", SqliteType.Text);
         command.Parameters.Add("$id", SqliteType.Text);
-        command.Parameters.Add("$queued", SqliteType.Integer);
-        command.Parameters.Add("$ds", SqliteType.Integer);
-        command.Parameters.Add("$dns", SqliteType.Integer);
-        command.Parameters.Add("$ts", SqliteType.Integer);
-        command.Parameters.Add("$tns", SqliteType.Integer);
-        command.Parameters.Add("$purpose", SqliteType.Text);
+        foreach (var (name, type) in ScheduleParameters)
+        {
+            command.Parameters.Add(name, type);
+        }
         if (withLease)
         {
             command.Parameters.Add("$token", SqliteType.Text);
@@ -433,29 +427,47 @@ public sealed partial class SqliteTicketStore
         return command;
     }
 
+    /// <summary>The <c>SET</c> list that replaces a ticket's schedule from <see cref="ScheduleParameters"/> and ends its lease.</summary>
+    private const string ScheduleAssignments = """
+        queued = $queued, deadline_s = $ds, deadline_ns = $dns, timer_due_s = $ts, timer_due_ns = $tns, timer_purpose = $purpose,
+        lease_token = NULL, lease_expires_s = NULL, lease_expires_ns = NULL
+        """;
+
+    /// <summary>The parameters of a schedule's columns, in the order of <see cref="ScheduleValues"/>.</summary>
+    private static readonly (string Name, SqliteType Type)[] ScheduleParameters =
+    [
+        ("$queued", SqliteType.Integer), ("$ds", SqliteType.Integer), ("$dns", SqliteType.Integer),
+        ("$ts", SqliteType.Integer), ("$tns", SqliteType.Integer), ("$purpose", SqliteType.Text),
+    ];
+
+    /// <summary>The values of a schedule's columns (queued, deadline key, timer instant, purpose), <see langword="null"/> for
+    /// SQL NULL, in the order of <see cref="ScheduleParameters"/>.</summary>
+    private static object?[] ScheduleValues(TicketSchedule schedule)
+    {
+        var (ds, dns) = DeadlineKey(schedule.Deadline);
+        object? ts = null;
+        object? tns = null;
+        if (schedule.TimerDueAt is { } due)
+        {
+            (ts, tns) = Split(due);
+        }
+
+        return [schedule.Queued ? 1 : 0, ds, dns, ts, tns, schedule.TimerPurpose];
+    }
+
     /// <summary>Runs a <see cref="ScheduleCommand"/> for one ticket.</summary>
     /// <returns>The number of rows changed: 1, or 0 when the ticket is absent or the lease no longer holds.</returns>
     private static async Task<int> WriteScheduleAsync(
         SqliteCommand command, string tenant, string id, TicketSchedule schedule, string? leaseToken, CancellationToken cancellationToken)
     {
-        var (ds, dns) = DeadlineKey(schedule.Deadline);
         var p = command.Parameters;
         p["$tenant"].Value = tenant;
         p["$id"].Value = id;
-        p["$queued"].Value = schedule.Queued ? 1 : 0;
-        p["$ds"].Value = ds;
-        p["$dns"].Value = dns;
-        if (schedule.TimerDueAt is { } due)
+        var values = ScheduleValues(schedule);
+        for (var i = 0; i < ScheduleParameters.Length; i++)
         {
-            (p["$ts"].Value, p["$tns"].Value) = Split(due);
+            p[ScheduleParameters[i].Name].Value = values[i] ?? DBNull.Value;
         }
-        else
-        {
-            p["$ts"].Value = DBNull.Value;
-            p["$tns"].Value = DBNull.Value;
-        }
-
-        p["$purpose"].Value = (object?)schedule.TimerPurpose ?? DBNull.Value;
         if (leaseToken is not null)
         {
             p["$token"].Value = leaseToken;
