@@ -301,24 +301,10 @@ public sealed class EngineMemoryTests
 
     private static string Describe(TicketEvent e) => ServiceDeskJson.Serialize(e);
 
-    /// <summary>A store that never returns derived state (as an adapter written before it existed).</summary>
-    private sealed class HidingStore(InMemoryTicketStore inner) : ITicketStore, ITimerStore
+    /// <summary>A store that never returns derived state (as an adapter written before it existed), with timers.</summary>
+    private sealed class HidingStore(InMemoryTicketStore inner) : OriginalMembersTicketStore(inner), ITimerStore
     {
-        public InMemoryTicketStore Inner => inner;
-
-        public Task<TicketNumber> AllocateNumberAsync(TenantId tenant, TicketKind kind, CancellationToken cancellationToken = default) => inner.AllocateNumberAsync(tenant, kind, cancellationToken);
-
-        public Task<Ticket?> GetAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default) => inner.GetAsync(tenant, id, cancellationToken);
-
-        public Task<Ticket?> GetByNumberAsync(TenantId tenant, TicketNumber number, CancellationToken cancellationToken = default) => inner.GetByNumberAsync(tenant, number, cancellationToken);
-
-        public Task<AppendResult> AppendAsync(TicketAppend append, CancellationToken cancellationToken = default) => inner.AppendAsync(append, cancellationToken);
-
-        public Task<AppendResult?> FindAppliedAsync(TenantId tenant, string idempotencyKey, CancellationToken cancellationToken = default) => inner.FindAppliedAsync(tenant, idempotencyKey, cancellationToken);
-
-        public Task<TicketPage> QueryAsync(TicketQuery query, CancellationToken cancellationToken = default) => inner.QueryAsync(query, cancellationToken);
-
-        public Task<IReadOnlyList<TicketEvent>> ReadHistoryAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default) => inner.ReadHistoryAsync(tenant, id, cancellationToken);
+        public new InMemoryTicketStore Inner => inner;
 
         public Task<IReadOnlyList<TimerLease>> ClaimDueTimersAsync(Instant now, int maxCount, Duration leaseDuration, CancellationToken cancellationToken = default) => inner.ClaimDueTimersAsync(now, maxCount, leaseDuration, cancellationToken);
 
@@ -332,31 +318,19 @@ public sealed class EngineMemoryTests
     }
 
     /// <summary>Counts history reads; passes the derived state through.</summary>
-    private sealed class CountingStore(InMemoryTicketStore inner) : ITicketStore
+    private sealed class CountingStore(InMemoryTicketStore inner) : OriginalMembersTicketStore(inner), ITicketStore
     {
         public int HistoryReads { get; private set; }
-
-        public Task<TicketNumber> AllocateNumberAsync(TenantId tenant, TicketKind kind, CancellationToken cancellationToken = default) => inner.AllocateNumberAsync(tenant, kind, cancellationToken);
-
-        public Task<Ticket?> GetAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default) => inner.GetAsync(tenant, id, cancellationToken);
 
         public Task<StoredTicket?> GetStoredAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default) => inner.GetStoredAsync(tenant, id, cancellationToken);
 
         public Task<IReadOnlyList<StoredTicket>> GetStoredManyAsync(TenantId tenant, IReadOnlyList<TicketId> ids, CancellationToken cancellationToken = default)
             => inner.GetStoredManyAsync(tenant, ids, cancellationToken);
 
-        public Task<Ticket?> GetByNumberAsync(TenantId tenant, TicketNumber number, CancellationToken cancellationToken = default) => inner.GetByNumberAsync(tenant, number, cancellationToken);
-
-        public Task<AppendResult> AppendAsync(TicketAppend append, CancellationToken cancellationToken = default) => inner.AppendAsync(append, cancellationToken);
-
-        public Task<AppendResult?> FindAppliedAsync(TenantId tenant, string idempotencyKey, CancellationToken cancellationToken = default) => inner.FindAppliedAsync(tenant, idempotencyKey, cancellationToken);
-
-        public Task<TicketPage> QueryAsync(TicketQuery query, CancellationToken cancellationToken = default) => inner.QueryAsync(query, cancellationToken);
-
-        public Task<IReadOnlyList<TicketEvent>> ReadHistoryAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default)
+        public override Task<IReadOnlyList<TicketEvent>> ReadHistoryAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default)
         {
             HistoryReads++;
-            return inner.ReadHistoryAsync(tenant, id, cancellationToken);
+            return base.ReadHistoryAsync(tenant, id, cancellationToken);
         }
     }
 }

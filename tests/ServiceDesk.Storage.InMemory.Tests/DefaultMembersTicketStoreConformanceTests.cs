@@ -1,4 +1,3 @@
-using ServiceDesk.Events;
 using ServiceDesk.Testing;
 
 namespace ServiceDesk.Storage.InMemory.Tests;
@@ -11,32 +10,5 @@ namespace ServiceDesk.Storage.InMemory.Tests;
 /// </summary>
 public sealed class DefaultMembersTicketStoreConformanceTests : TicketStoreConformanceTests
 {
-    protected override Task<ITicketStore> CreateStoreAsync() => Task.FromResult<ITicketStore>(new LegacyStore());
-
-    /// <summary>Implements only the members <see cref="ITicketStore"/> had before derived state and batches.</summary>
-    private sealed class LegacyStore : ITicketStore
-    {
-        private readonly InMemoryTicketStore _inner = new();
-
-        public Task<TicketNumber> AllocateNumberAsync(TenantId tenant, TicketKind kind, CancellationToken cancellationToken = default)
-            => _inner.AllocateNumberAsync(tenant, kind, cancellationToken);
-
-        public Task<Ticket?> GetAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default)
-            => _inner.GetAsync(tenant, id, cancellationToken);
-
-        public Task<Ticket?> GetByNumberAsync(TenantId tenant, TicketNumber number, CancellationToken cancellationToken = default)
-            => _inner.GetByNumberAsync(tenant, number, cancellationToken);
-
-        public Task<AppendResult> AppendAsync(TicketAppend append, CancellationToken cancellationToken = default)
-            => _inner.AppendAsync(append, cancellationToken);
-
-        public Task<AppendResult?> FindAppliedAsync(TenantId tenant, string idempotencyKey, CancellationToken cancellationToken = default)
-            => _inner.FindAppliedAsync(tenant, idempotencyKey, cancellationToken);
-
-        public Task<TicketPage> QueryAsync(TicketQuery query, CancellationToken cancellationToken = default)
-            => _inner.QueryAsync(query, cancellationToken);
-
-        public Task<IReadOnlyList<TicketEvent>> ReadHistoryAsync(TenantId tenant, TicketId id, CancellationToken cancellationToken = default)
-            => _inner.ReadHistoryAsync(tenant, id, cancellationToken);
-    }
+    protected override Task<ITicketStore> CreateStoreAsync() => Task.FromResult<ITicketStore>(new OriginalMembersTicketStore(new InMemoryTicketStore()));
 }
