@@ -43,7 +43,13 @@ internal static class Guard
         if (value.Length > maxLength)
         {
             throw new ArgumentOutOfRangeException(
-                paramName, value.Length, $"{paramName} is {value.Length} characters long; the maximum is {maxLength}.");
+                paramName, value.Length, $"{paramName} is {value.Length:N0} characters long; the maximum is {maxLength:N0}. Value: {TextPolicy.Echo(value)}.");
+        }
+
+        var at = TextPolicy.IndexOfUnstorable(value);
+        if (at >= 0)
+        {
+            throw new ArgumentException(TextPolicy.Describe(value, at, paramName), paramName);
         }
 
         return value;

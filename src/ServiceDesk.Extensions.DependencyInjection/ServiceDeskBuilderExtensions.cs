@@ -102,20 +102,38 @@ public static class ServiceDeskBuilderExtensions
                 return builder.UseInMemory();
             case "SQLITE":
                 var sqlite = new SqliteTicketStoreOptions();
-                section.GetSection("Sqlite").Bind(sqlite);
-                return builder.UseSqlite(sqlite);
+                return TryBind(section.GetSection("Sqlite"), sqlite) is { } sqliteFault
+                    ? builder.Choose(Faulty("Sqlite", sqliteFault))
+                    : builder.UseSqlite(sqlite);
             case "POSTGRESQL":
                 var postgres = new PostgreSqlTicketStoreOptions();
-                section.GetSection("PostgreSql").Bind(postgres);
-                return builder.UsePostgreSql(postgres);
+                return TryBind(section.GetSection("PostgreSql"), postgres) is { } postgresFault
+                    ? builder.Choose(Faulty("PostgreSql", postgresFault))
+                    : builder.UsePostgreSql(postgres);
             default:
                 var where = section is IConfigurationSection s ? s.Path + ":" + ProviderKey : ProviderKey;
-                return builder.Choose(new StoreChoice(
-                    "Configured",
-                    faults => faults.Add($"{where}: '{provider}' is not a store; use InMemory, Sqlite or PostgreSql"),
-                    (_, _) => throw new InvalidOperationException("No store is configured.")));
+                return builder.Choose(Faulty("Configured", $"{where}: {ServiceDesk.TextPolicy.Echo(provider)} is not a store; use InMemory, Sqlite or PostgreSql"));
         }
     }
+
+    /// <summary>Binds adapter options; a value the binder cannot convert (not a number, out of range) becomes a start-up
+    /// fault naming the section instead of an exception at registration.</summary>
+    private static string? TryBind(IConfigurationSection section, object options)
+    {
+        try
+        {
+            section.Bind(options);
+            return null;
+        }
+        catch (InvalidOperationException ex)
+        {
+            var detail = ex.InnerException is { } inner ? $" ({inner.Message})" : string.Empty;
+            return $"{section.Path}: {ex.Message}{detail}";
+        }
+    }
+
+    private static StoreChoice Faulty(string name, string fault)
+        => new(name, faults => faults.Add(fault), (_, _) => throw new InvalidOperationException("No store is configured."));
 
     /// <summary>Adds a business calendar under a name (SLA policies and contracts refer to calendars by name).</summary>
     /// <param name="builder">The builder.</param>

@@ -20,6 +20,14 @@ public sealed class ContractOptions
     /// <summary>The largest number of prepaid bundles per contract (add a new contract term, or drop used-up bundles, beyond it).</summary>
     public const int MaxPrepaidBundles = 64;
 
+    /// <summary>The largest amount a fee, rate or price in a contract may have: 1,000,000,000,000 units of the currency, so
+    /// that a rate times the most time a period can hold, summed over an invoice, stays far inside <see cref="decimal"/>'s
+    /// range and every invoice the contract makes can be computed.</summary>
+    public const decimal MaxAmount = 1_000_000_000_000m;
+
+    /// <summary>The most time a subscription may include per period: 1,000,000 hours.</summary>
+    public static readonly Duration MaxIncludedTime = Duration.FromHours(1_000_000);
+
     /// <summary>Gets or sets the contract's identifier (required).</summary>
     public ContractId Id { get; set; }
 
@@ -272,6 +280,11 @@ public sealed class ContractOptions
     {
         Text(errors, "Subscription.Name", plan.Name, required: true);
         Amount(errors, "Subscription.Fee", plan.Fee, positive: false, rounded: true);
+        if (plan.IncludedTime > MaxIncludedTime)
+        {
+            errors.Add($"Subscription.IncludedTime: must be at most {MaxIncludedTime.TotalHours:N0} hours; got {plan.IncludedTime.TotalHours:N0} hours.");
+        }
+
         if (plan.IncludedTime < Duration.Zero)
         {
             errors.Add($"Subscription.IncludedTime: must not be negative; got {plan.IncludedTime}.");
@@ -464,6 +477,11 @@ public sealed class ContractOptions
         if (positive ? amount.Amount <= 0m : amount.Amount < 0m)
         {
             errors.Add($"{at}: must be {(positive ? "positive" : "zero or more")}; got {amount}.");
+        }
+
+        if (amount.Amount > MaxAmount)
+        {
+            errors.Add($"{at}: must be at most {MaxAmount:N0} (so that every invoice it makes can be computed); got {amount}.");
         }
 
         if (rounded && !amount.IsRounded)

@@ -13,8 +13,8 @@ internal static class Identifier
         {
             throw new ArgumentOutOfRangeException(
                 nameof(value),
-                value,
-                $"A {typeName} must be 1 to {MaxLength} characters long; got {value.Length}.");
+                value.Length,
+                $"A {typeName} must be 1 to {MaxLength} characters long; got {value.Length:N0}: {TextPolicy.Echo(value)}.");
         }
 
         foreach (var c in value)
@@ -22,10 +22,12 @@ internal static class Identifier
             if (char.IsControl(c) || char.IsWhiteSpace(c))
             {
                 throw new ArgumentException(
-                    $"A {typeName} may not contain whitespace or control characters; got '{value}'.",
+                    $"A {typeName} may not contain whitespace or control characters; got {TextPolicy.Echo(value)}.",
                     nameof(value));
             }
         }
+
+        TextPolicy.ThrowIfUnstorable(value, nameof(value));
 
         return value;
     }

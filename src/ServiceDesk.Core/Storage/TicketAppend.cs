@@ -150,32 +150,7 @@ public sealed class TicketAppend
     /// <summary>Checks what the <see cref="DerivedState"/> doc promises every store can keep verbatim: text that is not blank,
     /// at most <see cref="MaxDerivedStateLength"/> characters, with no NUL (PostgreSQL's <c>text</c> cannot hold one) and no
     /// lone surrogate (UTF-8 cannot encode one, so it would not round-trip).</summary>
-    private static string ValidateDerivedState(string value)
-    {
-        Guard.Text(value, MaxDerivedStateLength, required: true, nameof(DerivedState));
-        for (var i = 0; i < value.Length; i++)
-        {
-            var c = value[i];
-            if (c == '\0')
-            {
-                throw new ArgumentException($"DerivedState holds a NUL character at index {i}; stores cannot keep it verbatim.", nameof(DerivedState));
-            }
-
-            if (char.IsSurrogate(c))
-            {
-                if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
-                {
-                    i++;
-                    continue;
-                }
-
-                throw new ArgumentException(
-                    $"DerivedState holds a lone surrogate (U+{(int)c:X4}) at index {i}; it is not valid Unicode and cannot be stored verbatim.", nameof(DerivedState));
-            }
-        }
-
-        return value;
-    }
+    private static string ValidateDerivedState(string value) => Guard.Text(value, MaxDerivedStateLength, required: true, nameof(DerivedState));
 }
 
 /// <summary>The outcome of <see cref="ITicketStore.AppendAsync"/>.</summary>

@@ -43,7 +43,7 @@ internal sealed class ServiceDeskOptionsValidator(IServiceProvider services) : I
             {
                 faults.AddRange(services.GetRequiredService<IOptions<EscalationWorkerOptions>>().Value.Validate());
             }
-            catch (FormatException ex)
+            catch (Exception ex) when (ex is FormatException or ArithmeticException or ArgumentException)
             {
                 faults.Add(ex.Message);
             }
@@ -127,7 +127,7 @@ internal sealed class ServiceDeskOptionsValidator(IServiceProvider services) : I
         {
             faults.AddRange(ex.Errors.Select(e => $"{source.Description}: {e}"));
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or ArgumentException or FormatException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or ArgumentException or FormatException or InvalidOperationException or ArithmeticException)
         {
             faults.Add($"{source.Description}: {ex.Message}");
         }

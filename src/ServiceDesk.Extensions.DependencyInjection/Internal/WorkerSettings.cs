@@ -13,7 +13,7 @@ internal static class WorkerSettings
         {
             options.BatchSize = int.TryParse(batch, NumberStyles.Integer, CultureInfo.InvariantCulture, out var size)
                 ? size
-                : throw new FormatException($"EscalationWorker.BatchSize: '{batch}' is not a whole number");
+                : throw new FormatException($"EscalationWorker.BatchSize: {TextPolicy.Echo(batch)} is not a whole number from 1 to 1,000");
         }
 
         options.LeaseDuration = ReadDuration(section, "LeaseDuration") ?? options.LeaseDuration;
@@ -25,5 +25,5 @@ internal static class WorkerSettings
             ? null
             : TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span)
                 ? Duration.FromTimeSpan(span)
-                : throw new FormatException($"EscalationWorker.{key}: '{text}' is not a duration (hh:mm:ss)");
+                : throw new FormatException($"EscalationWorker.{key}: {TextPolicy.Echo(text)} is not a duration (hh:mm:ss)");
 }

@@ -40,7 +40,7 @@ public sealed class IdentifierTests
     public void Constructor_WhitespaceOrControl_ThrowsNamingValue(string value)
     {
         var ex = Assert.Throws<ArgumentException>(() => new CustomerId(value));
-        Assert.Contains(value, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(TextPolicy.Echo(value), ex.Message, StringComparison.Ordinal); // quoted with control characters as \uXXXX
     }
 
     [Fact]
