@@ -84,7 +84,7 @@ public sealed partial class ServiceDeskEngine
         }
 
         _ = new TransitionContext(context.Actor, default) { Reason = reason, Notes = notes }; // validates reason and notes now
-        return ExecuteAsync("Transition", context, ticket, async (loaded, ct) =>
+        return ExecuteAsync("Transition", context, ticket, CommandFingerprint.Of(context, "Transition", trigger.Name, reason, notes), async (loaded, ct) =>
         {
             var links = await LoadLinksAsync(loaded, ct).ConfigureAwait(false);
             var transition = new TransitionContext(context.Actor, loaded.Now)
@@ -136,7 +136,7 @@ public sealed partial class ServiceDeskEngine
             AgentId.ThrowIfDefault(a, nameof(agent));
         }
 
-        return ExecuteAsync("Assign", context, ticket, (loaded, _) =>
+        return ExecuteAsync("Assign", context, ticket, CommandFingerprint.Of(context, "Assign", group.Value, agent?.Value), (loaded, _) =>
         {
             var t = loaded.Ticket;
             if (t.AssignmentGroup == group && t.Assignee == agent)
@@ -184,7 +184,7 @@ public sealed partial class ServiceDeskEngine
         }
 
         CheckText(text, Ticket.MaxDescriptionLength, nameof(text));
-        return ExecuteAsync("Comment", context, ticket, (loaded, _) =>
+        return ExecuteAsync("Comment", context, ticket, CommandFingerprint.Of(context, "Comment", visibility.ToString(), text), (loaded, _) =>
         {
             var t = loaded.Ticket;
             var comment = new CommentAdded(t.Tenant, t.Id, t.Version + 1, loaded.Now, context.Actor, visibility, text);
@@ -237,7 +237,7 @@ public sealed partial class ServiceDeskEngine
             CheckText(reason, Ticket.MaxHoldReasonLength, nameof(reason));
         }
 
-        return ExecuteAsync("ChangePriority", context, ticket, (loaded, _) =>
+        return ExecuteAsync("ChangePriority", context, ticket, CommandFingerprint.Of(context, "ChangePriority", impact.ToString(), urgency.ToString(), reason), (loaded, _) =>
         {
             var t = loaded.Ticket;
             if (t.Impact == impact && t.Urgency == urgency && t.Priority == priority)
@@ -280,7 +280,7 @@ public sealed partial class ServiceDeskEngine
             throw new ArgumentOutOfRangeException(nameof(linkType), linkType, $"Valid link types: {string.Join(", ", Enum.GetNames<TicketLinkType>())}.");
         }
 
-        return ExecuteAsync("Link", context, ticket, async (loaded, ct) =>
+        return ExecuteAsync("Link", context, ticket, CommandFingerprint.Of(context, "Link", other.ToString(), linkType.ToString()), async (loaded, ct) =>
         {
             _ = await _store.GetAsync(context.Tenant, other, ct).ConfigureAwait(false) ?? throw new TicketNotFoundException(context.Tenant, other);
             if (loaded.Memory.HasLink(other, linkType))
@@ -325,7 +325,7 @@ public sealed partial class ServiceDeskEngine
         }
 
         _ = CustomAttributes.Empty.With(key, value ?? AttributeValue.FromBoolean(true)); // validates the key now
-        return ExecuteAsync("SetAttribute", context, ticket, (loaded, _) =>
+        return ExecuteAsync("SetAttribute", context, ticket, CommandFingerprint.Of(context, "SetAttribute", key, value is { } v ? v.Kind + ":" + v.ToString() : null), (loaded, _) =>
         {
             var t = loaded.Ticket;
             var has = t.Attributes.TryGetValue(key, out var existing);
@@ -378,7 +378,7 @@ public sealed partial class ServiceDeskEngine
             CheckText(activity, Ticket.MaxHoldReasonLength, nameof(activity));
         }
 
-        return ExecuteAsync("LogTime", context, ticket, (loaded, _) =>
+        return ExecuteAsync("LogTime", context, ticket, CommandFingerprint.Of(context, "LogTime", agent.Value, started.ToString(), duration.ToString(), billable ? "billable" : "not billable", activity), (loaded, _) =>
         {
             var t = loaded.Ticket;
             var logged = new TimeLogged(t.Tenant, t.Id, t.Version + 1, loaded.Now, context.Actor, agent, started, duration, billable, activity);
@@ -413,7 +413,7 @@ public sealed partial class ServiceDeskEngine
             CheckText(comment, Ticket.MaxDescriptionLength, nameof(comment));
         }
 
-        return ExecuteAsync("RateSatisfaction", context, ticket, (loaded, _) =>
+        return ExecuteAsync("RateSatisfaction", context, ticket, CommandFingerprint.Of(context, "RateSatisfaction", score.ToString(System.Globalization.CultureInfo.InvariantCulture), comment), (loaded, _) =>
         {
             var t = loaded.Ticket;
             var rated = new SatisfactionRated(t.Tenant, t.Id, t.Version + 1, loaded.Now, context.Actor, score, comment);
@@ -543,14 +543,25 @@ public sealed partial class ServiceDeskEngine
             ticket = ticket with { Attributes = ticket.Attributes.With(SlaPolicyAttribute, name) };
         }
 
-        // A retried opening (same key, so same id) reuses the stored number; only a first opening allocates one.
-        var existing = context.IdempotencyKey is null ? null : await _store.GetAsync(tenant, id, cancellationToken).ConfigureAwait(false);
-        var number = existing?.Number ?? await _store.AllocateNumberAsync(tenant, request.Kind, cancellationToken).ConfigureAwait(false);
+        // A retried opening (same key, so same id) replays without allocating a number; the same key with another request, or
+        // a key applied to another ticket, is a conflict (checked before any number is allocated).
+        var fingerprint = CommandFingerprint.Of(context, request);
+        if (context.IdempotencyKey is { } openKey
+            && await _store.FindAppliedAsync(tenant, openKey, cancellationToken).ConfigureAwait(false) is { } applied)
+        {
+            IdempotencyConflictException.ThrowIfConflict(tenant, openKey, applied, id, fingerprint);
+            EngineLog.CommandReplayed(_logger, "OpenTicket", id, tenant);
+            return new CommandResult(CommandOutcome.Replayed, applied.Ticket, []) { SlaPolicy = PolicyOf(applied.Ticket)?.Name };
+        }
+
+        // The key is stored in the opening's own transaction, so a ticket with the key's id exists only if the key was
+        // applied; should one exist anyway, the append reports it as a ConcurrencyException.
+        var number = await _store.AllocateNumberAsync(tenant, request.Kind, cancellationToken).ConfigureAwait(false);
         ticket = ticket with { Number = number, Version = events.Count };
         events[0] = opened with { Number = number };
 
         var loaded = new Loaded(ticket, new TicketMemory(), workflow, policy, now) { IsNew = true };
-        var result = await CommitAsync("OpenTicket", context.IdempotencyKey, loaded, new Decision(CommandOutcome.Applied, ticket, events), cancellationToken)
+        var result = await CommitAsync("OpenTicket", context.IdempotencyKey, fingerprint, loaded, new Decision(CommandOutcome.Applied, ticket, events), cancellationToken)
             .ConfigureAwait(false);
         if (result.Outcome == CommandOutcome.Applied)
         {

@@ -163,7 +163,7 @@ public sealed partial class ServiceDeskEngine
         var repaired = new SlaRepaired(
             ticket.Tenant, ticket.Id, ticket.Version + 1, loaded.Now, Actor.System, policy.Name, from is { Length: > 0 and <= 64 } ? from : null, policy.Fingerprint);
         var next = ticket with { Version = ticket.Version + 1, UpdatedAt = loaded.Now };
-        await CommitAsync("RepairSla", null, loaded, new Decision(CommandOutcome.Applied, next, [repaired]) { CountsBreaches = false }, cancellationToken)
+        await CommitAsync("RepairSla", null, null, loaded, new Decision(CommandOutcome.Applied, next, [repaired]) { CountsBreaches = false }, cancellationToken)
             .ConfigureAwait(false);
         return RepairOutcome.Repaired;
     }

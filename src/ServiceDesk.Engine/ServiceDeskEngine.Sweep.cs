@@ -77,7 +77,7 @@ public sealed partial class ServiceDeskEngine
         try
         {
             // The same commit path as every command: one append at the version read, with the next schedule and memory.
-            await CommitAsync("Sweep", null, loaded, new Decision(CommandOutcome.Applied, next, events) { CountsBreaches = false }, cancellationToken)
+            await CommitAsync("Sweep", null, null, loaded, new Decision(CommandOutcome.Applied, next, events) { CountsBreaches = false }, cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (ConcurrencyException)

@@ -246,6 +246,7 @@ public sealed partial class ServiceDeskEngine : IDisposable
         string command,
         CommandContext context,
         TicketId id,
+        string? fingerprint,
         Func<Loaded, CancellationToken, ValueTask<Decision>> decide,
         CancellationToken cancellationToken,
         string? trigger = null)
@@ -255,7 +256,7 @@ public sealed partial class ServiceDeskEngine : IDisposable
         {
             var loaded = await LoadAsync(context, id, cancellationToken).ConfigureAwait(false);
             var decision = await decide(loaded, cancellationToken).ConfigureAwait(false);
-            return telemetry.Complete(await CommitAsync(command, context.IdempotencyKey, loaded, decision, cancellationToken).ConfigureAwait(false));
+            return telemetry.Complete(await CommitAsync(command, context.IdempotencyKey, fingerprint, loaded, decision, cancellationToken).ConfigureAwait(false));
         }
         catch (Exception ex) when (telemetry.Fail(ex))
         {
@@ -268,12 +269,13 @@ public sealed partial class ServiceDeskEngine : IDisposable
     /// evaluates the clocks once after it, computes the schedule and appends ticket, events, schedule and memory in one store
     /// call at the loaded version (0 for an opening).
     /// </summary>
-    private async Task<CommandResult> CommitAsync(string command, string? idempotencyKey, Loaded loaded, Decision decision, CancellationToken cancellationToken)
+    private async Task<CommandResult> CommitAsync(
+        string command, string? idempotencyKey, string? fingerprint, Loaded loaded, Decision decision, CancellationToken cancellationToken)
     {
         var current = loaded.Ticket;
         if (decision.Outcome != CommandOutcome.Applied)
         {
-            if (idempotencyKey is { } key && await FindReplayAsync(current, key, cancellationToken).ConfigureAwait(false) is { } first)
+            if (idempotencyKey is { } key && await FindReplayAsync(current, key, fingerprint, cancellationToken).ConfigureAwait(false) is { } first)
             {
                 EngineLog.CommandReplayed(_logger, command, current.Id, current.Tenant);
                 return new CommandResult(CommandOutcome.Replayed, first, []) { SlaPolicy = loaded.Policy?.Name };
@@ -306,6 +308,7 @@ public sealed partial class ServiceDeskEngine : IDisposable
         var after = memory.Evaluate(loaded.Now);
         var append = new TicketAppend(next, decision.Events, loaded.IsNew ? 0 : current.Version, idempotencyKey)
         {
+            IdempotencyFingerprint = fingerprint,
             Schedule = Scheduling.Compute(next, loaded.Workflow, loaded.Policy, after, Options.Escalation, memory),
             DerivedState = TicketMemoryJson.Write(memory),
         };
@@ -357,14 +360,16 @@ public sealed partial class ServiceDeskEngine : IDisposable
     }
 
     /// <summary>Whether <paramref name="key"/> was already applied to this ticket: its first result, or <see langword="null"/>.</summary>
-    private async Task<Ticket?> FindReplayAsync(Ticket current, string key, CancellationToken cancellationToken)
+    private async Task<Ticket?> FindReplayAsync(Ticket current, string key, string? fingerprint, CancellationToken cancellationToken)
     {
         var applied = await _store.FindAppliedAsync(current.Tenant, key, cancellationToken).ConfigureAwait(false);
-        return applied is null ? null
-            : applied.Ticket.Id == current.Id ? applied.Ticket
-            : throw new ArgumentException(
-                $"Idempotency key '{key}' of tenant '{current.Tenant}' was already used for ticket {applied.Ticket.Id}; a key identifies one command on one ticket, so it cannot be reused for ticket {current.Id}.",
-                nameof(key));
+        if (applied is null)
+        {
+            return null;
+        }
+
+        IdempotencyConflictException.ThrowIfConflict(current.Tenant, key, applied, current.Id, fingerprint);
+        return applied.Ticket;
     }
 
     /// <summary>A loaded ticket: its snapshot and memory, workflow, SLA policy, and the command's instant. For an opening,

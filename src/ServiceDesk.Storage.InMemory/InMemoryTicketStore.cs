@@ -707,11 +707,8 @@ public sealed partial class InMemoryTicketStore : ITicketBatchStore, ITimerStore
         if (append.IdempotencyKey is { } key
             && ((pending is not null && pending.Keys.TryGetValue(key, out var applied)) || data.AppliedKeys.TryGetValue(key, out applied)))
         {
-            return applied.Ticket.Id == ticket.Id
-                ? applied with { IsReplay = true }
-                : throw new ArgumentException(
-                    $"Idempotency key '{key}' of tenant '{data.Tenant}' was already used for ticket {applied.Ticket.Id}; a key identifies one command on one ticket, so it cannot be reused for ticket {ticket.Id}.",
-                    nameof(append));
+            IdempotencyConflictException.ThrowIfConflict(data.Tenant, key, applied, ticket.Id, append.IdempotencyFingerprint);
+            return applied with { IsReplay = true };
         }
 
         var current = Current(data, pending, ticket.Id);
@@ -784,7 +781,7 @@ public sealed partial class InMemoryTicketStore : ITicketBatchStore, ITimerStore
         var result = new AppendResult(ticket, IsReplay: false);
         if (append.IdempotencyKey is { } key)
         {
-            data.AppliedKeys.Add(key, result);
+            data.AppliedKeys.Add(key, result with { IdempotencyFingerprint = append.IdempotencyFingerprint });
         }
 
         return result;
@@ -876,7 +873,7 @@ public sealed partial class InMemoryTicketStore : ITicketBatchStore, ITimerStore
             var result = new AppendResult(ticket, IsReplay: false);
             if (append.IdempotencyKey is { } key)
             {
-                Keys.Add(key, result);
+                Keys.Add(key, result with { IdempotencyFingerprint = append.IdempotencyFingerprint });
             }
 
             return result;

@@ -16,7 +16,7 @@ internal sealed class PostgreSqlBatchPlan
     private readonly TenantId _tenant;
     private readonly IReadOnlyDictionary<Guid, StoredRow> _stored;
     private readonly IReadOnlyDictionary<string, (Guid Id, long Version)> _numberHolders;
-    private readonly IReadOnlyDictionary<string, (Guid Ticket, string Snapshot)> _storedKeys;
+    private readonly IReadOnlyDictionary<string, (Guid Ticket, string Snapshot, string? Fingerprint)> _storedKeys;
     private readonly Dictionary<TicketId, Ticket> _pendingTickets = [];
     private readonly Dictionary<TicketNumber, TicketId> _pendingNumbers = [];
     private readonly Dictionary<string, AppendResult> _pendingKeys = new(StringComparer.Ordinal);
@@ -27,7 +27,7 @@ internal sealed class PostgreSqlBatchPlan
         TenantId tenant,
         IReadOnlyDictionary<Guid, StoredRow> stored,
         IReadOnlyDictionary<string, (Guid Id, long Version)> numberHolders,
-        IReadOnlyDictionary<string, (Guid Ticket, string Snapshot)> storedKeys)
+        IReadOnlyDictionary<string, (Guid Ticket, string Snapshot, string? Fingerprint)> storedKeys)
     {
         _tenant = tenant;
         _stored = stored;
@@ -45,7 +45,7 @@ internal sealed class PostgreSqlBatchPlan
     public List<TicketEvent> Events { get; } = [];
 
     /// <summary>Gets the idempotency keys the accepted appends record, with the snapshot each produced.</summary>
-    public List<(string Key, Ticket Ticket)> Keys { get; } = [];
+    public List<(string Key, Ticket Ticket, string? Fingerprint)> Keys { get; } = [];
 
     /// <summary>Checks the appends in order; see the class remarks.</summary>
     /// <param name="tenant">The tenant of every append.</param>
@@ -59,7 +59,7 @@ internal sealed class PostgreSqlBatchPlan
         IReadOnlyList<TicketAppend> appends,
         IReadOnlyDictionary<Guid, StoredRow> stored,
         IReadOnlyDictionary<string, (Guid Id, long Version)> numberHolders,
-        IReadOnlyDictionary<string, (Guid Ticket, string Snapshot)> storedKeys)
+        IReadOnlyDictionary<string, (Guid Ticket, string Snapshot, string? Fingerprint)> storedKeys)
     {
         var plan = new PostgreSqlBatchPlan(tenant, stored, numberHolders, storedKeys);
         var results = new AppendResult[appends.Count];
@@ -79,14 +79,20 @@ internal sealed class PostgreSqlBatchPlan
         {
             if (_pendingKeys.TryGetValue(key, out var applied))
             {
-                return applied.Ticket.Id == ticket.Id ? applied with { IsReplay = true } : throw KeyReused(key, applied.Ticket.Id.Value, ticket);
+                IdempotencyConflictException.ThrowIfConflict(_tenant, key, applied, ticket.Id, append.IdempotencyFingerprint);
+                return applied with { IsReplay = true };
             }
 
             if (_storedKeys.TryGetValue(key, out var stored))
             {
-                return stored.Ticket == ticket.Id.Value
-                    ? new AppendResult(ServiceDeskJson.DeserializeTicket(stored.Snapshot), IsReplay: true)
-                    : throw KeyReused(key, stored.Ticket, ticket);
+                if (stored.Ticket != ticket.Id.Value)
+                {
+                    throw new IdempotencyConflictException(_tenant, key, new TicketId(stored.Ticket), ticket.Id, differentParameters: false);
+                }
+
+                var replay = new AppendResult(ServiceDeskJson.DeserializeTicket(stored.Snapshot), IsReplay: true) { IdempotencyFingerprint = stored.Fingerprint };
+                IdempotencyConflictException.ThrowIfConflict(_tenant, key, replay, ticket.Id, append.IdempotencyFingerprint);
+                return replay;
             }
         }
 
@@ -132,8 +138,8 @@ internal sealed class PostgreSqlBatchPlan
         Events.AddRange(append.Events);
         if (append.IdempotencyKey is { } newKey)
         {
-            _pendingKeys.Add(newKey, result);
-            Keys.Add((newKey, ticket));
+            _pendingKeys.Add(newKey, result with { IdempotencyFingerprint = append.IdempotencyFingerprint });
+            Keys.Add((newKey, ticket, append.IdempotencyFingerprint));
         }
 
         return result;
@@ -154,11 +160,6 @@ internal sealed class PostgreSqlBatchPlan
                 "append");
         }
     }
-
-    private ArgumentException KeyReused(string key, Guid usedFor, Ticket ticket)
-        => new(
-            $"Idempotency key '{key}' of tenant '{_tenant}' was already used for ticket {new TicketId(usedFor)}; a key identifies one command on one ticket, so it cannot be reused for ticket {ticket.Id}.",
-            "append");
 
     /// <summary>A stored ticket row as the transaction read it.</summary>
     /// <param name="Version">The version.</param>

@@ -111,6 +111,12 @@ internal static class PostgreSqlMigrations
         """
         ALTER TABLE {0}.tickets ADD COLUMN derived text;
         """,
+
+        // 5: the digest of the parameters of the command each idempotency key was applied by (TicketAppend.IdempotencyFingerprint);
+        // NULL for keys applied before, which replay as before.
+        """
+        ALTER TABLE {0}.idempotency_keys ADD COLUMN fingerprint text;
+        """,
     ];
 
     public static int Latest => Steps.Length;

@@ -42,7 +42,7 @@ public sealed partial class PostgreSqlTicketStore
         var keys = appends.Where(a => a.IdempotencyKey is not null).Select(a => a.IdempotencyKey!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         var ids = appends.Select(a => a.Ticket.Id.Value).Distinct().ToArray();
         var numbers = appends.Where(a => a.ExpectedVersion == 0).Select(a => a.Ticket.Number.ToString()).Distinct(StringComparer.Ordinal).ToArray();
-        var storedKeys = new Dictionary<string, (Guid Ticket, string Snapshot)>(StringComparer.Ordinal);
+        var storedKeys = new Dictionary<string, (Guid Ticket, string Snapshot, string? Fingerprint)>(StringComparer.Ordinal);
         var stored = new Dictionary<Guid, PostgreSqlBatchPlan.StoredRow>();
         var holders = new Dictionary<string, (Guid Id, long Version)>(StringComparer.Ordinal);
 
@@ -55,7 +55,7 @@ public sealed partial class PostgreSqlTicketStore
                     "SELECT count(pg_advisory_xact_lock(hashtextextended(@tenant || chr(31) || u.key, 7))) FROM unnest(@keys) WITH ORDINALITY AS u(key, n);");
                 gate.Parameters.AddWithValue("tenant", tenant.Value);
                 gate.Parameters.AddWithValue("keys", keys);
-                var applied = new NpgsqlBatchCommand($"SELECT key, ticket, snapshot::text FROM {_keys} WHERE tenant = @tenant AND key = ANY(@keys);");
+                var applied = new NpgsqlBatchCommand($"SELECT key, ticket, snapshot::text, fingerprint FROM {_keys} WHERE tenant = @tenant AND key = ANY(@keys);");
                 applied.Parameters.AddWithValue("tenant", tenant.Value);
                 applied.Parameters.AddWithValue("keys", keys);
                 reads.BatchCommands.Add(gate);
@@ -81,7 +81,7 @@ public sealed partial class PostgreSqlTicketStore
                 await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    storedKeys[reader.GetString(0)] = (reader.GetGuid(1), reader.GetString(2));
+                    storedKeys[reader.GetString(0)] = (reader.GetGuid(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
                 }
 
                 await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
@@ -191,11 +191,12 @@ public sealed partial class PostgreSqlTicketStore
             if (plan.Keys.Count > 0)
             {
                 var remember = new NpgsqlBatchCommand(
-                    $"INSERT INTO {_keys} (tenant, key, ticket, snapshot) SELECT @tenant, u.* FROM unnest(@keys, @tickets, @snapshots) AS u;");
+                    $"INSERT INTO {_keys} (tenant, key, ticket, snapshot, fingerprint) SELECT @tenant, u.* FROM unnest(@keys, @tickets, @snapshots, @fingerprints) AS u;");
                 remember.Parameters.AddWithValue("tenant", tenant.Value);
                 remember.Parameters.AddWithValue("keys", plan.Keys.Select(k => k.Key).ToArray());
                 remember.Parameters.AddWithValue("tickets", plan.Keys.Select(k => k.Ticket.Id.Value).ToArray());
                 remember.Parameters.AddWithValue("snapshots", NpgsqlDbType.Array | NpgsqlDbType.Jsonb, plan.Keys.Select(k => ServiceDeskJson.Serialize(k.Ticket)).ToArray());
+                remember.Parameters.AddWithValue("fingerprints", NpgsqlDbType.Array | NpgsqlDbType.Text, plan.Keys.Select(k => (object?)k.Fingerprint ?? DBNull.Value).ToArray());
                 writes.BatchCommands.Add(remember);
             }
 

@@ -177,11 +177,15 @@ public sealed partial class PostgreSqlTicketStore : ITicketBatchStore, ITimerSto
         cancellationToken.ThrowIfCancellationRequested();
         return Guarded("look up an idempotency key", async () =>
         {
-            await using var command = _dataSource.CreateCommand($"SELECT snapshot::text FROM {_keys} WHERE tenant = @tenant AND key = @key;");
+            await using var command = _dataSource.CreateCommand($"SELECT snapshot::text, fingerprint FROM {_keys} WHERE tenant = @tenant AND key = @key;");
             command.Parameters.AddWithValue("tenant", tenant.Value);
             command.Parameters.AddWithValue("key", idempotencyKey);
-            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string json
-                ? new AppendResult(ServiceDeskJson.DeserializeTicket(json), IsReplay: true)
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+                ? new AppendResult(ServiceDeskJson.DeserializeTicket(reader.GetString(0)), IsReplay: true)
+                {
+                    IdempotencyFingerprint = reader.IsDBNull(1) ? null : reader.GetString(1),
+                }
                 : null;
         });
     }

@@ -97,6 +97,12 @@ internal static class SqliteMigrations
         """
         ALTER TABLE tickets ADD COLUMN derived TEXT;
         """,
+
+        // 5: the digest of the parameters of the command each idempotency key was applied by (TicketAppend.IdempotencyFingerprint);
+        // NULL for keys applied before, which replay as before.
+        """
+        ALTER TABLE idempotency_keys ADD COLUMN fingerprint TEXT;
+        """,
     ];
 
     /// <summary>The C# part of each step, run after its SQL in the same transaction; <see langword="null"/> for none.</summary>
@@ -104,6 +110,7 @@ internal static class SqliteMigrations
     [
         null,
         BackfillTimeEntries,
+        null,
         null,
         null,
     ];

@@ -240,11 +240,14 @@ public sealed partial class SqliteTicketStore
             var id = ticket.Id.ToString();
             if (append.IdempotencyKey is { } key && await FindKeyAsync(tenant, key, cancellationToken).ConfigureAwait(false) is { } applied)
             {
-                return applied.Ticket == id
-                    ? new AppendResult(ServiceDeskJson.DeserializeTicket(applied.Snapshot), IsReplay: true)
-                    : throw new ArgumentException(
-                        $"Idempotency key '{key}' of tenant '{tenant}' was already used for ticket {applied.Ticket}; a key identifies one command on one ticket, so it cannot be reused for ticket {id}.",
-                        nameof(append));
+                if (applied.Ticket != id)
+                {
+                    throw new IdempotencyConflictException(ticket.Tenant, key, TicketId.Parse(applied.Ticket), ticket.Id, differentParameters: false);
+                }
+
+                var replay = new AppendResult(ServiceDeskJson.DeserializeTicket(applied.Snapshot), IsReplay: true) { IdempotencyFingerprint = applied.Fingerprint };
+                IdempotencyConflictException.ThrowIfConflict(ticket.Tenant, key, replay, ticket.Id, append.IdempotencyFingerprint);
+                return replay;
             }
 
             var snapshot = ServiceDeskJson.Serialize(ticket);
@@ -264,9 +267,9 @@ public sealed partial class SqliteTicketStore
             if (append.IdempotencyKey is { } newKey)
             {
                 _remember ??= Prepare(
-                    "INSERT INTO idempotency_keys (tenant, key, ticket, snapshot) VALUES ($tenant, $key, $ticket, $snapshot);",
-                    ("$tenant", SqliteType.Text), ("$key", SqliteType.Text), ("$ticket", SqliteType.Text), ("$snapshot", SqliteType.Text));
-                await RunAsync(_remember, cancellationToken, tenant, newKey, id, snapshot).ConfigureAwait(false);
+                    "INSERT INTO idempotency_keys (tenant, key, ticket, snapshot, fingerprint) VALUES ($tenant, $key, $ticket, $snapshot, $fingerprint);",
+                    ("$tenant", SqliteType.Text), ("$key", SqliteType.Text), ("$ticket", SqliteType.Text), ("$snapshot", SqliteType.Text), ("$fingerprint", SqliteType.Text));
+                await RunAsync(_remember, cancellationToken, tenant, newKey, id, snapshot, append.IdempotencyFingerprint).ConfigureAwait(false);
             }
 
             return new AppendResult(ticket, IsReplay: false);
@@ -327,14 +330,16 @@ public sealed partial class SqliteTicketStore
                     ("$version", SqliteType.Integer), ("$snapshot", SqliteType.Text), ("$derived", SqliteType.Text), .. extra,
                 ]);
 
-        private async Task<(string Ticket, string Snapshot)?> FindKeyAsync(string tenant, string key, CancellationToken cancellationToken)
+        private async Task<(string Ticket, string Snapshot, string? Fingerprint)?> FindKeyAsync(string tenant, string key, CancellationToken cancellationToken)
         {
             _findKey ??= Prepare(
-                "SELECT ticket, snapshot FROM idempotency_keys WHERE tenant = $tenant AND key = $key;", ("$tenant", SqliteType.Text), ("$key", SqliteType.Text));
+                "SELECT ticket, snapshot, fingerprint FROM idempotency_keys WHERE tenant = $tenant AND key = $key;", ("$tenant", SqliteType.Text), ("$key", SqliteType.Text));
             _findKey.Parameters[0].Value = tenant;
             _findKey.Parameters[1].Value = key;
             using var reader = await _findKey.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetString(0), reader.GetString(1)) : null;
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+                ? (reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2))
+                : null;
         }
 
         /// <summary>Inserts a new ticket's row unless its id or number is taken, in which case the holder's version is the

@@ -199,11 +199,15 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore, ITimerStore, 
         return await Guarded("look up an idempotency key", async () =>
         {
             await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            using var command = Command(connection, null, "SELECT snapshot FROM idempotency_keys WHERE tenant = $tenant AND key = $key;");
+            using var command = Command(connection, null, "SELECT snapshot, fingerprint FROM idempotency_keys WHERE tenant = $tenant AND key = $key;");
             command.Parameters.AddWithValue("$tenant", tenant.Value);
             command.Parameters.AddWithValue("$key", idempotencyKey);
-            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string json
-                ? new AppendResult(ServiceDeskJson.DeserializeTicket(json), IsReplay: true)
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+                ? new AppendResult(ServiceDeskJson.DeserializeTicket(reader.GetString(0)), IsReplay: true)
+                {
+                    IdempotencyFingerprint = reader.IsDBNull(1) ? null : reader.GetString(1),
+                }
                 : null;
         }).ConfigureAwait(false);
     }

@@ -78,13 +78,13 @@ public sealed class SqliteBatchTests(ITestOutputHelper output) : IDisposable
         await using (var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
         {
             await connection.OpenAsync();
-            Assert.Equal(4, SqliteMigrations.CurrentVersion(connection));
+            Assert.Equal(5, SqliteMigrations.CurrentVersion(connection));
             using var columns = connection.CreateCommand();
             columns.CommandText = "SELECT type FROM pragma_table_info('tickets') WHERE name = 'derived';";
             Assert.Equal("TEXT", await columns.ExecuteScalarAsync());
         }
 
-        Assert.Equal(4, SqliteTicketStore.SchemaVersion);
+        Assert.Equal(5, SqliteTicketStore.SchemaVersion);
         var stored = await store.GetStoredAsync(tenant, opened.Ticket.Id);
         Assert.NotNull(stored);
         Assert.Equal(ServiceDeskJson.Serialize(commented.Ticket), ServiceDeskJson.Serialize(stored.Ticket));

@@ -119,6 +119,26 @@ public sealed class TicketAppend
     /// <summary>Gets the idempotency key, if any.</summary>
     public string? IdempotencyKey { get; }
 
+    /// <summary>The longest <see cref="IdempotencyFingerprint"/>: 128 characters.</summary>
+    public const int MaxIdempotencyFingerprintLength = 128;
+
+    /// <summary>
+    /// Gets a digest of the parameters of the command that produced the append (the engine uses a SHA-256 of the command's
+    /// name and arguments), stored with <see cref="IdempotencyKey"/>, or <see langword="null"/> for none.
+    /// </summary>
+    /// <remarks>When the key was already applied and both the stored and this fingerprint are known and differ, the store
+    /// throws <see cref="IdempotencyConflictException"/> instead of answering with a replay: the same key with different
+    /// parameters is a conflict, not a retry. A key stored without a fingerprint (by an older version) replays as before.</remarks>
+    /// <exception cref="ArgumentException">Set without an <see cref="IdempotencyKey"/>, or to blank or unstorable text.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Set to more than 128 characters.</exception>
+    public string? IdempotencyFingerprint
+    {
+        get;
+        init => field = value is null ? null
+            : IdempotencyKey is null ? throw new ArgumentException("An idempotency fingerprint needs an idempotency key.", nameof(IdempotencyFingerprint))
+            : Guard.Text(value, MaxIdempotencyFingerprintLength, required: true, nameof(IdempotencyFingerprint));
+    }
+
     /// <summary>Gets the tenant of the ticket.</summary>
     public TenantId Tenant => Ticket.Tenant;
 
@@ -156,4 +176,10 @@ public sealed class TicketAppend
 /// <summary>The outcome of <see cref="ITicketStore.AppendAsync"/>.</summary>
 /// <param name="Ticket">The stored snapshot (for a replay: the snapshot stored by the first append with the key).</param>
 /// <param name="IsReplay"><see langword="true"/> when the idempotency key had already been applied and nothing was stored.</param>
-public sealed record AppendResult(Ticket Ticket, bool IsReplay);
+public sealed record AppendResult(Ticket Ticket, bool IsReplay)
+{
+    /// <summary>Gets the <see cref="TicketAppend.IdempotencyFingerprint"/> stored with the key: set on the result of
+    /// <see cref="ITicketStore.FindAppliedAsync"/> and of a replay when the key was stored with one; otherwise
+    /// <see langword="null"/>.</summary>
+    public string? IdempotencyFingerprint { get; init; }
+}

@@ -138,11 +138,8 @@ internal sealed class BatchStagingStore(ITicketBatchStore inner, TenantId tenant
             var applied = _keys.TryGetValue(key, out var staged) ? staged : await inner.FindAppliedAsync(ticket.Tenant, key, cancellationToken).ConfigureAwait(false);
             if (applied is not null)
             {
-                return applied.Ticket.Id == ticket.Id
-                    ? applied with { IsReplay = true }
-                    : throw new ArgumentException(
-                        $"Idempotency key '{key}' of tenant '{ticket.Tenant}' was already used for ticket {applied.Ticket.Id}; a key identifies one command on one ticket, so it cannot be reused for ticket {ticket.Id}.",
-                        nameof(append));
+                IdempotencyConflictException.ThrowIfConflict(ticket.Tenant, key, applied, ticket.Id, append.IdempotencyFingerprint);
+                return applied with { IsReplay = true };
             }
         }
 
@@ -200,7 +197,7 @@ internal sealed class BatchStagingStore(ITicketBatchStore inner, TenantId tenant
         var result = new AppendResult(ticket, IsReplay: false);
         if (append.IdempotencyKey is { } newKey)
         {
-            _keys[newKey] = result;
+            _keys[newKey] = result with { IdempotencyFingerprint = append.IdempotencyFingerprint };
         }
 
         return result;
