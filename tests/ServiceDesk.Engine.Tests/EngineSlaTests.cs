@@ -288,14 +288,28 @@ public sealed class SqliteEngineSlaTests : EngineSlaTests
     }
 }
 
-/// <summary>On a real PostgreSQL server (skipped with the reason when none is configured outside CI).</summary>
+/// <summary>
+/// On a real PostgreSQL server (skipped with the reason when none is configured outside CI), in a schema of each test's
+/// own, dropped afterwards: the sweeper claims the due timers of every tenant in its schema, so tickets of other tests
+/// (of this class or of <see cref="PostgreSqlEngineStoreTests"/>, running in parallel) must not be in it.
+/// </summary>
 [ConformanceSkip(typeof(EnginePostgres), nameof(EnginePostgres.SkipReason))]
 public sealed class PostgreSqlEngineSlaTests : EngineSlaTests
 {
+    private readonly string _schema = "sdenginesla_" + Guid.NewGuid().ToString("N")[..12];
+
     protected override async Task<ITicketStore> CreateStoreAsync()
         => await PostgreSqlTicketStore.OpenAsync(new PostgreSqlTicketStoreOptions
         {
             ConnectionString = EnginePostgres.RequireConnectionString(),
-            Schema = EnginePostgres.Schema,
+            Schema = _schema,
         });
+
+    protected override async Task DisposeStoreAsync()
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(EnginePostgres.RequireConnectionString());
+        await connection.OpenAsync();
+        await using var drop = new Npgsql.NpgsqlCommand($"DROP SCHEMA IF EXISTS {_schema} CASCADE", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
 }
