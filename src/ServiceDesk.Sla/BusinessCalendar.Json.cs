@@ -27,7 +27,7 @@ public sealed partial class BusinessCalendar
     /// </exception>
     /// <remarks>
     /// <c>zone</c> and <c>week</c> are required; weekdays missing from <c>week</c> are closed; <c>closed</c> and
-    /// <c>open</c> are optional. Zones are resolved in <see cref="DateTimeZoneProviders.Tzdb"/>. See docs/sla.md.
+    /// <c>open</c> are optional. Zones are resolved in <see cref="DateTimeZoneProviders.Tzdb"/>; a Windows id such as <c>"Eastern Standard Time"</c> is mapped to its IANA zone. See docs/sla.md.
     /// </remarks>
     public static BusinessCalendar FromJson(string json)
     {

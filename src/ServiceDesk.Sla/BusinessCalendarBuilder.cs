@@ -40,7 +40,8 @@ public sealed class BusinessCalendarBuilder
     }
 
     /// <summary>Initializes a new builder for a zone given by its IANA id (resolved in <see cref="Build"/>).</summary>
-    /// <param name="zoneId">An IANA time zone id such as <c>"Europe/London"</c>.</param>
+    /// <param name="zoneId">An IANA time zone id such as <c>"Europe/London"</c>, or a Windows id such as
+    /// <c>"GMT Standard Time"</c>, which <see cref="Build"/> maps to its IANA zone (see <see cref="WithZone(string)"/>).</param>
     /// <exception cref="ArgumentNullException"><paramref name="zoneId"/> is <see langword="null"/>.</exception>
     public BusinessCalendarBuilder(string zoneId) => WithZone(zoneId);
 
@@ -51,6 +52,11 @@ public sealed class BusinessCalendarBuilder
 
     /// <summary>Sets the zone by IANA id, looked up in <see cref="DateTimeZoneProviders.Tzdb"/> by <see cref="Build"/>.</summary>
     /// <param name="zoneId">An IANA time zone id such as <c>"America/New_York"</c>; an unknown id is a fault in <see cref="Build"/>.</param>
+    /// <remarks>A Windows time zone id (what <see cref="TimeZoneInfo.Id"/> holds on Windows, e.g. <c>"Eastern Standard Time"</c>)
+    /// that is not also a TZDB id is mapped to its IANA zone with NodaTime's Windows mapping
+    /// (<see cref="NodaTime.TimeZones.TzdbDateTimeZoneSource.WindowsMapping"/>, primary territory), so
+    /// <c>"Eastern Standard Time"</c> builds a calendar whose <see cref="BusinessCalendar.Zone"/> is <c>America/New_York</c>
+    /// and whose <see cref="BusinessCalendar.ToJson"/> writes the IANA id.</remarks>
     /// <returns>This builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="zoneId"/> is <see langword="null"/>.</exception>
     public BusinessCalendarBuilder WithZone(string zoneId)
@@ -190,7 +196,7 @@ public sealed class BusinessCalendarBuilder
             }
             else
             {
-                zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(_zoneId);
+                zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(_zoneId) ?? FromWindowsId(_zoneId);
                 if (zone is null)
                 {
                     errors.Add($"$.zone: unknown time zone \"{_zoneId}\"; expected an IANA id from the TZDB ({DateTimeZoneProviders.Tzdb.VersionId}) such as \"Europe/London\".");
@@ -228,6 +234,16 @@ public sealed class BusinessCalendarBuilder
 
         return (int)day - 1;
     }
+
+    /// <summary>
+    /// The TZDB zone of a Windows time zone id (<c>"Eastern Standard Time"</c> is <c>America/New_York</c>), through the
+    /// CLDR mapping that ships with NodaTime's TZDB (its primary, territory <c>001</c>, entry); <see langword="null"/>
+    /// when the id is not a Windows id either.
+    /// </summary>
+    private static DateTimeZone? FromWindowsId(string windowsId)
+        => NodaTime.TimeZones.TzdbDateTimeZoneSource.Default.WindowsMapping.PrimaryMapping.TryGetValue(windowsId, out var iana)
+            ? DateTimeZoneProviders.Tzdb.GetZoneOrNull(iana)
+            : null;
 
     private static void CheckWholeSeconds(LocalTimeInterval interval, string path, List<string> errors)
     {

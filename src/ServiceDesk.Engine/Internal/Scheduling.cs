@@ -73,9 +73,18 @@ internal static class Scheduling
                 SlaStage.Met or SlaStage.Breached => SlaClockStage.Stopped,
                 _ => (SlaClockStage?)null,
             };
+            var calendar = policy.GetMetric(c.Metric)?.Calendar;
+            if (stage == SlaClockStage.Breached && !c.IsDueOverridden && calendar is not null)
+            {
+                // Past its due, a clock's DueAt is the missed due and no longer moves; a hold after the breach must still
+                // move the levels after the due (125 %, "1 h after"), as it moves the metric's own after-due thresholds. So
+                // the escalation rules see the due the elapsed time implies: Remaining (negative) counted back from now.
+                due = calendar.AddBusinessTime(start + c.WallElapsed, c.Remaining);
+            }
+
             if (stage is { } s)
             {
-                result.Add(new SlaClockSnapshot(c.Metric, c.Cycle, s, start, c.Target, due, policy.GetMetric(c.Metric)?.Calendar));
+                result.Add(new SlaClockSnapshot(c.Metric, c.Cycle, s, start, c.Target, due, calendar));
             }
         }
 

@@ -17,7 +17,8 @@ namespace ServiceDesk.Engine.Internal;
 internal sealed class TicketMemory
 {
     /// <summary>The schema of the stored form; a stored memory of another schema is rebuilt from the history.</summary>
-    public const int Schema = 1;
+    /// <remarks>2: a hold state held without a reason is on hold for the clocks (reason = the state's name).</remarks>
+    public const int Schema = 2;
 
     public long Version { get; set; }
 
@@ -75,7 +76,7 @@ internal sealed class TicketMemory
         if (policy is not null)
         {
             var initialStatus = firstChange?.From ?? ticket.Status;
-            var initialHold = firstChange is null ? ticket.HoldReason : null;
+            var initialHold = HoldReason(workflow, initialStatus, firstChange is null ? ticket.HoldReason : null);
             memory.Tracker = SlaTracker.Start(policy, opened?.At ?? ticket.OpenedAt, initialStatus.Name, opened?.Priority ?? ticket.Priority, initialHold);
         }
 
@@ -106,7 +107,7 @@ internal sealed class TicketMemory
                 LastPublicUpdate = s.At;
                 if (Tracker is { } statusTracker)
                 {
-                    var hold = workflow.HasState(s.To) && workflow.GetState(s.To).IsHold ? s.Reason : null;
+                    var hold = HoldReason(workflow, s.To, s.Reason);
                     statusTracker.ChangeStatus(Clamp(statusTracker, s.At), s.To.Name, hold);
                 }
 
@@ -187,6 +188,14 @@ internal sealed class TicketMemory
         copy.Recorded.AddRange(Recorded);
         return copy;
     }
+
+    /// <summary>
+    /// The hold reason the SLA clocks see in a status: the reason given, or the status's own name for a hold state held
+    /// without one (a workflow whose initial state is a hold state, or a hold state that declares no reasons), so that
+    /// <see cref="SlaCondition.OnHold"/> sees every hold state; <see langword="null"/> outside hold states.
+    /// </summary>
+    private static string? HoldReason(WorkflowDefinition workflow, TicketStatus status, string? reason)
+        => workflow.HasState(status) && workflow.GetState(status).IsHold ? reason ?? status.Name : null;
 
     private static Instant Clamp(SlaTracker tracker, Instant at) => at < tracker.LastAt ? tracker.LastAt : at;
 

@@ -370,7 +370,7 @@ public static class SlaClock
                 PercentElapsed = target.BclCompatibleTicks > 0 ? measured.BclCompatibleTicks * 100m / target.BclCompatibleTicks : 100m,
                 DueAt = due,
                 IsDueOverridden = overridden,
-                BreachedAt = _breachedAt ?? (isBreached ? due : null),
+                BreachedAt = _breachedAt ?? (isBreached && due is { } missed ? (missed < _cycleStart ? _cycleStart : missed) : null),
                 Thresholds = thresholds,
                 NextTimerAt = next,
             };
@@ -461,7 +461,8 @@ public static class SlaClock
             {
                 if (at > fixedDue)
                 {
-                    _breachedAt = fixedDue;
+                    // A manual due before the cycle start breaches at the start: a clock cannot breach before it runs.
+                    _breachedAt = fixedDue < _cycleStart ? _cycleStart : fixedDue;
                 }
 
                 return;

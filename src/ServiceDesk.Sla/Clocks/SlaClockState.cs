@@ -88,8 +88,15 @@ public sealed record SlaClockState
 
     /// <summary>
     /// Gets the due instant: when running, adjusted for every pause so far; when stopped, the due the clock had; the manual
-    /// override when there is one; <see langword="null"/> while paused without an override, or before the start.
+    /// override when there is one; <see langword="null"/> before the start, and while paused before the due is reached
+    /// (the due moves with the pause, so it is not known yet).
     /// </summary>
+    /// <remarks>
+    /// A clock paused <b>after</b> its breach keeps reporting the due it missed (equal to <see cref="BreachedAt"/>): once the
+    /// elapsed time has reached the target the due can no longer move, and the breach is sticky. It has no
+    /// <see cref="NextTimerAt"/> while paused, so no threshold after the due (and no escalation on one) fires while the
+    /// ticket is on hold; they come due again, in business time, once the clock resumes.
+    /// </remarks>
     public Instant? DueAt { get; init; }
 
     /// <summary>Gets a value indicating whether <see cref="DueAt"/> is a manual override.</summary>

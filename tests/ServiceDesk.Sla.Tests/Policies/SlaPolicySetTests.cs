@@ -48,6 +48,23 @@ public sealed class SlaPolicySetTests
         Assert.Equal(expected, Set.Select(ticket)?.Name);
     }
 
+    [Theory]
+    [InlineData("Email", null, null, "email")]
+    [InlineData("Email", "VIP", null, "email")]
+    [InlineData("Email", "VIP", "C-42", "contract-42")]
+    [InlineData("Printing", "VIP", null, "vip")]
+    [InlineData("Printing", null, null, "incidents-p1")]
+    public void Select_ServiceConstrainedPolicy_RanksBelowContractAboveTierPriorityAndKind(string service, string? tier, string? contract, string expected)
+    {
+        var email = new SlaPolicyOptions { Name = "email" };
+        email.Services.Add("Email");
+        email.Metrics.Add(SlaMetricOptions.Resolution(NyNineToSix(), Duration.FromHours(3)));
+        var set = new SlaPolicySet([.. Set.Policies, email.Build()]); // defined last: wins by rank, not by order
+        var ticket = new SlaTicketContext(TicketKind.Incident, Priority.P1Critical) { Service = service, CustomerTier = tier, Contract = contract };
+
+        Assert.Equal(expected, set.Select(ticket)?.Name);
+    }
+
     [Fact]
     public void Select_NoPolicyApplies_ReturnsNull()
     {
