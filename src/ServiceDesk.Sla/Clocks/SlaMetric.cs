@@ -286,6 +286,10 @@ public sealed class SlaMetricOptions
         {
             errors.Add($"{path}.name: missing; give the metric a name such as \"resolution\".");
         }
+        else if (Name.Length > MaxNameLength || !TextPolicy.IsStorable(Name))
+        {
+            errors.Add($"{path}.name: {TextPolicy.Echo(Name)} is not a metric name; it must be 1 to {MaxNameLength} characters without NUL or lone surrogates (events and stores keep it).");
+        }
 
         if (Calendar is null)
         {
@@ -295,6 +299,10 @@ public sealed class SlaMetricOptions
         if (Target <= Duration.Zero)
         {
             errors.Add($"{path}.target: {SlaDurationText.Format(Target)} is not a valid target; it must be more than zero.");
+        }
+        else
+        {
+            CheckPlaceable(path + ".target", Target, errors);
         }
 
         var targets = new Dictionary<Priority, Duration>();
@@ -309,7 +317,7 @@ public sealed class SlaMetricOptions
             {
                 errors.Add($"{path}.targets.{key}: {SlaDurationText.Format(target)} is not a valid target; it must be more than zero.");
             }
-            else
+            else if (CheckPlaceable($"{path}.targets.{key}", target, errors))
             {
                 targets[priority] = target;
             }
@@ -348,5 +356,43 @@ public sealed class SlaMetricOptions
         }
 
         return errors.Count > before ? null : new SlaMetric(this, targets);
+    }
+
+    /// <summary>The longest name of a metric: 64 characters (the length events that name a metric keep).</summary>
+    public const int MaxNameLength = 64;
+
+    /// <summary>The longest target: 3,650 days (ten years of round-the-clock time; on a calendar open eight hours a working
+    /// day, about forty-five years).</summary>
+    public static readonly Duration MaxTarget = Duration.FromDays(3_650);
+
+    /// <summary>The latest instant from which every accepted target must still have a due time inside the supported range:
+    /// 2200-01-01T00:00Z, so that a target accepted today can be evaluated for any ticket opened in the next two centuries.</summary>
+    public static readonly Instant PlaceableFrom = Instant.FromUtc(2200, 1, 1, 0, 0);
+
+    /// <summary>Checks that a target is at most <see cref="MaxTarget"/> and that the calendar can place its due time for a
+    /// ticket opened as late as <see cref="PlaceableFrom"/>: an accepted definition never makes a ticket's opening throw.</summary>
+    private bool CheckPlaceable(string at, Duration target, List<string> errors)
+    {
+        if (target > MaxTarget)
+        {
+            errors.Add($"{at}: {SlaDurationText.Format(target)} is longer than the longest target, {SlaDurationText.Format(MaxTarget)}.");
+            return false;
+        }
+
+        if (Calendar is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            Calendar.AddBusinessTime(PlaceableFrom, target);
+            return true;
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            errors.Add($"{at}: {SlaDurationText.Format(target)} of business time on its calendar (zone {Calendar.Zone.Id}) ends after the supported range (year 9999) for a ticket opened in 2200; the calendar is open too little for so long a target.");
+            return false;
+        }
     }
 }

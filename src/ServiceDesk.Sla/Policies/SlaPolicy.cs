@@ -167,6 +167,9 @@ public sealed class SlaPolicyOptions
     /// <summary>Gets the metrics.</summary>
     public IList<SlaMetricOptions> Metrics { get; } = [];
 
+    /// <summary>The longest name of a policy: 200 characters (the length events that name a policy keep).</summary>
+    public const int MaxNameLength = 200;
+
     /// <summary>Validates and builds the policy.</summary>
     /// <returns>The policy.</returns>
     /// <exception cref="InvalidDefinitionException">A fault: no name, no metric, a faulty metric or two metrics with the same name; every fault is listed.</exception>
@@ -182,6 +185,10 @@ public sealed class SlaPolicyOptions
         if (string.IsNullOrWhiteSpace(Name))
         {
             errors.Add($"{path}.name: missing; give the policy a name.");
+        }
+        else if (Name.Length > MaxNameLength || !TextPolicy.IsStorable(Name))
+        {
+            errors.Add($"{path}.name: {TextPolicy.Echo(Name)} is not a policy name; it must be 1 to {MaxNameLength} characters without NUL or lone surrogates (tickets and events keep it).");
         }
 
         if (Metrics.Count == 0)
