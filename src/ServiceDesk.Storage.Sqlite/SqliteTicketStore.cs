@@ -39,18 +39,21 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore, ITimerStore, 
 
     private readonly string _connectionString;
     private readonly string _synchronous;
+    private readonly Action<StorageException>? _onCorruptRow;
 
     private SqliteTicketStore(SqliteTicketStoreOptions options)
     {
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = Path.GetFullPath(options.DataSource),
-            Mode = SqliteOpenMode.ReadWriteCreate,
+            // The file exists once the store is open: a connection never creates an empty database in place of a deleted one.
+            Mode = SqliteOpenMode.ReadWrite,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
             DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
         }.ToString();
         _synchronous = options.Durability == SqliteDurability.Full ? "FULL" : "NORMAL";
+        _onCorruptRow = options.OnCorruptRow;
         DataSource = Path.GetFullPath(options.DataSource);
     }
 
@@ -87,18 +90,13 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore, ITimerStore, 
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         cancellationToken.ThrowIfCancellationRequested();
-        var folder = Path.GetDirectoryName(Path.GetFullPath(options.DataSource));
-        if (!string.IsNullOrEmpty(folder))
-        {
-            Directory.CreateDirectory(folder);
-        }
-
+        CheckPath(Path.GetFullPath(options.DataSource));
         var store = new SqliteTicketStore(options);
         try
         {
             await store.Guarded("open the database", async () =>
             {
-                await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                await using var connection = await store.OpenConnectionAsync(cancellationToken, create: true).ConfigureAwait(false);
                 using (var wal = connection.CreateCommand())
                 {
                     wal.CommandText = "PRAGMA journal_mode = WAL;";
@@ -139,7 +137,7 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore, ITimerStore, 
             command.Parameters.AddWithValue("$kind", kind.ToString());
             var sequence = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
             var number = new TicketNumber(kind, sequence);
-            transaction.Commit();
+            Commit(connection, transaction);
             return number;
         }).ConfigureAwait(false);
     }
@@ -159,7 +157,7 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore, ITimerStore, 
             command.Parameters.AddWithValue("$tenant", tenant.Value);
             command.Parameters.AddWithValue("$id", id.ToString());
             return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string json
-                ? ServiceDeskJson.DeserializeTicket(json)
+                ? ReadTicket(json, "tickets", tenant.Value, $"id {id}")
                 : null;
         }).ConfigureAwait(false);
     }
@@ -183,7 +181,7 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore, ITimerStore, 
             command.Parameters.AddWithValue("$tenant", tenant.Value);
             command.Parameters.AddWithValue("$number", number.ToString());
             return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string json
-                ? ServiceDeskJson.DeserializeTicket(json)
+                ? ReadTicket(json, "tickets", tenant.Value, $"number {number}")
                 : null;
         }).ConfigureAwait(false);
     }
@@ -203,7 +201,7 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore, ITimerStore, 
             command.Parameters.AddWithValue("$tenant", tenant.Value);
             command.Parameters.AddWithValue("$key", idempotencyKey);
             return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string json
-                ? new AppendResult(ServiceDeskJson.DeserializeTicket(json), IsReplay: true)
+                ? new AppendResult(ReadTicket(json, "idempotency_keys", tenant.Value, $"key '{idempotencyKey}'"), IsReplay: true)
                 : null;
         }).ConfigureAwait(false);
     }
@@ -219,7 +217,7 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore, ITimerStore, 
         {
             await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             using var command = connection.CreateCommand();
-            var sql = new System.Text.StringBuilder("SELECT snapshot FROM tickets WHERE tenant = $tenant");
+            var sql = new System.Text.StringBuilder("SELECT snapshot, id FROM tickets WHERE tenant = $tenant");
             command.Parameters.AddWithValue("$tenant", query.Tenant.Value);
             void Filter(string column, string name, object? value)
             {
@@ -254,7 +252,7 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore, ITimerStore, 
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    items.Add(ServiceDeskJson.DeserializeTicket(reader.GetString(0)));
+                    items.Add(ReadTicket(reader.GetString(0), "tickets", query.Tenant.Value, $"id {reader.GetString(1)}"));
                 }
             }
 
@@ -280,14 +278,14 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore, ITimerStore, 
         return await Guarded("read a ticket's history", async () =>
         {
             await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            using var command = Command(connection, null, "SELECT payload FROM ticket_events WHERE tenant = $tenant AND ticket = $ticket ORDER BY version;");
+            using var command = Command(connection, null, "SELECT payload, version FROM ticket_events WHERE tenant = $tenant AND ticket = $ticket ORDER BY version;");
             command.Parameters.AddWithValue("$tenant", tenant.Value);
             command.Parameters.AddWithValue("$ticket", id.ToString());
             var events = new List<TicketEvent>();
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                events.Add(ServiceDeskJson.DeserializeEvent(reader.GetString(0)));
+                events.Add(ReadEvent(reader.GetString(0), tenant.Value, id.ToString(), reader.GetInt64(1)));
             }
 
             return events.Count == 0 ? ReadOnlyCollection<TicketEvent>.Empty : events.AsReadOnly();
@@ -367,12 +365,17 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore, ITimerStore, 
         return command;
     }
 
-    private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    /// <summary>Takes a connection from the pool (with <paramref name="create"/>, a connection of its own that may create the
+    /// file) and checks that its file is still the one at the path.</summary>
+    private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken, bool create = false)
     {
-        var connection = new SqliteConnection(_connectionString);
+        var connection = new SqliteConnection(create
+            ? new SqliteConnectionStringBuilder(_connectionString) { Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString()
+            : _connectionString);
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            CheckNotMoved(connection);
             using var pragma = connection.CreateCommand();
             pragma.CommandText = $"PRAGMA synchronous = {_synchronous}; PRAGMA foreign_keys = ON;";
             pragma.ExecuteNonQuery();
