@@ -85,7 +85,7 @@ internal sealed class PostgreSqlBatchPlan
             if (_storedKeys.TryGetValue(key, out var stored))
             {
                 return stored.Ticket == ticket.Id.Value
-                    ? new AppendResult(ServiceDeskJson.DeserializeTicket(stored.Snapshot), IsReplay: true)
+                    ? new AppendResult(PostgreSqlRows.ReadTicket(stored.Snapshot, "idempotency_keys", _tenant.Value, $"key '{key}'"), IsReplay: true)
                     : throw KeyReused(key, stored.Ticket, ticket);
             }
         }
