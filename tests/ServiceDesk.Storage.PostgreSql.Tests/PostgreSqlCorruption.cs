@@ -8,17 +8,17 @@ internal static class PostgreSqlCorruption
 {
     public static Task CorruptTicketAsync(string schema, TenantId tenant, TicketId id)
         => RunAsync(
-            $"""
-            UPDATE "{schema}".tickets SET snapshot = '{"id": 1}'::jsonb WHERE tenant = @tenant AND id = @id;
-            UPDATE "{schema}".idempotency_keys SET snapshot = '{"id": 1}'::jsonb WHERE tenant = @tenant AND ticket = @id;
+            $$"""
+            UPDATE "{{schema}}".tickets SET snapshot = '{"id": 1}'::jsonb WHERE tenant = @tenant AND id = @id;
+            UPDATE "{{schema}}".idempotency_keys SET snapshot = '{"id": 1}'::jsonb WHERE tenant = @tenant AND ticket = @id;
             """,
             tenant, id, 0);
 
     public static Task CorruptEventAsync(string schema, TenantId tenant, TicketId id, long version)
         => RunAsync(
-            $"""
-            UPDATE "{schema}".ticket_events SET payload = '{"type": "no-such-event"}'::jsonb WHERE tenant = @tenant AND ticket = @id AND version = @version;
-            UPDATE "{schema}".outbox SET event = '{"type": "no-such-event"}'::jsonb WHERE tenant = @tenant AND ticket = @id AND version = @version;
+            $$"""
+            UPDATE "{{schema}}".ticket_events SET payload = '{"type": "no-such-event"}'::jsonb WHERE tenant = @tenant AND ticket = @id AND version = @version;
+            UPDATE "{{schema}}".outbox SET event = '{"type": "no-such-event"}'::jsonb WHERE tenant = @tenant AND ticket = @id AND version = @version;
             """,
             tenant, id, version);
 
