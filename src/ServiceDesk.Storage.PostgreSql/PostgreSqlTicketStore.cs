@@ -35,6 +35,9 @@ namespace ServiceDesk.Storage.PostgreSql;
 /// <see cref="TimeoutException"/> (transient). Because every append is a single transaction, a failure never leaves a
 /// half-written ticket. <see cref="ConcurrencyException"/>, <see cref="ArgumentException"/> and
 /// <see cref="OperationCanceledException"/> are not wrapped.</para>
+/// <para><b>Corrupt rows.</b> A stored snapshot or event that no longer reads fails the reads that need it with a
+/// non-transient <see cref="StorageException"/> naming the table, tenant and row, never a <c>JsonException</c>; the
+/// outbox read skips such an event instead (see <see cref="PostgreSqlTicketStoreOptions.OnCorruptRow"/>).</para>
 /// <para>The store is thread-safe. It owns its connection pool: dispose it when done.</para>
 /// </remarks>
 public sealed partial class PostgreSqlTicketStore : ITicketBatchStore, ITimerStore, IOutboxStore, ITimeEntryStore, IAsyncDisposable, IDisposable

@@ -19,15 +19,10 @@ public sealed partial class SqliteTicketStore
     /// <summary>Checks a path before SQLite opens it, so that a bad path fails with a clear message instead of SQLite
     /// creating a database over an unrelated file or the runtime throwing <see cref="DirectoryNotFoundException"/>.</summary>
     /// <param name="path">The full path of the database file.</param>
-    /// <exception cref="StorageException">The path is a folder, an existing file that is not a SQLite database, or lies
-    /// under a regular file; or its folder cannot be created.</exception>
+    /// <exception cref="StorageException">The path is an existing file that is not a SQLite database, or lies under a
+    /// regular file; or its folder cannot be created. (A folder at the path is left to SQLite, which cannot open it.)</exception>
     private static void CheckPath(string path)
     {
-        if (Directory.Exists(path))
-        {
-            throw BadPath(path, "it is a folder, not a database file", null);
-        }
-
         if (File.Exists(path))
         {
             CheckHeader(path);

@@ -30,6 +30,13 @@ namespace ServiceDesk.Storage.Sqlite;
 /// <see langword="false"/> otherwise (a corrupt or non-database file, a read-only or full disk, a constraint). A failed
 /// append is rolled back whole. <see cref="ConcurrencyException"/>, <see cref="ArgumentException"/> and
 /// <see cref="OperationCanceledException"/> are not wrapped.</para>
+/// <para><b>Faults of the file and its rows.</b> If the database file is deleted, renamed or replaced while the store is
+/// open, the next operation fails with <see cref="StorageException"/> naming the path (checked with SQLite's
+/// <c>SQLITE_FCNTL_HAS_MOVED</c> when a connection is taken and before every write transaction commits; see
+/// <see cref="DetectsMovedFile"/>), no write is acknowledged, and every later operation of the instance fails the same
+/// way until the store is opened again. A stored snapshot or event that no longer reads fails the reads that need it
+/// with a non-transient <see cref="StorageException"/> naming the file, table, tenant and row; the outbox read skips
+/// such an event instead (see <see cref="SqliteTicketStoreOptions.OnCorruptRow"/>).</para>
 /// <para>The store is thread-safe; each call takes a pooled connection of its own. Dispose it to release the pool.</para>
 /// </remarks>
 public sealed partial class SqliteTicketStore : ITicketBatchStore, ITimerStore, IOutboxStore, ITimeEntryStore, IAsyncDisposable, IDisposable
@@ -70,8 +77,9 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore, ITimerStore, 
     /// <exception cref="InvalidDefinitionException"><paramref name="path"/> is empty or not a file path.</exception>
     /// <exception cref="InvalidOperationException">The file has a newer schema than this library understands.</exception>
     /// <exception cref="StorageException">SQLite failed: the file is not a database or is corrupt, cannot be created or
-    /// written, or is locked by another writer past the busy timeout (<see cref="StorageException.IsTransient"/>); the
-    /// message names the file.</exception>
+    /// written, or is locked by another writer past the busy timeout (<see cref="StorageException.IsTransient"/>); or the
+    /// path is unusable: an existing non-empty file that is not a SQLite database (left untouched), a folder, or a path
+    /// under a regular file. The message names the file.</exception>
     public static Task<SqliteTicketStore> OpenAsync(string path, CancellationToken cancellationToken = default)
         => OpenAsync(new SqliteTicketStoreOptions { DataSource = path }, cancellationToken);
 
@@ -83,8 +91,9 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore, ITimerStore, 
     /// <exception cref="InvalidDefinitionException">An option is invalid; every fault is listed.</exception>
     /// <exception cref="InvalidOperationException">The file has a newer schema than this library understands.</exception>
     /// <exception cref="StorageException">SQLite failed: the file is not a database or is corrupt, cannot be created or
-    /// written, or is locked by another writer past the busy timeout (<see cref="StorageException.IsTransient"/>); the
-    /// message names the file.</exception>
+    /// written, or is locked by another writer past the busy timeout (<see cref="StorageException.IsTransient"/>); or the
+    /// path is unusable: an existing non-empty file that is not a SQLite database (left untouched), a folder, or a path
+    /// under a regular file. The message names the file.</exception>
     public static async Task<SqliteTicketStore> OpenAsync(SqliteTicketStoreOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -147,14 +147,6 @@ public sealed class SqliteFileFaultTests : IDisposable
     }
 
     [Fact]
-    public async Task OpenAsync_PathIsFolder_ThrowsStorageException()
-    {
-        var ex = await Assert.ThrowsAsync<StorageException>(() => SqliteTicketStore.OpenAsync(_folder));
-
-        Assert.Contains("folder", ex.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task ReadOutboxAsync_CorruptEvent_ReportsRowToOnCorruptRowOnEveryReadUntilAcknowledged()
     {
         var reports = new List<StorageException>();
