@@ -90,7 +90,7 @@ internal sealed class PostgreSqlBatchPlan
                     throw new IdempotencyConflictException(_tenant, key, new TicketId(stored.Ticket), ticket.Id, differentParameters: false);
                 }
 
-                var replay = new AppendResult(ServiceDeskJson.DeserializeTicket(stored.Snapshot), IsReplay: true) { IdempotencyFingerprint = stored.Fingerprint };
+                var replay = new AppendResult(PostgreSqlRows.ReadTicket(stored.Snapshot, "idempotency_keys", _tenant.Value, $"key {TextPolicy.Echo(key)}"), IsReplay: true) { IdempotencyFingerprint = stored.Fingerprint };
                 IdempotencyConflictException.ThrowIfConflict(_tenant, key, replay, ticket.Id, append.IdempotencyFingerprint);
                 return replay;
             }

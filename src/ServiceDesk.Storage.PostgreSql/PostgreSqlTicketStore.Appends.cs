@@ -79,7 +79,7 @@ public sealed partial class PostgreSqlTicketStore
             command.Parameters.AddWithValue("id", id.Value);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-                ? new StoredTicket(ServiceDeskJson.DeserializeTicket(reader.GetString(0)), reader.IsDBNull(1) ? null : reader.GetString(1))
+                ? new StoredTicket(PostgreSqlRows.ReadTicket(reader.GetString(0), _tickets, tenant.Value, $"id {id}"), reader.IsDBNull(1) ? null : reader.GetString(1))
                 : null;
         });
     }
@@ -119,7 +119,8 @@ public sealed partial class PostgreSqlTicketStore
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
                     var derived = withDerived && !reader.IsDBNull(2) ? reader.GetString(2) : null;
-                    found[reader.GetGuid(0)] = new StoredTicket(ServiceDeskJson.DeserializeTicket(reader.GetString(1)), derived);
+                    var key = reader.GetGuid(0);
+                    found[key] = new StoredTicket(PostgreSqlRows.ReadTicket(reader.GetString(1), _tickets, tenant.Value, $"id {new TicketId(key)}"), derived);
                 }
             }
 

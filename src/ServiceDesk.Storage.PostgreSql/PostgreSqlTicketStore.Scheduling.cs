@@ -175,7 +175,7 @@ public sealed partial class PostgreSqlTicketStore
         {
             await using var command = _dataSource.CreateCommand();
             var sql = new StringBuilder(
-                $"SELECT t.snapshot::text, s.timer_due_s, s.timer_due_ns, s.timer_purpose, s.deadline_s, s.deadline_ns, s.queued " +
+                $"SELECT t.snapshot::text, s.timer_due_s, s.timer_due_ns, s.timer_purpose, s.deadline_s, s.deadline_ns, s.queued, t.id " +
                 $"FROM {_schedule} s JOIN {_tickets} t ON t.tenant = s.tenant AND t.id = s.ticket " +
                 "WHERE s.tenant = @tenant AND s.queued");
             command.Parameters.AddWithValue("tenant", query.Tenant.Value);
@@ -217,7 +217,8 @@ public sealed partial class PostgreSqlTicketStore
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    items.Add(new ScheduledTicket(ServiceDeskJson.DeserializeTicket(reader.GetString(0)), ReadSchedule(reader, 1)));
+                    items.Add(new ScheduledTicket(
+                        PostgreSqlRows.ReadTicket(reader.GetString(0), _tickets, query.Tenant.Value, $"id {reader.GetGuid(7)}"), ReadSchedule(reader, 1)));
                 }
             }
 
@@ -256,8 +257,9 @@ public sealed partial class PostgreSqlTicketStore
         {
             await using var command = _dataSource.CreateCommand(
                 tenant is null
-                    ? $"SELECT position, event::text FROM {_outbox} ORDER BY position LIMIT @limit;"
-                    : $"SELECT position, event::text FROM {_outbox} WHERE tenant = @tenant ORDER BY position LIMIT @limit;");
+                    ? $"SELECT position, event::text, tenant, ticket, version FROM {_outbox} WHERE position > @after ORDER BY position LIMIT @limit;"
+                    : $"SELECT position, event::text, tenant, ticket, version FROM {_outbox} WHERE tenant = @tenant AND position > @after ORDER BY position LIMIT @limit;");
+            var after = command.Parameters.Add("after", NpgsqlDbType.Bigint);
             command.Parameters.AddWithValue("limit", maxCount);
             if (tenant is { } only)
             {
@@ -265,10 +267,43 @@ public sealed partial class PostgreSqlTicketStore
             }
 
             var messages = new List<OutboxMessage>(Math.Min(maxCount, 64));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            var held = new HashSet<(string Tenant, Guid Ticket)>();
+            var last = long.MinValue;
+            while (messages.Count < maxCount)
             {
-                messages.Add(new OutboxMessage(reader.GetInt64(0), ServiceDeskJson.DeserializeEvent(reader.GetString(1))));
+                after.Value = last;
+                var rows = 0;
+                await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    while (messages.Count < maxCount && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        rows++;
+                        last = reader.GetInt64(0);
+                        var (rowTenant, ticket, version) = (reader.GetString(2), reader.GetGuid(3), reader.GetInt64(4));
+                        if (held.Contains((rowTenant, ticket)))
+                        {
+                            continue;
+                        }
+
+                        var row = $"ticket {ticket}, version {version}, outbox position {last}";
+                        try
+                        {
+                            messages.Add(new OutboxMessage(last, PostgreSqlRows.ReadEvent(reader.GetString(1), _outbox, rowTenant, row)));
+                        }
+                        catch (StorageException corrupt)
+                        {
+                            // Isolated: this ticket's later messages wait behind it; every other ticket and tenant goes on.
+                            held.Add((rowTenant, ticket));
+                            _onCorruptRow?.Invoke(corrupt);
+                        }
+                    }
+                }
+
+                if (rows < maxCount || held.Count == 0)
+                {
+                    // The outbox is exhausted, or nothing was skipped so the page is as full as it can be.
+                    break;
+                }
             }
 
             return messages.Count == 0 ? ReadOnlyCollection<OutboxMessage>.Empty : messages.AsReadOnly();
@@ -319,7 +354,7 @@ public sealed partial class PostgreSqlTicketStore
         return Guarded<IReadOnlyList<TimeLogged>>("read time entries", async () =>
         {
             await using var command = _dataSource.CreateCommand(
-                $"SELECT payload::text FROM {_events} WHERE tenant = @tenant AND started_s IS NOT NULL " +
+                $"SELECT payload::text, ticket, version FROM {_events} WHERE tenant = @tenant AND started_s IS NOT NULL " +
                 "AND (started_s, started_ns) >= (@from_s, @from_ns) AND (started_s, started_ns) < (@to_s, @to_ns) " +
                 "ORDER BY started_s, started_ns, ticket, version;");
             command.Parameters.AddWithValue("tenant", tenant.Value);
@@ -329,7 +364,10 @@ public sealed partial class PostgreSqlTicketStore
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                entries.Add((TimeLogged)ServiceDeskJson.DeserializeEvent(reader.GetString(0)));
+                var row = $"ticket {reader.GetGuid(1)}, version {reader.GetInt64(2)}";
+                entries.Add(PostgreSqlRows.ReadEvent(reader.GetString(0), _events, tenant.Value, row) as TimeLogged
+                    ?? throw PostgreSqlRows.Corrupt(_events, tenant.Value, row, new InvalidDataException(
+                        "The row has a time entry's start columns but its payload is not a TimeLogged event.")));
             }
 
             return entries.Count == 0 ? ReadOnlyCollection<TimeLogged>.Empty : entries.AsReadOnly();

@@ -35,6 +35,9 @@ namespace ServiceDesk.Storage.PostgreSql;
 /// <see cref="TimeoutException"/> (transient). Because every append is a single transaction, a failure never leaves a
 /// half-written ticket. <see cref="ConcurrencyException"/>, <see cref="ArgumentException"/> and
 /// <see cref="OperationCanceledException"/> are not wrapped.</para>
+/// <para><b>Corrupt rows.</b> A stored snapshot or event that no longer reads fails the reads that need it with a
+/// non-transient <see cref="StorageException"/> naming the table, tenant and row, never a <c>JsonException</c>; the
+/// outbox read skips such an event instead (see <see cref="PostgreSqlTicketStoreOptions.OnCorruptRow"/>).</para>
 /// <para>The store is thread-safe. It owns its connection pool: dispose it when done.</para>
 /// </remarks>
 public sealed partial class PostgreSqlTicketStore : ITicketBatchStore, ITimerStore, IOutboxStore, ITimeEntryStore, IAsyncDisposable, IDisposable
@@ -46,10 +49,12 @@ public sealed partial class PostgreSqlTicketStore : ITicketBatchStore, ITimerSto
     private readonly string _keys;
     private readonly string _schedule;
     private readonly string _outbox;
+    private readonly Action<StorageException>? _onCorruptRow;
 
-    private PostgreSqlTicketStore(NpgsqlDataSource dataSource, string schema)
+    private PostgreSqlTicketStore(NpgsqlDataSource dataSource, string schema, Action<StorageException>? onCorruptRow)
     {
         _dataSource = dataSource;
+        _onCorruptRow = onCorruptRow;
         Schema = schema;
         var quoted = "\"" + schema + "\"";
         _tickets = quoted + ".tickets";
@@ -96,7 +101,7 @@ public sealed partial class PostgreSqlTicketStore : ITicketBatchStore, ITimerSto
         try
         {
             await Guarded("migrate the schema", () => PostgreSqlMigrations.ApplyAsync(dataSource, options.Schema, cancellationToken)).ConfigureAwait(false);
-            return new PostgreSqlTicketStore(dataSource, options.Schema);
+            return new PostgreSqlTicketStore(dataSource, options.Schema, options.OnCorruptRow);
         }
         catch
         {
@@ -139,7 +144,7 @@ public sealed partial class PostgreSqlTicketStore : ITicketBatchStore, ITimerSto
             command.Parameters.AddWithValue("tenant", tenant.Value);
             command.Parameters.AddWithValue("id", id.Value);
             return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string json
-                ? ServiceDeskJson.DeserializeTicket(json)
+                ? PostgreSqlRows.ReadTicket(json, _tickets, tenant.Value, $"id {id}")
                 : null;
         });
     }
@@ -162,7 +167,7 @@ public sealed partial class PostgreSqlTicketStore : ITicketBatchStore, ITimerSto
             command.Parameters.AddWithValue("tenant", tenant.Value);
             command.Parameters.AddWithValue("number", number.ToString());
             return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string json
-                ? ServiceDeskJson.DeserializeTicket(json)
+                ? PostgreSqlRows.ReadTicket(json, _tickets, tenant.Value, $"number {number}")
                 : null;
         });
     }
@@ -182,7 +187,7 @@ public sealed partial class PostgreSqlTicketStore : ITicketBatchStore, ITimerSto
             command.Parameters.AddWithValue("key", idempotencyKey);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-                ? new AppendResult(ServiceDeskJson.DeserializeTicket(reader.GetString(0)), IsReplay: true)
+                ? new AppendResult(PostgreSqlRows.ReadTicket(reader.GetString(0), _keys, tenant.Value, $"key {TextPolicy.Echo(idempotencyKey)}"), IsReplay: true)
                 {
                     IdempotencyFingerprint = reader.IsDBNull(1) ? null : reader.GetString(1),
                 }
@@ -200,7 +205,7 @@ public sealed partial class PostgreSqlTicketStore : ITicketBatchStore, ITimerSto
         return Guarded("query tickets", async () =>
         {
             await using var command = _dataSource.CreateCommand();
-            var sql = new StringBuilder($"SELECT snapshot::text FROM {_tickets} WHERE tenant = @tenant");
+            var sql = new StringBuilder($"SELECT snapshot::text, id FROM {_tickets} WHERE tenant = @tenant");
             command.Parameters.AddWithValue("tenant", query.Tenant.Value);
             void Filter(string column, object? value)
             {
@@ -234,7 +239,7 @@ public sealed partial class PostgreSqlTicketStore : ITicketBatchStore, ITimerSto
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    items.Add(ServiceDeskJson.DeserializeTicket(reader.GetString(0)));
+                    items.Add(PostgreSqlRows.ReadTicket(reader.GetString(0), _tickets, query.Tenant.Value, $"id {reader.GetGuid(1)}"));
                 }
             }
 
@@ -260,14 +265,14 @@ public sealed partial class PostgreSqlTicketStore : ITicketBatchStore, ITimerSto
         return Guarded<IReadOnlyList<TicketEvent>>("read a ticket's history", async () =>
         {
             await using var command = _dataSource.CreateCommand(
-                $"SELECT payload::text FROM {_events} WHERE tenant = @tenant AND ticket = @ticket ORDER BY version;");
+                $"SELECT payload::text, version FROM {_events} WHERE tenant = @tenant AND ticket = @ticket ORDER BY version;");
             command.Parameters.AddWithValue("tenant", tenant.Value);
             command.Parameters.AddWithValue("ticket", id.Value);
             var events = new List<TicketEvent>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                events.Add(ServiceDeskJson.DeserializeEvent(reader.GetString(0)));
+                events.Add(PostgreSqlRows.ReadEvent(reader.GetString(0), _events, tenant.Value, $"ticket {id}, version {reader.GetInt64(1)}"));
             }
 
             return events.Count == 0 ? ReadOnlyCollection<TicketEvent>.Empty : events.AsReadOnly();

@@ -6,6 +6,7 @@ namespace ServiceDesk.Storage.PostgreSql;
 /// <listheader><term>option</term><description>default</description></listheader>
 /// <item><term><see cref="ConnectionString"/></term><description>required (Npgsql format)</description></item>
 /// <item><term><see cref="Schema"/></term><description><c>servicedesk</c></description></item>
+/// <item><term><see cref="OnCorruptRow"/></term><description>none</description></item>
 /// </list>
 /// </remarks>
 public sealed class PostgreSqlTicketStoreOptions
@@ -16,6 +17,16 @@ public sealed class PostgreSqlTicketStoreOptions
     /// <summary>Gets or sets the schema that holds the tables; created when absent. Default: <c>servicedesk</c>.
     /// 1 to 63 lower-case ASCII letters, digits or underscores, starting with a letter.</summary>
     public string Schema { get; set; } = "servicedesk";
+
+    /// <summary>Gets or sets what is told of each corrupt stored event that <see cref="PostgreSqlTicketStore.ReadOutboxAsync"/>
+    /// skips: a <see cref="StorageException"/> naming the table, the tenant, the ticket, the version and the outbox
+    /// position, with the JSON error as its inner exception. Default: <see langword="null"/> (skipped without a report).</summary>
+    /// <remarks>A corrupt event never fails the outbox read: it is skipped together with the later messages of its ticket
+    /// (so that a consumer never sees a ticket's events out of order), and every other ticket and tenant is read as
+    /// usual. Each read reports it again until an operator repairs the row (it is then read as usual) or acknowledges its
+    /// position with <see cref="PostgreSqlTicketStore.AcknowledgeOutboxAsync"/> (the ticket's later messages then follow).
+    /// Log it here; an exception thrown by the callback fails the read instead.</remarks>
+    public Action<StorageException>? OnCorruptRow { get; set; }
 
     internal void Validate()
     {

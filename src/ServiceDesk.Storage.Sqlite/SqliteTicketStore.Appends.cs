@@ -23,13 +23,13 @@ public sealed partial class SqliteTicketStore
         {
             await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             using var transaction = connection.BeginTransaction(deferred: false);
-            using var writer = new AppendWriter(connection, transaction);
+            using var writer = new AppendWriter(this, connection, transaction);
             var result = await writer.AppendAsync(append, cancellationToken).ConfigureAwait(false);
             if (!result.IsReplay)
             {
                 // Nothing above commits: a cancellation or failure before this line rolls the whole append back.
                 cancellationToken.ThrowIfCancellationRequested();
-                transaction.Commit();
+                Commit(connection, transaction);
             }
 
             return result;
@@ -68,7 +68,7 @@ public sealed partial class SqliteTicketStore
             using var transaction = connection.BeginTransaction(deferred: false);
             await AdvanceNumbersAsync(connection, transaction, batch, cancellationToken).ConfigureAwait(false);
             var results = new AppendResult[batch.Appends.Count];
-            using (var writer = new AppendWriter(connection, transaction))
+            using (var writer = new AppendWriter(this, connection, transaction))
             {
                 for (var i = 0; i < results.Length; i++)
                 {
@@ -78,7 +78,7 @@ public sealed partial class SqliteTicketStore
 
             // Nothing above commits: a cancellation or failure before this line rolls the whole batch back.
             cancellationToken.ThrowIfCancellationRequested();
-            transaction.Commit();
+            Commit(connection, transaction);
             return (IReadOnlyList<AppendResult>)Array.AsReadOnly(results);
         }).ConfigureAwait(false);
     }
@@ -100,7 +100,7 @@ public sealed partial class SqliteTicketStore
             command.Parameters.AddWithValue("$id", id.ToString());
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-                ? new StoredTicket(ServiceDeskJson.DeserializeTicket(reader.GetString(0)), reader.IsDBNull(1) ? null : reader.GetString(1))
+                ? new StoredTicket(ReadTicket(reader.GetString(0), "tickets", tenant.Value, $"id {id}"), reader.IsDBNull(1) ? null : reader.GetString(1))
                 : null;
         }).ConfigureAwait(false);
     }
@@ -140,7 +140,8 @@ public sealed partial class SqliteTicketStore
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
                     var derived = withDerived && !reader.IsDBNull(2) ? reader.GetString(2) : null;
-                    found[reader.GetString(0)] = new StoredTicket(ServiceDeskJson.DeserializeTicket(reader.GetString(1)), derived);
+                    var key = reader.GetString(0);
+                    found[key] = new StoredTicket(ReadTicket(reader.GetString(1), "tickets", tenant.Value, $"id {key}"), derived);
                 }
             }
 
@@ -218,7 +219,7 @@ public sealed partial class SqliteTicketStore
     /// </summary>
     /// <remarks>A rejection (<see cref="ConcurrencyException"/>, <see cref="ArgumentException"/>) may leave earlier writes of
     /// the same append in the transaction: the caller must roll back, which disposing an uncommitted transaction does.</remarks>
-    private sealed class AppendWriter(SqliteConnection connection, SqliteTransaction transaction) : IDisposable
+    private sealed class AppendWriter(SqliteTicketStore store, SqliteConnection connection, SqliteTransaction transaction) : IDisposable
     {
         private const string TicketColumns = "$tenant, $id, $number, $kind, $status, $priority, $customer, $group, $assignee, $opened_s, $opened_ns, $version, $snapshot, $derived";
 
@@ -245,7 +246,7 @@ public sealed partial class SqliteTicketStore
                     throw new IdempotencyConflictException(ticket.Tenant, key, TicketId.Parse(applied.Ticket), ticket.Id, differentParameters: false);
                 }
 
-                var replay = new AppendResult(ServiceDeskJson.DeserializeTicket(applied.Snapshot), IsReplay: true) { IdempotencyFingerprint = applied.Fingerprint };
+                var replay = new AppendResult(store.ReadTicket(applied.Snapshot, "idempotency_keys", tenant, $"key {TextPolicy.Echo(key)}"), IsReplay: true) { IdempotencyFingerprint = applied.Fingerprint };
                 IdempotencyConflictException.ThrowIfConflict(ticket.Tenant, key, replay, ticket.Id, append.IdempotencyFingerprint);
                 return replay;
             }

@@ -82,7 +82,7 @@ public sealed partial class SqliteTicketStore
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            transaction.Commit();
+            Commit(connection, transaction);
             return leases.AsReadOnly();
         }).ConfigureAwait(false);
     }
@@ -100,7 +100,7 @@ public sealed partial class SqliteTicketStore
             using var transaction = connection.BeginTransaction(deferred: false);
             var changed = await WriteScheduleAsync(
                 connection, transaction, lease.Tenant.Value, lease.Ticket.ToString(), schedule, LeaseText(lease), cancellationToken).ConfigureAwait(false);
-            transaction.Commit();
+            Commit(connection, transaction);
             return changed == 1;
         }).ConfigureAwait(false);
     }
@@ -185,7 +185,8 @@ public sealed partial class SqliteTicketStore
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    items.Add(new ScheduledTicket(ServiceDeskJson.DeserializeTicket(reader.GetString(0)), ReadSchedule(reader, 1)!));
+                    items.Add(new ScheduledTicket(
+                        ReadTicket(reader.GetString(0), "tickets", query.Tenant.Value, $"id {reader.GetString(7)}"), ReadSchedule(reader, 1)!));
                 }
             }
 
@@ -218,18 +219,8 @@ public sealed partial class SqliteTicketStore
         return await Guarded("read the outbox", async () =>
         {
             await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            using var command = Command(connection, null, tenant is null
-                ? """
-                  SELECT o.position, e.payload FROM outbox AS o
-                  JOIN ticket_events AS e ON e.tenant = o.tenant AND e.ticket = o.ticket AND e.version = o.version
-                  ORDER BY o.position LIMIT $limit;
-                  """
-                : """
-                  SELECT o.position, e.payload FROM outbox AS o
-                  JOIN ticket_events AS e ON e.tenant = o.tenant AND e.ticket = o.ticket AND e.version = o.version
-                  WHERE o.tenant = $tenant
-                  ORDER BY o.position LIMIT $limit;
-                  """);
+            using var command = Command(connection, null, tenant is null ? OutboxSql : OutboxTenantSql);
+            var after = command.Parameters.Add("$after", SqliteType.Integer);
             command.Parameters.AddWithValue("$limit", maxCount);
             if (tenant is { } t)
             {
@@ -237,15 +228,64 @@ public sealed partial class SqliteTicketStore
             }
 
             var messages = new List<OutboxMessage>();
-            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            var held = new HashSet<(string Tenant, string Ticket)>();
+            var last = long.MinValue;
+            while (messages.Count < maxCount)
             {
-                messages.Add(new OutboxMessage(reader.GetInt64(0), ServiceDeskJson.DeserializeEvent(reader.GetString(1))));
+                after.Value = last;
+                var rows = 0;
+                using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    while (messages.Count < maxCount && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        rows++;
+                        last = reader.GetInt64(0);
+                        var (rowTenant, ticket, version) = (reader.GetString(2), reader.GetString(3), reader.GetInt64(4));
+                        if (held.Contains((rowTenant, ticket)))
+                        {
+                            continue;
+                        }
+
+                        try
+                        {
+                            messages.Add(new OutboxMessage(last, ReadEvent(reader.GetString(1), rowTenant, ticket, version)));
+                        }
+                        catch (StorageException corrupt)
+                        {
+                            // Isolated: this ticket's later messages wait behind it; every other ticket and tenant goes on.
+                            held.Add((rowTenant, ticket));
+                            _onCorruptRow?.Invoke(CorruptRow(
+                                "ticket_events", rowTenant, $"ticket {ticket}, version {version}, outbox position {last}", corrupt.InnerException!));
+                        }
+                    }
+                }
+
+                if (rows < maxCount || held.Count == 0)
+                {
+                    // The outbox is exhausted, or nothing was skipped so the page is as full as it can be.
+                    break;
+                }
             }
 
             return messages.Count == 0 ? ReadOnlyCollection<OutboxMessage>.Empty : (IReadOnlyList<OutboxMessage>)messages.AsReadOnly();
         }).ConfigureAwait(false);
     }
+
+    /// <summary>The unacknowledged messages of every tenant after a position, by position.</summary>
+    private const string OutboxSql = """
+        SELECT o.position, e.payload, o.tenant, o.ticket, o.version FROM outbox AS o
+        JOIN ticket_events AS e ON e.tenant = o.tenant AND e.ticket = o.ticket AND e.version = o.version
+        WHERE o.position > $after
+        ORDER BY o.position LIMIT $limit;
+        """;
+
+    /// <summary>The unacknowledged messages of one tenant after a position, by position.</summary>
+    private const string OutboxTenantSql = """
+        SELECT o.position, e.payload, o.tenant, o.ticket, o.version FROM outbox AS o
+        JOIN ticket_events AS e ON e.tenant = o.tenant AND e.ticket = o.ticket AND e.version = o.version
+        WHERE o.tenant = $tenant AND o.position > $after
+        ORDER BY o.position LIMIT $limit;
+        """;
 
     /// <inheritdoc />
     /// <remarks>Acknowledged rows are deleted; positions come from an <c>AUTOINCREMENT</c> key, so they are never reused.</remarks>
@@ -279,7 +319,7 @@ public sealed partial class SqliteTicketStore
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            transaction.Commit();
+            Commit(connection, transaction);
             return acknowledged;
         }).ConfigureAwait(false);
     }
@@ -311,7 +351,9 @@ public sealed partial class SqliteTicketStore
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                entries.Add((TimeLogged)ServiceDeskJson.DeserializeEvent(reader.GetString(0)));
+                entries.Add(ReadEvent(reader.GetString(0), tenant.Value, reader.GetString(1), reader.GetInt64(2)) as TimeLogged
+                    ?? throw CorruptRow("ticket_events", tenant.Value, $"ticket {reader.GetString(1)}, version {reader.GetInt64(2)}", new InvalidDataException(
+                        "The row has a time entry's start columns but its payload is not a TimeLogged event.")));
             }
 
             return entries.Count == 0 ? ReadOnlyCollection<TimeLogged>.Empty : (IReadOnlyList<TimeLogged>)entries.AsReadOnly();
@@ -343,7 +385,7 @@ public sealed partial class SqliteTicketStore
 
     /// <summary>A tenant's time entries in a range (internal so that tests can check its plan).</summary>
     internal const string TimeEntriesSql = """
-        SELECT payload FROM ticket_events
+        SELECT payload, ticket, version FROM ticket_events
         WHERE tenant = $tenant AND started_s IS NOT NULL
           AND (started_s, started_ns) >= ($fs, $fns) AND (started_s, started_ns) < ($ts, $tns)
         ORDER BY started_s, started_ns, ticket, version;
@@ -355,7 +397,7 @@ public sealed partial class SqliteTicketStore
     /// <summary>Builds the queue page query; internal so that tests can check its plan.</summary>
     internal static string QueueSql(ScheduleQuery query, SqliteParameterCollection parameters)
     {
-        var sql = new StringBuilder($"SELECT snapshot, {ScheduleColumns} FROM tickets WHERE tenant = $tenant AND queued = 1");
+        var sql = new StringBuilder($"SELECT snapshot, {ScheduleColumns}, id FROM tickets WHERE tenant = $tenant AND queued = 1");
         parameters.AddWithValue("$tenant", query.Tenant.Value);
         if (query.AssignmentGroup is { } group)
         {

@@ -30,6 +30,13 @@ namespace ServiceDesk.Storage.Sqlite;
 /// <see langword="false"/> otherwise (a corrupt or non-database file, a read-only or full disk, a constraint). A failed
 /// append is rolled back whole. <see cref="ConcurrencyException"/>, <see cref="ArgumentException"/> and
 /// <see cref="OperationCanceledException"/> are not wrapped.</para>
+/// <para><b>Faults of the file and its rows.</b> If the database file is deleted, renamed or replaced while the store is
+/// open, the next operation fails with <see cref="StorageException"/> naming the path (checked with SQLite's
+/// <c>SQLITE_FCNTL_HAS_MOVED</c> when a connection is taken and before every write transaction commits; see
+/// <see cref="DetectsMovedFile"/>), no write is acknowledged, and every later operation of the instance fails the same
+/// way until the store is opened again. A stored snapshot or event that no longer reads fails the reads that need it
+/// with a non-transient <see cref="StorageException"/> naming the file, table, tenant and row; the outbox read skips
+/// such an event instead (see <see cref="SqliteTicketStoreOptions.OnCorruptRow"/>).</para>
 /// <para>The store is thread-safe; each call takes a pooled connection of its own. Dispose it to release the pool.</para>
 /// </remarks>
 public sealed partial class SqliteTicketStore : ITicketBatchStore, ITimerStore, IOutboxStore, ITimeEntryStore, IAsyncDisposable, IDisposable
@@ -39,18 +46,21 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore, ITimerStore, 
 
     private readonly string _connectionString;
     private readonly string _synchronous;
+    private readonly Action<StorageException>? _onCorruptRow;
 
     private SqliteTicketStore(SqliteTicketStoreOptions options)
     {
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = Path.GetFullPath(options.DataSource),
-            Mode = SqliteOpenMode.ReadWriteCreate,
+            // The file exists once the store is open: a connection never creates an empty database in place of a deleted one.
+            Mode = SqliteOpenMode.ReadWrite,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
             DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
         }.ToString();
         _synchronous = options.Durability == SqliteDurability.Full ? "FULL" : "NORMAL";
+        _onCorruptRow = options.OnCorruptRow;
         DataSource = Path.GetFullPath(options.DataSource);
     }
 
@@ -67,8 +77,9 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore, ITimerStore, 
     /// <exception cref="InvalidDefinitionException"><paramref name="path"/> is empty or not a file path.</exception>
     /// <exception cref="InvalidOperationException">The file has a newer schema than this library understands.</exception>
     /// <exception cref="StorageException">SQLite failed: the file is not a database or is corrupt, cannot be created or
-    /// written, or is locked by another writer past the busy timeout (<see cref="StorageException.IsTransient"/>); the
-    /// message names the file.</exception>
+    /// written, or is locked by another writer past the busy timeout (<see cref="StorageException.IsTransient"/>); or the
+    /// path is unusable: an existing non-empty file that is not a SQLite database (left untouched), a folder, or a path
+    /// under a regular file. The message names the file.</exception>
     public static Task<SqliteTicketStore> OpenAsync(string path, CancellationToken cancellationToken = default)
         => OpenAsync(new SqliteTicketStoreOptions { DataSource = path }, cancellationToken);
 
@@ -80,25 +91,21 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore, ITimerStore, 
     /// <exception cref="InvalidDefinitionException">An option is invalid; every fault is listed.</exception>
     /// <exception cref="InvalidOperationException">The file has a newer schema than this library understands.</exception>
     /// <exception cref="StorageException">SQLite failed: the file is not a database or is corrupt, cannot be created or
-    /// written, or is locked by another writer past the busy timeout (<see cref="StorageException.IsTransient"/>); the
-    /// message names the file.</exception>
+    /// written, or is locked by another writer past the busy timeout (<see cref="StorageException.IsTransient"/>); or the
+    /// path is unusable: an existing non-empty file that is not a SQLite database (left untouched), a folder, or a path
+    /// under a regular file. The message names the file.</exception>
     public static async Task<SqliteTicketStore> OpenAsync(SqliteTicketStoreOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         cancellationToken.ThrowIfCancellationRequested();
-        var folder = Path.GetDirectoryName(Path.GetFullPath(options.DataSource));
-        if (!string.IsNullOrEmpty(folder))
-        {
-            Directory.CreateDirectory(folder);
-        }
-
+        CheckPath(Path.GetFullPath(options.DataSource));
         var store = new SqliteTicketStore(options);
         try
         {
             await store.Guarded("open the database", async () =>
             {
-                await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                await using var connection = await store.OpenConnectionAsync(cancellationToken, create: true).ConfigureAwait(false);
                 using (var wal = connection.CreateCommand())
                 {
                     wal.CommandText = "PRAGMA journal_mode = WAL;";
@@ -139,7 +146,7 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore, ITimerStore, 
             command.Parameters.AddWithValue("$kind", kind.ToString());
             var sequence = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
             var number = new TicketNumber(kind, sequence);
-            transaction.Commit();
+            Commit(connection, transaction);
             return number;
         }).ConfigureAwait(false);
     }
@@ -159,7 +166,7 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore, ITimerStore, 
             command.Parameters.AddWithValue("$tenant", tenant.Value);
             command.Parameters.AddWithValue("$id", id.ToString());
             return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string json
-                ? ServiceDeskJson.DeserializeTicket(json)
+                ? ReadTicket(json, "tickets", tenant.Value, $"id {id}")
                 : null;
         }).ConfigureAwait(false);
     }
@@ -183,7 +190,7 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore, ITimerStore, 
             command.Parameters.AddWithValue("$tenant", tenant.Value);
             command.Parameters.AddWithValue("$number", number.ToString());
             return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string json
-                ? ServiceDeskJson.DeserializeTicket(json)
+                ? ReadTicket(json, "tickets", tenant.Value, $"number {number}")
                 : null;
         }).ConfigureAwait(false);
     }
@@ -204,7 +211,7 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore, ITimerStore, 
             command.Parameters.AddWithValue("$key", idempotencyKey);
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-                ? new AppendResult(ServiceDeskJson.DeserializeTicket(reader.GetString(0)), IsReplay: true)
+                ? new AppendResult(ReadTicket(reader.GetString(0), "idempotency_keys", tenant.Value, $"key {TextPolicy.Echo(idempotencyKey)}"), IsReplay: true)
                 {
                     IdempotencyFingerprint = reader.IsDBNull(1) ? null : reader.GetString(1),
                 }
@@ -223,7 +230,7 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore, ITimerStore, 
         {
             await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             using var command = connection.CreateCommand();
-            var sql = new System.Text.StringBuilder("SELECT snapshot FROM tickets WHERE tenant = $tenant");
+            var sql = new System.Text.StringBuilder("SELECT snapshot, id FROM tickets WHERE tenant = $tenant");
             command.Parameters.AddWithValue("$tenant", query.Tenant.Value);
             void Filter(string column, string name, object? value)
             {
@@ -258,7 +265,7 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore, ITimerStore, 
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    items.Add(ServiceDeskJson.DeserializeTicket(reader.GetString(0)));
+                    items.Add(ReadTicket(reader.GetString(0), "tickets", query.Tenant.Value, $"id {reader.GetString(1)}"));
                 }
             }
 
@@ -284,14 +291,14 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore, ITimerStore, 
         return await Guarded("read a ticket's history", async () =>
         {
             await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            using var command = Command(connection, null, "SELECT payload FROM ticket_events WHERE tenant = $tenant AND ticket = $ticket ORDER BY version;");
+            using var command = Command(connection, null, "SELECT payload, version FROM ticket_events WHERE tenant = $tenant AND ticket = $ticket ORDER BY version;");
             command.Parameters.AddWithValue("$tenant", tenant.Value);
             command.Parameters.AddWithValue("$ticket", id.ToString());
             var events = new List<TicketEvent>();
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                events.Add(ServiceDeskJson.DeserializeEvent(reader.GetString(0)));
+                events.Add(ReadEvent(reader.GetString(0), tenant.Value, id.ToString(), reader.GetInt64(1)));
             }
 
             return events.Count == 0 ? ReadOnlyCollection<TicketEvent>.Empty : events.AsReadOnly();
@@ -371,12 +378,17 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore, ITimerStore, 
         return command;
     }
 
-    private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    /// <summary>Takes a connection from the pool (with <paramref name="create"/>, a connection of its own that may create the
+    /// file) and checks that its file is still the one at the path.</summary>
+    private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken, bool create = false)
     {
-        var connection = new SqliteConnection(_connectionString);
+        var connection = new SqliteConnection(create
+            ? new SqliteConnectionStringBuilder(_connectionString) { Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString()
+            : _connectionString);
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            CheckNotMoved(connection);
             using var pragma = connection.CreateCommand();
             pragma.CommandText = $"PRAGMA synchronous = {_synchronous}; PRAGMA foreign_keys = ON;";
             pragma.ExecuteNonQuery();

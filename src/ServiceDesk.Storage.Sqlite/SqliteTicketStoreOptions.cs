@@ -22,6 +22,7 @@ public enum SqliteDurability
 /// <item><term><see cref="DataSource"/></term><description>required: the database file path</description></item>
 /// <item><term><see cref="Durability"/></term><description><see cref="SqliteDurability.Normal"/></description></item>
 /// <item><term><see cref="BusyTimeout"/></term><description>30 seconds</description></item>
+/// <item><term><see cref="OnCorruptRow"/></term><description>none</description></item>
 /// </list>
 /// </remarks>
 public sealed class SqliteTicketStoreOptions
@@ -35,6 +36,16 @@ public sealed class SqliteTicketStoreOptions
     /// <summary>Gets or sets how long a command waits for another writer's lock before failing. Default: 30 seconds;
     /// 1 second to 10 minutes.</summary>
     public Duration BusyTimeout { get; set; } = Duration.FromSeconds(30);
+
+    /// <summary>Gets or sets what is told of each corrupt stored event that <see cref="SqliteTicketStore.ReadOutboxAsync"/>
+    /// skips: a <see cref="StorageException"/> naming the table, the tenant, the ticket, the version and the outbox
+    /// position, with the JSON error as its inner exception. Default: <see langword="null"/> (skipped without a report).</summary>
+    /// <remarks>A corrupt event never fails the outbox read: it is skipped together with the later messages of its ticket
+    /// (so that a consumer never sees a ticket's events out of order), and every other ticket and tenant is read as
+    /// usual. Each read reports it again until an operator repairs the row (it is then read as usual) or acknowledges its
+    /// position with <see cref="SqliteTicketStore.AcknowledgeOutboxAsync"/> (the ticket's later messages then follow).
+    /// Log it here; an exception thrown by the callback fails the read instead.</remarks>
+    public Action<StorageException>? OnCorruptRow { get; set; }
 
     internal void Validate()
     {

@@ -20,6 +20,12 @@ public sealed class PostgreSqlSchedulingConformanceTests : SchedulingStoreConfor
         });
     }
 
+    protected override Task CorruptTicketAsync(TenantId tenant, TicketId id)
+        => PostgreSqlCorruption.CorruptTicketAsync(_schema!, tenant, id);
+
+    protected override Task CorruptEventAsync(TenantId tenant, TicketId id, long version)
+        => PostgreSqlCorruption.CorruptEventAsync(_schema!, tenant, id, version);
+
     protected override async Task DisposeStoreAsync(ITicketStore store)
     {
         await base.DisposeStoreAsync(store);

@@ -12,4 +12,10 @@ public sealed class PostgreSqlTicketStoreConformanceTests : TicketStoreConforman
             ConnectionString = PostgresServer.RequireConnectionString(),
             Schema = PostgresServer.Schema,
         });
+
+    protected override Task CorruptTicketAsync(TenantId tenant, TicketId id)
+        => PostgreSqlCorruption.CorruptTicketAsync(PostgresServer.Schema, tenant, id);
+
+    protected override Task CorruptEventAsync(TenantId tenant, TicketId id, long version)
+        => PostgreSqlCorruption.CorruptEventAsync(PostgresServer.Schema, tenant, id, version);
 }

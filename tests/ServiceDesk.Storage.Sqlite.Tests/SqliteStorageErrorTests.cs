@@ -80,9 +80,29 @@ public sealed class SqliteStorageErrorTests : IDisposable
     }
 
     [Fact]
-    public async Task OpenAsync_FileIsNotADatabase_ThrowsStorageExceptionNamingThePath()
+    public async Task OpenAsync_FileIsNotADatabase_ThrowsStorageExceptionNamingThePathAndLeavesTheFileUntouched()
     {
-        await File.WriteAllTextAsync(DbPath, string.Concat(Enumerable.Repeat("These are meeting notes, not a database. ", 200)), Encoding.UTF8);
+        var notes = string.Concat(Enumerable.Repeat("These are meeting notes, not a database. ", 200));
+        await File.WriteAllTextAsync(DbPath, notes, Encoding.UTF8);
+
+        var ex = await Assert.ThrowsAsync<StorageException>(() => SqliteTicketStore.OpenAsync(DbPath));
+
+        // Refused before SQLite opens it, so SQLite can neither overwrite it nor keep a connection to it.
+        Assert.False(ex.IsTransient);
+        Assert.Contains(Path.GetFullPath(DbPath), ex.Message, StringComparison.Ordinal);
+        Assert.Contains("not a SQLite database", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(notes, await File.ReadAllTextAsync(DbPath, Encoding.UTF8));
+
+        File.Delete(DbPath);
+        await using var store = await SqliteTicketStore.OpenAsync(DbPath);
+        Assert.Equal("ok", await store.CheckIntegrityAsync());
+    }
+
+    [Fact]
+    public async Task OpenAsync_SqliteHeaderFollowedByGarbage_ThrowsStorageExceptionFromSqliteNamingThePath()
+    {
+        var bytes = Encoding.ASCII.GetBytes("SQLite format 3\0" + string.Concat(Enumerable.Repeat("garbage, not pages. ", 400)));
+        await File.WriteAllBytesAsync(DbPath, bytes);
 
         var ex = await Assert.ThrowsAsync<StorageException>(() => SqliteTicketStore.OpenAsync(DbPath));
 

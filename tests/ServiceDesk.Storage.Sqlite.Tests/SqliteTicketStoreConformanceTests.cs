@@ -18,4 +18,10 @@ public sealed class SqliteTicketStoreConformanceTests : TicketStoreConformanceTe
 
     protected override async Task<ITicketStore> CreateStoreAsync()
         => await SqliteTicketStore.OpenAsync(Path.Combine(_folder, "desk.db"));
+
+    protected override Task CorruptTicketAsync(TenantId tenant, TicketId id)
+        => SqliteCorruption.CorruptTicketAsync(Path.Combine(_folder, "desk.db"), tenant, id);
+
+    protected override Task CorruptEventAsync(TenantId tenant, TicketId id, long version)
+        => SqliteCorruption.CorruptEventAsync(Path.Combine(_folder, "desk.db"), tenant, id, version);
 }

@@ -116,7 +116,10 @@ public sealed record OutboxMessage(long Position, Events.TicketEvent Event);
 /// concurrent writers a lower position may become visible after a higher one, which is why reading is by
 /// "unacknowledged", not "after position N").</para>
 /// <para><b>Failures.</b> As in <see cref="ITicketStore"/>: a failure of the storage itself surfaces as
-/// <see cref="StorageException"/> (with <see cref="StorageException.IsTransient"/>), never as the driver's exception.</para>
+/// <see cref="StorageException"/> (with <see cref="StorageException.IsTransient"/>), never as the driver's exception.
+/// A stored event that no longer reads (a corrupt row) does not fail the read: the adapters skip it together with the
+/// later messages of its ticket, read every other ticket and tenant as usual, and report it (the SQLite and PostgreSQL
+/// adapters through their <c>OnCorruptRow</c> option); acknowledging its position skips it for good.</para>
 /// <para>Implementations are thread-safe and honour cancellation before any change is made.</para>
 /// </remarks>
 public interface IOutboxStore
