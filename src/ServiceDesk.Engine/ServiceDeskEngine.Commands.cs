@@ -316,7 +316,7 @@ public sealed partial class ServiceDeskEngine
         ArgumentNullException.ThrowIfNull(key);
         if (key.StartsWith("sla.", StringComparison.Ordinal))
         {
-            throw new ArgumentException($"Attribute keys starting with 'sla.' are reserved for the engine; got '{key}'.", nameof(key));
+            throw new ArgumentException($"Attribute keys starting with 'sla.' are reserved for the engine; got {TextPolicy.Echo(key)}.", nameof(key));
         }
 
         if (value is { Kind: 0 })

@@ -51,7 +51,7 @@ public sealed class ServiceDeskEngineOptions
 
             if (workflow.Kind is { } own && own != kind)
             {
-                faults.Add($"workflow '{workflow.Name}' is for {own} tickets but is registered for {kind}");
+                faults.Add($"workflow {TextPolicy.Echo(workflow.Name)} is for {own} tickets but is registered for {kind}");
                 continue;
             }
 

@@ -149,7 +149,7 @@ public static class TimeEntryValidator
                 {
                     // Neither copy is billed: which one is right cannot be told from the order the caller happened to pass.
                     faults.Add(new(entry.Id, TimeEntryFaultKind.DuplicateId, FaultSeverity.Error,
-                        $"Entry '{entry.Id}' appears more than once with different content; none of them is billed until ids are unique.", entry.Id));
+                        $"Entry {TextPolicy.Echo(entry.Id)} appears more than once with different content; none of them is billed until ids are unique.", entry.Id));
                     failed.Add(entry.Id);
                 }
 
@@ -187,7 +187,7 @@ public static class TimeEntryValidator
             if (billed is not null && billed.TryGetValue(e.Id, out var snapshot) && snapshot != e
                 && !(e.Approval == ApprovalState.Approved && snapshot with { Approval = ApprovalState.Approved } == e))
             {
-                Error(e, TimeEntryFaultKind.BilledEntryModified, $"Entry '{e.Id}' was billed and has changed since; record a correction (a new entry that supersedes it) instead.");
+                Error(e, TimeEntryFaultKind.BilledEntryModified, $"Entry {TextPolicy.Echo(e.Id)} was billed and has changed since; record a correction (a new entry that supersedes it) instead.");
             }
         }
 
@@ -215,7 +215,7 @@ public static class TimeEntryValidator
             {
                 if (e.Start < last.End)
                 {
-                    faults.Add(new(e.Id, TimeEntryFaultKind.Overlap, FaultSeverity.Warning, $"Agent '{e.Agent}' has entry '{last.Owner}' running until {last.End}, after this entry starts at {e.Start}.", last.Owner));
+                    faults.Add(new(e.Id, TimeEntryFaultKind.Overlap, FaultSeverity.Warning, $"Agent {TextPolicy.Echo(e.Agent)} has entry {TextPolicy.Echo(last.Owner)} running until {last.End}, after this entry starts at {e.Start}.", last.Owner));
                 }
 
                 if (e.End > last.End)
@@ -261,15 +261,15 @@ public static class TimeEntryValidator
 
                 if (target == e.Id)
                 {
-                    Error(e, TimeEntryFaultKind.CorrectionCycle, $"Entry '{e.Id}' supersedes itself.", target);
+                    Error(e, TimeEntryFaultKind.CorrectionCycle, $"Entry {TextPolicy.Echo(e.Id)} supersedes itself.", target);
                 }
                 else if (!byId.ContainsKey(target))
                 {
-                    Error(e, TimeEntryFaultKind.UnknownSupersededEntry, $"Entry '{e.Id}' supersedes '{target}', which is not among the entries given.", target);
+                    Error(e, TimeEntryFaultKind.UnknownSupersededEntry, $"Entry {TextPolicy.Echo(e.Id)} supersedes {TextPolicy.Echo(target)}, which is not among the entries given.", target);
                 }
                 else if (!correctionOf.TryAdd(target, e.Id))
                 {
-                    Error(e, TimeEntryFaultKind.AlreadySuperseded, $"Entry '{target}' is already corrected by '{correctionOf[target]}'; correct that correction instead.", target);
+                    Error(e, TimeEntryFaultKind.AlreadySuperseded, $"Entry {TextPolicy.Echo(target)} is already corrected by {TextPolicy.Echo(correctionOf[target])}; correct that correction instead.", target);
                 }
             }
 
@@ -295,7 +295,7 @@ public static class TimeEntryValidator
 
             foreach (var e in cycles)
             {
-                Error(e, TimeEntryFaultKind.CorrectionCycle, $"Entry '{e.Id}' is part of a cycle of corrections.", e.Supersedes);
+                Error(e, TimeEntryFaultKind.CorrectionCycle, $"Entry {TextPolicy.Echo(e.Id)} is part of a cycle of corrections.", e.Supersedes);
             }
 
             var result = new HashSet<TimeEntryId>();
