@@ -288,7 +288,10 @@ internal sealed class ApprovalMemory(int number, string[] approvers, GroupId? gr
         }
 
         // A group is asked as a whole: the members who decided stand for it (the first decision decides, by rule Any).
-        IEnumerable<string> asked = Group is null ? Approvers : decisions.Select(d => d.Approver);
+        // Until a member decides, the group itself stands as the one approver asked (so "approvers are assigned" holds).
+        IEnumerable<string> asked = Group is not { } group
+            ? Approvers
+            : decisions.Count == 0 ? ["group:" + group.Value] : decisions.Select(d => d.Approver);
         return new ApprovalSet(asked, decisions) { Rule = Rule };
     }
 
