@@ -379,7 +379,7 @@ public sealed partial class ServiceDeskEngine
     /// <returns>Applied with a <see cref="TimeLogged"/> event.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="context"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">An id is the default value or the activity is blank.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">The duration is not in (0, 24 h], or the activity is too long.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The duration is not in (0, 24 h], the start is outside <see cref="TimeLogged.MinStarted"/> to <see cref="TimeLogged.MaxStarted"/>, or the activity is too long.</exception>
     /// <exception cref="TicketNotFoundException">The tenant has no such ticket.</exception>
     /// <exception cref="ConcurrencyException">See <see cref="TransitionAsync"/>.</exception>
     public Task<CommandResult> LogTimeAsync(
@@ -398,6 +398,12 @@ public sealed partial class ServiceDeskEngine
         if (duration <= Duration.Zero || duration > TimeLogged.MaxDuration)
         {
             throw new ArgumentOutOfRangeException(nameof(duration), duration, "A time entry must last more than zero and at most 24 hours.");
+        }
+
+        if (started < TimeLogged.MinStarted || started >= TimeLogged.MaxStarted)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(started), started, $"A time entry starts from {TimeLogged.MinStarted} to before {TimeLogged.MaxStarted}; got {started}.");
         }
 
         if (activity is not null)

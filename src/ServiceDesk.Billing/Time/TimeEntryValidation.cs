@@ -14,7 +14,8 @@ public enum TimeEntryFaultKind
     /// <summary>The entry ends more than <see cref="TimeEntryValidationOptions.FutureTolerance"/> after <c>now</c> (error).</summary>
     InFuture = 3,
 
-    /// <summary>Another entry with the same id but different content came first (error).</summary>
+    /// <summary>Two or more entries share an id but differ in content (error): none of them is billed, whatever their order,
+    /// until the ids are unique.</summary>
     DuplicateId = 4,
 
     /// <summary>The entry overlaps an earlier entry of the same agent (warning: both are still billed).</summary>
@@ -31,6 +32,10 @@ public enum TimeEntryFaultKind
 
     /// <summary>The entry has been billed and its content has changed since (other than a late approval); record a correction instead (error).</summary>
     BilledEntryModified = 9,
+
+    /// <summary>The entry starts outside <see cref="Events.TimeLogged.MinStarted"/> to <see cref="Events.TimeLogged.MaxStarted"/>,
+    /// where periods and time zones can no longer be computed (error).</summary>
+    StartOutOfRange = 10,
 }
 
 /// <summary>How serious a fault is.</summary>
@@ -134,6 +139,7 @@ public static class TimeEntryValidator
         var list = new List<TimeEntry>(capacity);
         var byId = new Dictionary<TimeEntryId, TimeEntry>(capacity);
         var anyCorrection = false;
+        var failed = new HashSet<TimeEntryId>();
         foreach (var entry in entries)
         {
             ArgumentNullException.ThrowIfNull(entry, nameof(entries));
@@ -141,7 +147,10 @@ public static class TimeEntryValidator
             {
                 if (first != entry)
                 {
-                    faults.Add(new(entry.Id, TimeEntryFaultKind.DuplicateId, FaultSeverity.Error, $"Entry '{entry.Id}' appears again with different content; ids must be unique.", entry.Id));
+                    // Neither copy is billed: which one is right cannot be told from the order the caller happened to pass.
+                    faults.Add(new(entry.Id, TimeEntryFaultKind.DuplicateId, FaultSeverity.Error,
+                        $"Entry '{entry.Id}' appears more than once with different content; none of them is billed until ids are unique.", entry.Id));
+                    failed.Add(entry.Id);
                 }
 
                 continue;
@@ -152,10 +161,15 @@ public static class TimeEntryValidator
             anyCorrection |= entry.Supersedes is not null;
         }
 
-        var failed = new HashSet<TimeEntryId>();
         var latest = now + options.FutureTolerance;
         foreach (var e in list)
         {
+            if (e.Start < Events.TimeLogged.MinStarted || e.Start >= Events.TimeLogged.MaxStarted)
+            {
+                Error(e, TimeEntryFaultKind.StartOutOfRange, $"The start {e.Start} is outside {Events.TimeLogged.MinStarted} to before {Events.TimeLogged.MaxStarted}.");
+                continue;
+            }
+
             if (e.Duration <= Duration.Zero)
             {
                 Error(e, TimeEntryFaultKind.NonPositiveDuration, $"The duration {e.Duration} is not positive.");
