@@ -1,0 +1,74 @@
+using NodaTime;
+using ServiceDesk.Events;
+using ServiceDesk.Sla;
+
+namespace ServiceDesk.Analytics.Tests;
+
+internal static class TestData
+{
+    public static readonly ServiceId Email = new("email");
+    public static readonly ServiceId Vpn = new("vpn");
+    public static readonly TenantId Tenant = new("acme");
+
+    /// <summary>Monday to Friday 09:00-17:00 UTC.</summary>
+    public static readonly BusinessCalendar OfficeUtc = new BusinessCalendarBuilder("Etc/UTC")
+        .AddWeekdayHours(new LocalTime(9, 0), new LocalTime(17, 0))
+        .Build();
+
+    /// <summary>Monday to Friday 08:00-18:00 in Berlin, closed on 1 May.</summary>
+    public static readonly BusinessCalendar OfficeBerlin = new BusinessCalendarBuilder("Europe/Berlin")
+        .AddWeekdayHours(new LocalTime(8, 0), new LocalTime(18, 0))
+        .CloseYearly(new AnnualDate(5, 1))
+        .Build();
+
+    /// <summary>Open around the clock.</summary>
+    public static readonly BusinessCalendar AlwaysOpen = new BusinessCalendarBuilder("Etc/UTC")
+        .AddDailyHours(new LocalTime(0, 0), LocalTime.Midnight)
+        .Build();
+
+    public static Instant Utc(int year, int month, int day, int hour, int minute = 0) => Instant.FromUtc(year, month, day, hour, minute);
+
+    /// <summary>Builds one ticket's history with consecutive versions.</summary>
+    public sealed class History(string ticket, Instant opened)
+    {
+        private readonly TicketId _id = IdOf(ticket);
+        private readonly List<TicketEvent> _events =
+        [
+            new TicketOpened(Tenant, IdOf(ticket), 1, opened, Actor.System,
+                new TicketNumber(TicketKind.Incident, Math.Abs(ticket.GetHashCode(StringComparison.Ordinal)) % 100000 + 1),
+                TicketKind.Incident, "Printer on fire", Priority.P3Moderate, Channel.Email),
+        ];
+
+        private TicketStatus _status = TicketStatus.New;
+
+        public History Status(Instant at, TicketStatus to)
+        {
+            _events.Add(new StatusChanged(Tenant, _id, _events.Count + 1, at, Actor.System, _status, to));
+            _status = to;
+            return this;
+        }
+
+        public History Resolve(Instant at) => Status(at, TicketStatus.Resolved);
+
+        public History Close(Instant at) => Status(at, TicketStatus.Closed);
+
+        public History Reopen(Instant at) => Status(at, TicketStatus.InProgress);
+
+        public History Assign(Instant at, string group)
+        {
+            _events.Add(new Assigned(Tenant, _id, _events.Count + 1, at, Actor.System, new GroupId(group), null));
+            return this;
+        }
+
+        public History Comment(Instant at)
+        {
+            _events.Add(new CommentAdded(Tenant, _id, _events.Count + 1, at, Actor.System, CommentVisibility.Public, "note"));
+            return this;
+        }
+
+        public IReadOnlyList<TicketEvent> Events => _events;
+
+        public static TicketId IdOf(string name)
+            => new(new Guid(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name)).AsSpan(0, 16)));
+    }
+}
