@@ -27,8 +27,6 @@ public sealed class TicketStatisticsAccumulator
     private LocalDate _firstDay;
     private LocalDate _lastDay;
     private bool _anyDay;
-    private Instant _firstOpened = Instant.MaxValue;
-    private Instant _lastResolved = Instant.MinValue;
     private int _tickets;
     private int _resolvedTickets;
     private int _resolvedOnce;
@@ -123,6 +121,13 @@ public sealed class TicketStatisticsAccumulator
                         // Canceled, then resolved or closed: resolved from now on.
                         completion = s.At;
                         resolvedOnce = true;
+                        Touch(Day(s.At), 0);
+                    }
+                    else if (done && toDone && !toResolved)
+                    {
+                        // Resolved or closed, then canceled: no longer resolved.
+                        completion = null;
+                        Touch(Day(s.At), 0);
                     }
                     else
                     {
@@ -197,25 +202,14 @@ public sealed class TicketStatisticsAccumulator
                 _fcr++;
             }
 
-            _firstOpened = opened.At < _firstOpened ? opened.At : _firstOpened;
-            _lastResolved = end > _lastResolved ? end : _lastResolved;
         }
     }
 
     /// <summary>Summarizes the histories added so far; the accumulator can go on collecting afterwards.</summary>
-    /// <returns>The report; with no history, zero counts, empty summaries and rates, zero arrivals and an empty backlog.</returns>
-    /// <exception cref="ArgumentException">A calendar is set and it is never open between the first opening and the last
-    /// resolution of the resolved tickets, so every business time would be zero.</exception>
+    /// <returns>The report; with no history, zero counts, empty summaries and rates, zero arrivals and an empty backlog.
+    /// A calendar that is never open while tickets are handled gives business times of zero, not an error.</returns>
     public TicketStatisticsReport ToReport()
     {
-        if (_calendar is not null && _resolvedTickets > 0 && _lastResolved > _firstOpened
-            && _calendar.BusinessTimeBetween(_firstOpened, _lastResolved) == Duration.Zero)
-        {
-            throw new ArgumentException(
-                $"The business calendar is never open between {TextPolicy.Echo(_firstOpened)} and {TextPolicy.Echo(_lastResolved)}, so every business resolution time would be zero.",
-                nameof(TicketStatisticsOptions.Calendar));
-        }
-
         var backlog = new List<BacklogDay>();
         if (_tickets > 0)
         {

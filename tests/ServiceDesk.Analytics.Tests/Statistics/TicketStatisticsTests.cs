@@ -148,14 +148,15 @@ public sealed class TicketStatisticsTests
     }
 
     [Fact]
-    public void ToReport_CalendarNeverOpenOverTheData_Throws()
+    public void Compute_CalendarNeverOpenWhileHandled_BusinessTimeZeroNotAnError()
     {
-        // Weekend tickets only.
+        // A weekend ticket on a Monday-Friday calendar: handled entirely outside business hours.
         var weekend = new History("w", Utc(2026, 3, 7, 9)).Resolve(Utc(2026, 3, 7, 11)).Events;
 
-        var ex = Assert.Throws<ArgumentException>(() => TicketStatistics.Compute([weekend], new TicketStatisticsOptions { Calendar = OfficeUtc }));
+        var r = TicketStatistics.Compute([weekend], new TicketStatisticsOptions { Calendar = OfficeUtc });
 
-        Assert.Contains("never open", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(Duration.Zero, r.ResolutionBusinessTime!.Max);
+        Assert.Equal(Duration.FromHours(2), r.ResolutionTime!.Max);
     }
 
     [Fact]
