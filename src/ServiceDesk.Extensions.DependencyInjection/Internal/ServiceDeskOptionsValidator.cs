@@ -29,7 +29,7 @@ internal sealed class ServiceDeskOptionsValidator(IServiceProvider services) : I
 
         foreach (var store in options.Stores.Values)
         {
-            store.Validate(faults);
+            store.Validate?.Invoke(faults);
         }
 
         if (options.Engine is null)
