@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using NodaTime;
+using ServiceDesk.Serialization;
 using ServiceDesk.Sla.Internal;
 
 namespace ServiceDesk.Sla;
@@ -32,17 +33,7 @@ public sealed partial class BusinessCalendar
     public static BusinessCalendar FromJson(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json);
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidDefinitionException("business calendar", [$"$: not valid JSON: {ex.Message}"]);
-        }
-
-        using (document)
+        using (var document = DefinitionJson.Parse(json, "business calendar"))
         {
             var errors = new List<string>();
             var builder = new BusinessCalendarBuilder();
@@ -255,7 +246,7 @@ public sealed partial class BusinessCalendar
             {
                 errors.Add(text is null
                     ? $"{path}: expected a time string, found {Describe(element)}; {TimeText.TimeExpectation}."
-                    : $"{path}: \"{text}\" is not a time of day; {TimeText.TimeExpectation}.");
+                    : $"{path}: {TextPolicy.Echo(text)} is not a time of day; {TimeText.TimeExpectation}.");
                 return null;
             }
 
@@ -278,7 +269,7 @@ public sealed partial class BusinessCalendar
 
             errors.Add(text is null
                 ? $"{path}: expected a date string \"YYYY-MM-DD\", found {Describe(element)}."
-                : $"{path}: \"{text}\" is not a valid date; expected YYYY-MM-DD (years 0000 to 9999, a day that exists in its month).");
+                : $"{path}: {TextPolicy.Echo(text)} is not a valid date; expected YYYY-MM-DD (years 0000 to 9999, a day that exists in its month).");
             return null;
         }
 
@@ -343,7 +334,7 @@ public sealed partial class BusinessCalendar
                             faulted = true;
                             errors.Add(text is null
                                 ? $"{propertyPath}: expected a month-day string \"MM-DD\", found {Describe(property.Value)}."
-                                : $"{propertyPath}: \"{text}\" is not a valid month-day; expected MM-DD from 01-01 to 12-31 (02-29 applies in leap years only).");
+                                : $"{propertyPath}: {TextPolicy.Echo(text)} is not a valid month-day; expected MM-DD from 01-01 to 12-31 (02-29 applies in leap years only).");
                         }
 
                         break;

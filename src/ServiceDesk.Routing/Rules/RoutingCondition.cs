@@ -159,7 +159,7 @@ public abstract class RoutingCondition
             ArgumentNullException.ThrowIfNull(tier, nameof(tiers));
             if (string.IsNullOrWhiteSpace(tier) || tier.Length > MaxTierLength)
             {
-                throw new ArgumentException($"A customer tier must be 1 to {MaxTierLength} characters and not blank; got '{tier}'.", nameof(tiers));
+                throw new ArgumentException($"A customer tier must be 1 to {MaxTierLength} characters and not blank; got {TextPolicy.Echo(tier)}.", nameof(tiers));
             }
         }
 
@@ -211,7 +211,7 @@ public abstract class RoutingCondition
             if (keyword.Length > MaxKeywordLength || WordText.Words(keyword).Length == 0)
             {
                 throw new ArgumentException(
-                    $"A keyword must be 1 to {MaxKeywordLength} characters with at least one letter or digit; got '{keyword}'.", nameof(keywords));
+                    $"A keyword must be 1 to {MaxKeywordLength} characters with at least one letter or digit; got {TextPolicy.Echo(keyword)}.", nameof(keywords));
             }
         }
 
