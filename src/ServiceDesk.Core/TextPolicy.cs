@@ -20,8 +20,18 @@ namespace ServiceDesk;
 /// </remarks>
 public static class TextPolicy
 {
-    /// <summary>The most characters of a value a message quotes: 64.</summary>
-    public const int MaxEchoLength = 64;
+    private static readonly System.Buffers.SearchValues<char> NulAndSurrogates = System.Buffers.SearchValues.Create(
+        "\0" + string.Create(0x800, 0, static (span, _) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = (char)(0xD800 + i);
+            }
+        }));
+
+    /// <summary>The most characters of a value a message quotes: 128, the longest identifier, so identifiers are always
+    /// quoted whole.</summary>
+    public const int MaxEchoLength = 128;
 
     /// <summary>Finds the first character that makes <paramref name="text"/> unstorable: a NUL or a lone surrogate.</summary>
     /// <param name="text">The text.</param>
@@ -29,22 +39,16 @@ public static class TextPolicy
     /// <remarks>Allocation-free; vectorized for the common case of text with neither NUL nor surrogates.</remarks>
     public static int IndexOfUnstorable(ReadOnlySpan<char> text)
     {
-        var nul = text.IndexOf('\0');
         var from = 0;
         while (true)
         {
-            var s = text[from..].IndexOfAnyInRange('\uD800', '\uDFFF');
-            if (s < 0)
+            var found = text[from..].IndexOfAny(NulAndSurrogates);
+            if (found < 0)
             {
-                return nul;
+                return -1;
             }
 
-            var at = from + s;
-            if (nul >= 0 && nul < at)
-            {
-                return nul;
-            }
-
+            var at = from + found;
             if (char.IsHighSurrogate(text[at]) && at + 1 < text.Length && char.IsLowSurrogate(text[at + 1]))
             {
                 from = at + 2;
@@ -86,7 +90,7 @@ public static class TextPolicy
     /// a surrogate pair) with its full length appended when cut; NUL and other control characters are shown as
     /// <c>\uXXXX</c>.</summary>
     /// <param name="value">The value; <see langword="null"/> reads <c>(null)</c>.</param>
-    /// <returns>The quoted value, at most about 100 characters long.</returns>
+    /// <returns>The quoted value, at most about 170 characters long.</returns>
     public static string Echo(string? value)
     {
         if (value is null)

@@ -6,11 +6,13 @@ namespace ServiceDesk.Engine;
 public sealed record CommandContext
 {
     private static readonly IReadOnlySet<string> NoRoles = new HashSet<string>(StringComparer.Ordinal);
+    private static readonly IReadOnlySet<GroupId> NoGroups = new HashSet<GroupId>();
     private readonly TenantId _tenant;
     private readonly Actor _actor;
     private readonly string? _idempotencyKey;
     private readonly long? _expectedVersion;
     private readonly IReadOnlySet<string> _roles = NoRoles;
+    private readonly IReadOnlySet<GroupId> _groups = NoGroups;
 
     /// <summary>Initializes a context.</summary>
     /// <param name="tenant">The tenant; not the default value.</param>
@@ -96,5 +98,14 @@ public sealed record CommandContext
     {
         get => _roles;
         init => _roles = value ?? throw new ArgumentNullException(nameof(Roles));
+    }
+
+    /// <summary>Gets the groups the actor belongs to, for approvals asked of a group (any member may decide for it); empty by
+    /// default.</summary>
+    /// <exception cref="ArgumentNullException">Set to <see langword="null"/>.</exception>
+    public IReadOnlySet<GroupId> Groups
+    {
+        get => _groups;
+        init => _groups = value ?? throw new ArgumentNullException(nameof(Groups));
     }
 }

@@ -21,7 +21,8 @@ public enum CommandOutcome
     Rejected = 4,
 
     /// <summary>The workflow rejected the transition and asks for a new ticket linked to this one (e.g. a reopen after the
-    /// reopen window); nothing was stored.</summary>
+    /// reopen window): nothing was stored on this ticket, and the engine opened the follow-up ticket
+    /// (<see cref="CommandResult.FollowUp"/>).</summary>
     NewLinkedTicketRequired = 5,
 }
 
@@ -60,6 +61,11 @@ public sealed record CommandResult
     /// <summary>Gets the triggers the workflow asks to fire on linked tickets after a transition; empty otherwise. The engine
     /// does not fire them; the caller does, each with its own command.</summary>
     public IReadOnlyList<CascadeAction> Cascades { get; init; } = [];
+
+    /// <summary>Gets the follow-up ticket the engine opened, linked <see cref="TicketLinkType.FollowUpOf"/> this one, when the
+    /// workflow answered <see cref="CommandOutcome.NewLinkedTicketRequired"/> (for a replay: the one first opened); otherwise
+    /// <see langword="null"/>.</summary>
+    public Ticket? FollowUp { get; init; }
 
     /// <summary>Gets the name of the ticket's SLA policy, or <see langword="null"/> when no policy applies.</summary>
     public string? SlaPolicy { get; init; }

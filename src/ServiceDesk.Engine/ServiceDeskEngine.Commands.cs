@@ -84,8 +84,26 @@ public sealed partial class ServiceDeskEngine
         }
 
         _ = new TransitionContext(context.Actor, default) { Reason = reason, Notes = notes }; // validates reason and notes now
-        return ExecuteAsync("Transition", context, ticket, CommandFingerprint.Of(context, "Transition", trigger.Name, reason, notes), async (loaded, ct) =>
+        return TransitionCoreAsync(
+            "Transition", context, ticket, trigger, reason, notes, CommandFingerprint.Of(context, "Transition", trigger.Name, reason, notes), null, cancellationToken);
+    }
+
+    /// <summary>Fires a trigger through the one pipeline, with the ticket's stored approval and links; opens the follow-up
+    /// ticket when the workflow asks for one.</summary>
+    private async Task<CommandResult> TransitionCoreAsync(
+        string command,
+        CommandContext context,
+        TicketId ticket,
+        WorkflowTrigger trigger,
+        string? reason,
+        string? notes,
+        string? fingerprint,
+        Action<string, CommandContext, Ticket>? authorize,
+        CancellationToken cancellationToken)
+    {
+        var result = await ExecuteAsync(command, context, ticket, fingerprint, async (loaded, ct) =>
         {
+            authorize?.Invoke(command, context, loaded.Ticket);
             var links = await LoadLinksAsync(loaded, ct).ConfigureAwait(false);
             var transition = new TransitionContext(context.Actor, loaded.Now)
             {
@@ -94,6 +112,7 @@ public sealed partial class ServiceDeskEngine
                 Notes = notes,
                 StatusSince = StatusSince(loaded),
                 Links = links,
+                Approvals = loaded.Memory.Approval?.ToSet(),
             };
             var result = loaded.Workflow.TryFire(loaded.Ticket, trigger, transition);
             var outcome = result.Outcome switch
@@ -110,8 +129,16 @@ public sealed partial class ServiceDeskEngine
             }
 
             EngineLog.TransitionRejected(_logger, loaded.Ticket.Number, loaded.Ticket.Tenant, trigger.Name, outcome, string.Join("; ", result.UnmetGuards));
-            return new Decision(outcome, null, []) { UnmetGuards = result.UnmetGuards };
-        }, cancellationToken, trigger.Name);
+            return new Decision(outcome, null, [])
+            {
+                UnmetGuards = result.UnmetGuards,
+                OpensFollowUp = outcome == CommandOutcome.NewLinkedTicketRequired,
+            };
+        }, cancellationToken, trigger.Name).ConfigureAwait(false);
+
+        return result.Outcome == CommandOutcome.NewLinkedTicketRequired
+            ? await OpenFollowUpAsync(context, result, fingerprint, cancellationToken).ConfigureAwait(false)
+            : result;
     }
 
     /// <summary>Assigns (or reassigns) a ticket to a group and, optionally, an agent in it.</summary>
@@ -316,7 +343,7 @@ public sealed partial class ServiceDeskEngine
         ArgumentNullException.ThrowIfNull(key);
         if (key.StartsWith("sla.", StringComparison.Ordinal))
         {
-            throw new ArgumentException($"Attribute keys starting with 'sla.' are reserved for the engine; got '{key}'.", nameof(key));
+            throw new ArgumentException($"Attribute keys starting with 'sla.' are reserved for the engine; got {TextPolicy.Echo(key)}.", nameof(key));
         }
 
         if (value is { Kind: 0 })
@@ -352,7 +379,7 @@ public sealed partial class ServiceDeskEngine
     /// <returns>Applied with a <see cref="TimeLogged"/> event.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="context"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">An id is the default value or the activity is blank.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">The duration is not in (0, 24 h], or the activity is too long.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The duration is not in (0, 24 h], the start is outside <see cref="TimeLogged.MinStarted"/> to <see cref="TimeLogged.MaxStarted"/>, or the activity is too long.</exception>
     /// <exception cref="TicketNotFoundException">The tenant has no such ticket.</exception>
     /// <exception cref="ConcurrencyException">See <see cref="TransitionAsync"/>.</exception>
     public Task<CommandResult> LogTimeAsync(
@@ -371,6 +398,12 @@ public sealed partial class ServiceDeskEngine
         if (duration <= Duration.Zero || duration > TimeLogged.MaxDuration)
         {
             throw new ArgumentOutOfRangeException(nameof(duration), duration, "A time entry must last more than zero and at most 24 hours.");
+        }
+
+        if (started < TimeLogged.MinStarted || started >= TimeLogged.MaxStarted)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(started), started, $"A time entry starts from {TimeLogged.MinStarted} to before {TimeLogged.MaxStarted}; got {started}.");
         }
 
         if (activity is not null)
@@ -473,7 +506,8 @@ public sealed partial class ServiceDeskEngine
         return result;
     }
 
-    private async Task<CommandResult> OpenCoreAsync(CommandContext context, OpenTicketRequest request, CancellationToken cancellationToken)
+    private async Task<CommandResult> OpenCoreAsync(
+        CommandContext context, OpenTicketRequest request, CancellationToken cancellationToken, TicketId? followUpOf = null, string? followUpFingerprint = null)
     {
         var workflow = Options.GetWorkflow(request.Kind);
         if (request.Attributes is null)
@@ -543,9 +577,14 @@ public sealed partial class ServiceDeskEngine
             ticket = ticket with { Attributes = ticket.Attributes.With(SlaPolicyAttribute, name) };
         }
 
+        if (followUpOf is { } source)
+        {
+            events.Add(new TicketLinked(tenant, id, events.Count + 1, now, context.Actor, source, TicketLinkType.FollowUpOf));
+        }
+
         // A retried opening (same key, so same id) replays without allocating a number; the same key with another request, or
         // a key applied to another ticket, is a conflict (checked before any number is allocated).
-        var fingerprint = CommandFingerprint.Of(context, request);
+        var fingerprint = followUpOf is null ? CommandFingerprint.Of(context, request) : followUpFingerprint;
         if (context.IdempotencyKey is { } openKey
             && await _store.FindAppliedAsync(tenant, openKey, cancellationToken).ConfigureAwait(false) is { } applied)
         {

@@ -4,6 +4,7 @@ using ServiceDesk.Events;
 using ServiceDesk.Routing;
 using ServiceDesk.Sla;
 using ServiceDesk.Storage;
+using ServiceDesk.Workflow;
 
 namespace ServiceDesk.Engine;
 
@@ -60,9 +61,25 @@ public sealed partial class ServiceDeskEngine
             }
         }
 
+        if (Scheduling.AutoCloseDueAt(next, workflow, Options, memory) is { } closeAt && closeAt <= at)
+        {
+            var fired = workflow.TryFire(next with { Version = ticket.Version + events.Count }, Options.AutoCloseTrigger, new TransitionContext(Actor.System, at)
+            {
+                StatusSince = memory.StatusSince ?? ticket.OpenedAt,
+                Approvals = memory.Approval?.ToSet(),
+            });
+            if (fired.Succeeded)
+            {
+                events.AddRange(fired.Events);
+                next = fired.Ticket;
+                EngineLog.Transitioned(_logger, ticket.Number, ticket.Tenant, Options.AutoCloseTrigger.Name, fired.From, fired.To);
+                _metrics.RecordTransition(Options.AutoCloseTrigger.Name, CommandOutcome.Applied);
+            }
+        }
+
         if (events.Count == 0)
         {
-            var schedule = Scheduling.Compute(ticket, workflow, policy, clocks, Options.Escalation, memory);
+            var schedule = Scheduling.Compute(ticket, workflow, policy, clocks, Options, memory);
             if (schedule.TimerDueAt is { } again && again <= at)
             {
                 // Nothing to record, yet still due: never spin on such a timer; look again a minute later.
@@ -123,6 +140,12 @@ public sealed partial class ServiceDeskEngine
             {
                 events.Add(new Assigned(tenant, id, baseVersion + events.Count + 1, at, Actor.System, group, null, ticket.AssignmentGroup, ticket.Assignee));
                 ticket = ticket with { AssignmentGroup = group, Assignee = null };
+            }
+
+            if (output.Action.Kind == EscalationActionKind.DeclareMajorIncident && !ticket.IsMajorIncident)
+            {
+                events.Add(new MajorIncidentChanged(tenant, id, baseVersion + events.Count + 1, at, Actor.System, true, $"escalation level {firing.Rule.Level}"));
+                ticket = ticket with { IsMajorIncident = true };
             }
 
             if (output.Priority is { } priority && priority != ticket.Priority)

@@ -262,6 +262,11 @@ public sealed partial class ServiceDeskEngine : IDisposable
         {
             throw; // Fail records the exception and returns false, so this is never reached.
         }
+        catch (CommandDeniedException denied)
+        {
+            EngineLog.CommandDenied(_logger, command, denied.Actor.ToString(), id, context.Tenant, denied.Message);
+            throw;
+        }
     }
 
     /// <summary>
@@ -275,7 +280,7 @@ public sealed partial class ServiceDeskEngine : IDisposable
         var current = loaded.Ticket;
         if (decision.Outcome != CommandOutcome.Applied)
         {
-            if (idempotencyKey is { } key && await FindReplayAsync(current, key, fingerprint, cancellationToken).ConfigureAwait(false) is { } first)
+            if (idempotencyKey is { } key && !decision.OpensFollowUp && await FindReplayAsync(current, key, fingerprint, cancellationToken).ConfigureAwait(false) is { } first)
             {
                 EngineLog.CommandReplayed(_logger, command, current.Id, current.Tenant);
                 return new CommandResult(CommandOutcome.Replayed, first, []) { SlaPolicy = loaded.Policy?.Name };
@@ -309,7 +314,7 @@ public sealed partial class ServiceDeskEngine : IDisposable
         var append = new TicketAppend(next, decision.Events, loaded.IsNew ? 0 : current.Version, idempotencyKey)
         {
             IdempotencyFingerprint = fingerprint,
-            Schedule = Scheduling.Compute(next, loaded.Workflow, loaded.Policy, after, Options.Escalation, memory),
+            Schedule = Scheduling.Compute(next, loaded.Workflow, loaded.Policy, after, Options, memory),
             DerivedState = TicketMemoryJson.Write(memory),
         };
         var stored = await _store.AppendAsync(append, cancellationToken).ConfigureAwait(false);
@@ -394,6 +399,10 @@ public sealed partial class ServiceDeskEngine : IDisposable
         /// <summary>Gets a value indicating whether breaches the decision causes are counted by the commit (the sweeper counts
         /// the breaches it records itself).</summary>
         public bool CountsBreaches { get; init; } = true;
+
+        /// <summary>Gets a value indicating whether a <see cref="CommandOutcome.NewLinkedTicketRequired"/> decision opens the
+        /// follow-up (whose opening checks the idempotency key itself).</summary>
+        public bool OpensFollowUp { get; init; }
 
         public static Decision Unchanged { get; } = new(CommandOutcome.Unchanged, null, []);
 

@@ -19,6 +19,11 @@ namespace ServiceDesk.Engine;
 /// <item><term><see cref="SlaPolicies"/></term><description><see langword="null"/>: no SLA clocks</description></item>
 /// <item><term><see cref="Escalation"/></term><description><see langword="null"/>: no escalation rules</description></item>
 /// <item><term><see cref="CallerReplyTrigger"/></term><description><c>CallerReplied</c> (see <see cref="IncidentLifecycle.CallerReplied"/>)</description></item>
+/// <item><term><see cref="BusinessCalendar"/></term><description><see langword="null"/>: approval due times and auto-close count wall-clock time (a day is 24 hours)</description></item>
+/// <item><term><see cref="AutoCloseAfterBusinessDays"/></term><description>0: no auto-close timer</description></item>
+/// <item><term><see cref="AutoCloseTrigger"/></term><description><c>AutoClose</c> (see <see cref="IncidentLifecycle.AutoClose"/>)</description></item>
+/// <item><term><see cref="ConfirmResolutionTrigger"/></term><description><c>Close</c></description></item>
+/// <item><term><see cref="RejectResolutionTrigger"/></term><description><c>Reopen</c></description></item>
 /// </list>
 /// </remarks>
 public sealed class ServiceDeskEngineOptions
@@ -51,7 +56,7 @@ public sealed class ServiceDeskEngineOptions
 
             if (workflow.Kind is { } own && own != kind)
             {
-                faults.Add($"workflow '{workflow.Name}' is for {own} tickets but is registered for {kind}");
+                faults.Add($"workflow {TextPolicy.Echo(workflow.Name)} is for {own} tickets but is registered for {kind}");
                 continue;
             }
 
@@ -96,6 +101,43 @@ public sealed class ServiceDeskEngineOptions
     /// ticket held for the caller), or <see langword="null"/> to fire nothing; default <c>CallerReplied</c>.</summary>
     public WorkflowTrigger? CallerReplyTrigger { get; init; } = IncidentLifecycle.CallerReplied;
 
+    /// <summary>Gets the business calendar of approval due times and of auto-close, or <see langword="null"/> (the default) to
+    /// count wall-clock time (a business day is then 24 hours).</summary>
+    public BusinessCalendar? BusinessCalendar { get; init; }
+
+    /// <summary>Gets after how many business days (on <see cref="BusinessCalendar"/>, from the moment the ticket entered its
+    /// status) the engine schedules <see cref="AutoCloseTrigger"/> for a ticket in a status from which the workflow would
+    /// then permit it to the system; 0 to 365, default 0 (no auto-close timer).</summary>
+    /// <remarks>The workflow's own guards still decide: build the incident lifecycle with the same number of days and the
+    /// same calendar (<see cref="IncidentLifecycleOptions.AutoCloseAfterBusinessDays"/>,
+    /// <see cref="IncidentLifecycleOptions.AddBusinessDays"/>). A status from which the trigger would be refused at the due
+    /// instant (a major incident, a lifecycle that waits longer) gets no auto-close timer.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException">Set outside 0 to 365.</exception>
+    public int AutoCloseAfterBusinessDays
+    {
+        get;
+        init => field = value is >= 0 and <= 365
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(AutoCloseAfterBusinessDays), value, "Auto-close is 0 (off) to 365 business days.");
+    }
+
+    /// <summary>Gets the trigger the sweeper fires, as the system, when a ticket's auto-close is due; default <c>AutoClose</c>.</summary>
+    public WorkflowTrigger AutoCloseTrigger { get; init; } = IncidentLifecycle.AutoClose;
+
+    /// <summary>Gets the trigger <see cref="ServiceDeskEngine.ConfirmResolutionAsync"/> fires; default <c>Close</c>.</summary>
+    public WorkflowTrigger ConfirmResolutionTrigger { get; init; } = IncidentLifecycle.Close;
+
+    /// <summary>Gets the trigger <see cref="ServiceDeskEngine.RejectResolutionAsync"/> fires; default <c>Reopen</c>.</summary>
+    public WorkflowTrigger RejectResolutionTrigger { get; init; } = IncidentLifecycle.Reopen;
+
+    /// <summary>Returns a copy with auto-close after <paramref name="businessDays"/> business days of <paramref name="calendar"/>.</summary>
+    /// <param name="businessDays">0 (off) to 365.</param>
+    /// <param name="calendar">The calendar, or <see langword="null"/> for 24-hour days.</param>
+    /// <returns>The copy; this instance is unchanged.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="businessDays"/> is outside 0 to 365.</exception>
+    public ServiceDeskEngineOptions WithAutoClose(int businessDays, BusinessCalendar? calendar)
+        => Copy(Workflows, RoutingRules, SlaPolicies, Escalation, businessDays, calendar);
+
     /// <summary>Creates definitions with the shipped lifecycles of the four ticket kinds and the default matrix.</summary>
     /// <returns>The definitions; set <see cref="RoutingRules"/> and <see cref="SlaPolicies"/> with a <c>with</c>-like copy
     /// through <see cref="With(RoutingRuleSet?, SlaPolicySet?)"/> and <see cref="With(EscalationPolicy?)"/>.</returns>
@@ -111,26 +153,33 @@ public sealed class ServiceDeskEngineOptions
     /// <param name="routingRules">The routing rules, or <see langword="null"/> for none.</param>
     /// <param name="slaPolicies">The SLA policies, or <see langword="null"/> for none.</param>
     /// <returns>The copy; this instance is unchanged.</returns>
-    public ServiceDeskEngineOptions With(RoutingRuleSet? routingRules, SlaPolicySet? slaPolicies) => new(Workflows)
-    {
-        PriorityMatrix = PriorityMatrix,
-        CallerReplyTrigger = CallerReplyTrigger,
-        RoutingRules = routingRules,
-        SlaPolicies = slaPolicies,
-        Escalation = Escalation,
-    };
+    public ServiceDeskEngineOptions With(RoutingRuleSet? routingRules, SlaPolicySet? slaPolicies) => Copy(Workflows, routingRules, slaPolicies, Escalation);
 
     /// <summary>Returns a copy with other escalation rules.</summary>
     /// <param name="escalation">The escalation rules, or <see langword="null"/> for none.</param>
     /// <returns>The copy; this instance is unchanged.</returns>
-    public ServiceDeskEngineOptions With(EscalationPolicy? escalation) => new(Workflows)
-    {
-        PriorityMatrix = PriorityMatrix,
-        CallerReplyTrigger = CallerReplyTrigger,
-        RoutingRules = RoutingRules,
-        SlaPolicies = SlaPolicies,
-        Escalation = escalation,
-    };
+    public ServiceDeskEngineOptions With(EscalationPolicy? escalation) => Copy(Workflows, RoutingRules, SlaPolicies, escalation);
+
+    private ServiceDeskEngineOptions Copy(
+        IReadOnlyDictionary<TicketKind, WorkflowDefinition> workflows, RoutingRuleSet? routingRules, SlaPolicySet? slaPolicies, EscalationPolicy? escalation)
+        => Copy(workflows, routingRules, slaPolicies, escalation, AutoCloseAfterBusinessDays, BusinessCalendar);
+
+    private ServiceDeskEngineOptions Copy(
+        IReadOnlyDictionary<TicketKind, WorkflowDefinition> workflows, RoutingRuleSet? routingRules, SlaPolicySet? slaPolicies, EscalationPolicy? escalation,
+        int autoCloseDays, BusinessCalendar? calendar)
+        => new(workflows)
+        {
+            PriorityMatrix = PriorityMatrix,
+            CallerReplyTrigger = CallerReplyTrigger,
+            RoutingRules = routingRules,
+            SlaPolicies = slaPolicies,
+            Escalation = escalation,
+            BusinessCalendar = calendar,
+            AutoCloseAfterBusinessDays = autoCloseDays,
+            AutoCloseTrigger = AutoCloseTrigger,
+            ConfirmResolutionTrigger = ConfirmResolutionTrigger,
+            RejectResolutionTrigger = RejectResolutionTrigger,
+        };
 
     /// <summary>Gets the workflow of a kind.</summary>
     /// <param name="kind">The ticket kind.</param>

@@ -8,7 +8,7 @@ public sealed class TicketNotFoundException : KeyNotFoundException
     /// <param name="tenant">The tenant.</param>
     /// <param name="ticket">The ticket that was not found.</param>
     public TicketNotFoundException(TenantId tenant, TicketId ticket)
-        : base($"Tenant '{tenant}' has no ticket {ticket}.")
+        : base($"Tenant {TextPolicy.Echo(tenant)} has no ticket {ticket}.")
     {
         Tenant = tenant;
         Ticket = ticket;

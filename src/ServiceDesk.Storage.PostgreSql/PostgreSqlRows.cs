@@ -39,7 +39,7 @@ internal static class PostgreSqlRows
 
     /// <summary>The error of a stored row that does not read back: never transient (retrying reads the same row).</summary>
     public static StorageException Corrupt(string table, string tenant, string key, Exception inner)
-        => new($"The PostgreSQL ticket store holds a corrupt row in table {table} (tenant '{tenant}', {key}): {inner.Message}", inner)
+        => new($"The PostgreSQL ticket store holds a corrupt row in table {table} (tenant {TextPolicy.Echo(tenant)}, {key}): {inner.Message}", inner)
         {
             IsTransient = false,
         };

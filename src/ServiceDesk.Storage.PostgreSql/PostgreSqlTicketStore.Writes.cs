@@ -210,7 +210,7 @@ public sealed partial class PostgreSqlTicketStore
             {
                 // Unreachable while the row locks hold: a broken invariant, never silently ignored (the transaction rolls back).
                 throw new InvalidOperationException(
-                    $"Updated {writes.BatchCommands[0].RecordsAffected} of {changed.Count} locked ticket rows of tenant '{tenant}'; nothing was stored.");
+                    $"Updated {writes.BatchCommands[0].RecordsAffected} of {changed.Count} locked ticket rows of tenant {TextPolicy.Echo(tenant)}; nothing was stored.");
             }
         }
     }

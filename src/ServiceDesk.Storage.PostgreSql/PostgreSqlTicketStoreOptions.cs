@@ -56,7 +56,7 @@ public sealed class PostgreSqlTicketStoreOptions
         if (Schema is null || Schema.Length is < 1 or > 63 || !char.IsAsciiLetterLower(Schema[0])
             || !Schema.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_'))
         {
-            faults.Add($"Schema: '{Schema}' must be 1 to 63 lower-case ASCII letters, digits or underscores, starting with a letter");
+            faults.Add($"Schema: {TextPolicy.Echo(Schema)} must be 1 to 63 lower-case ASCII letters, digits or underscores, starting with a letter");
         }
 
         if (faults.Count > 0)

@@ -23,7 +23,7 @@ public readonly record struct WorkflowTrigger
         if (!Names.IsIdentifier(name, MaxLength))
         {
             throw new ArgumentException(
-                $"'{name}' is not a valid trigger name: use 1 to {MaxLength} ASCII letters, digits or underscores, starting with a letter.",
+                $"{TextPolicy.Echo(name)} is not a valid trigger name: use 1 to {MaxLength} ASCII letters, digits or underscores, starting with a letter.",
                 nameof(name));
         }
 

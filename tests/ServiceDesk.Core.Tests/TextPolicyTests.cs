@@ -107,4 +107,20 @@ public sealed class TextPolicyTests
         Assert.Throws<ArgumentException>(() => TicketAppend.ValidateIdempotencyKey("key-\uD800"));
         Assert.Throws<ArgumentException>(() => Actor.OfRequester("Ann\0"));
     }
+
+    [Fact]
+    public void IsStorable_AllocatesNothing()
+    {
+        const string text = "A typical subject line with an emoji \U0001F600 and accents éü";
+        _ = TextPolicy.IsStorable(text);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var all = true;
+        for (var i = 0; i < 1_000; i++)
+        {
+            all &= TextPolicy.IsStorable(text);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(all);
+    }
 }

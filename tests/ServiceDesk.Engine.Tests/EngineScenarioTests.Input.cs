@@ -76,6 +76,7 @@ public abstract partial class EngineScenarioTests
         await Assert.ThrowsAsync<ArgumentException>(() => Engine.CommentAsync(Desk.Caller(), ticket.Id, CommentVisibility.Internal, "secret"));
         await Assert.ThrowsAsync<ArgumentException>(() => Engine.TransitionAsync(agent, ticket.Id, IncidentLifecycle.Hold, new string('r', 101)));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Engine.LogTimeAsync(agent, ticket.Id, Desk.Alice, Clock.Now, Duration.FromHours(25), billable: true));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Engine.LogTimeAsync(agent, ticket.Id, Desk.Alice, Instant.MaxValue - Duration.FromHours(3), Duration.FromHours(1), billable: true));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Engine.RateSatisfactionAsync(Desk.Caller(), ticket.Id, 6));
         await Assert.ThrowsAsync<ArgumentException>(() => Engine.SetAttributeAsync(agent, ticket.Id, "sla.policy", AttributeValue.FromString("gold")));
         await Assert.ThrowsAsync<ArgumentException>(() => Engine.SetAttributeAsync(agent, ticket.Id, "bad key!", AttributeValue.FromInteger(1)));

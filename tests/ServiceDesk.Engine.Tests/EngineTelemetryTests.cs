@@ -51,8 +51,25 @@ public sealed class EngineTelemetryTests : IDisposable
         await _engine.LogTimeAsync(agent, id, Desk.Alice, _clock.Now, Duration.FromMinutes(15), billable: true);
         await _engine.TransitionAsync(agent, id, IncidentLifecycle.Start);
         await _engine.RateSatisfactionAsync(Desk.Caller(), id, 5);
+        await _engine.DeclareMajorIncidentAsync(agent, id);
+        await _engine.ClearMajorIncidentAsync(agent, id);
+        await _engine.RequestApprovalAsync(agent, id, ApprovalRequest.Of(ServiceDesk.Workflow.ApprovalRule.Any, Desk.Alice));
+        await _engine.ApproveAsync(agent, id, 1);
+        await _engine.RequestApprovalAsync(agent, id, ApprovalRequest.Of(ServiceDesk.Workflow.ApprovalRule.Any, Desk.Bob));
+        await _engine.WithdrawApprovalAsync(agent, id, 2);
+        await _engine.RequestApprovalAsync(agent, id, ApprovalRequest.Of(ServiceDesk.Workflow.ApprovalRule.Any, Desk.Bob));
+        await _engine.RejectApprovalAsync(Desk.Agent(Desk.Bob), id, 3);
+        await _engine.TransitionAsync(agent, id, IncidentLifecycle.Resolve, "SolvedPermanently", "Fixed.");
+        await _engine.RejectResolutionAsync(Desk.Caller(), id, "Still broken.");
+        await _engine.TransitionAsync(agent, id, IncidentLifecycle.Resolve, "SolvedPermanently", "Fixed again.");
+        await _engine.ConfirmResolutionAsync(Desk.Caller(), id);
 
-        var commands = new[] { "OpenTicket", "OpenTicket", "Assign", "Comment", "ChangePriority", "Link", "SetAttribute", "LogTime", "Transition", "RateSatisfaction" };
+        var commands = new[]
+        {
+            "OpenTicket", "OpenTicket", "Assign", "Comment", "ChangePriority", "Link", "SetAttribute", "LogTime", "Transition", "RateSatisfaction",
+            "DeclareMajorIncident", "ClearMajorIncident", "RequestApproval", "Approve", "RequestApproval", "WithdrawApproval", "RequestApproval",
+            "RejectApproval", "Transition", "RejectResolution", "Transition", "ConfirmResolution",
+        };
         Assert.Equal(commands.Select(c => "servicedesk.command " + c), spans.Stopped.Select(s => s.DisplayName));
         Assert.All(spans.Stopped, span =>
         {
@@ -69,8 +86,9 @@ public sealed class EngineTelemetryTests : IDisposable
         Assert.Equal(opened.Number.ToString(), spans.Stopped[0].GetTagItem("servicedesk.ticket.number"));
         Assert.Equal(other.Id.ToString(), spans.Stopped[1].GetTagItem("servicedesk.ticket.id"));
         Assert.All(spans.Stopped.Skip(2), span => Assert.Equal(id.ToString(), span.GetTagItem("servicedesk.ticket.id")));
-        Assert.Equal(IncidentLifecycle.Start.Name, Assert.Single(spans.Stopped, s => s.DisplayName.EndsWith("Transition", StringComparison.Ordinal)).GetTagItem("servicedesk.trigger"));
-        Assert.All(spans.Stopped.Where(s => !s.DisplayName.EndsWith("Transition", StringComparison.Ordinal)), s => Assert.Null(s.GetTagItem("servicedesk.trigger")));
+        static bool Fires(Activity s) => s.DisplayName.EndsWith("Transition", StringComparison.Ordinal) || s.DisplayName.EndsWith("Resolution", StringComparison.Ordinal);
+        Assert.Equal(["Start", "Resolve", "Reopen", "Resolve", "Close"], spans.Stopped.Where(Fires).Select(s => s.GetTagItem("servicedesk.trigger")));
+        Assert.All(spans.Stopped.Where(s => !Fires(s)), s => Assert.Null(s.GetTagItem("servicedesk.trigger")));
 
         // Every public command of the engine (every public method returning Task<CommandResult>) was traced above.
         var publicCommands = typeof(ServiceDeskEngine).GetMethods(BindingFlags.Public | BindingFlags.Instance)

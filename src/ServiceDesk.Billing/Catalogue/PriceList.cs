@@ -40,5 +40,5 @@ public sealed class PriceList
     /// <returns>The item.</returns>
     /// <exception cref="KeyNotFoundException">No item has that code.</exception>
     public CatalogueItem GetItem(string code)
-        => TryGetItem(code, out var item) ? item : throw new KeyNotFoundException($"Price list '{Name}' has no item '{code}'.");
+        => TryGetItem(code, out var item) ? item : throw new KeyNotFoundException($"Price list {TextPolicy.Echo(Name)} has no item {TextPolicy.Echo(code)}.");
 }

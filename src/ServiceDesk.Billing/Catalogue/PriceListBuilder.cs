@@ -70,11 +70,11 @@ public sealed class PriceListBuilder
             var at = $"Items[{i}]";
             if (string.IsNullOrWhiteSpace(item.Code) || item.Code.Length > MaxCodeLength)
             {
-                errors.Add($"{at}.Code: must be 1 to {MaxCodeLength} characters, not blank; got '{item.Code}'.");
+                errors.Add($"{at}.Code: must be 1 to {MaxCodeLength} characters, not blank; got {TextPolicy.Echo(item.Code)}.");
             }
             else if (!seen.Add(item.Code))
             {
-                errors.Add($"{at}.Code: '{item.Code}' is defined more than once.");
+                errors.Add($"{at}.Code: {TextPolicy.Echo(item.Code)} is defined more than once.");
             }
 
             if (string.IsNullOrWhiteSpace(item.Name))
@@ -84,7 +84,7 @@ public sealed class PriceListBuilder
 
             if (string.IsNullOrWhiteSpace(item.Unit))
             {
-                errors.Add($"{at}.Unit: must not be blank (e.g. '{CatalogueItem.HourUnit}', 'each').");
+                errors.Add($"{at}.Unit: must not be blank (e.g. {TextPolicy.Echo(CatalogueItem.HourUnit)}, 'each').");
             }
 
             if (item.UnitPrice.Currency.IsDefault || (!Currency.IsDefault && item.UnitPrice.Currency != Currency))

@@ -335,7 +335,7 @@ public sealed class Contract
     public Contract Renew()
         => End is { } end
             ? new Contract(this, end.PlusMonths(Renewal.TermMonths), ContractStatus.Active)
-            : throw new InvalidOperationException($"Contract '{Id}' is open-ended and cannot be renewed.");
+            : throw new InvalidOperationException($"Contract {TextPolicy.Echo(Id)} is open-ended and cannot be renewed.");
 
     /// <summary>Returns the contract with another recorded status.</summary>
     /// <param name="status">The status.</param>

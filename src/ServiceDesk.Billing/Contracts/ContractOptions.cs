@@ -205,7 +205,7 @@ public sealed class ContractOptions
                 var code = works.AllowedItems![i];
                 if (PriceList is not null && (code is null || !PriceList.TryGetItem(code, out _)))
                 {
-                    errors.Add($"OneOffWorks.AllowedItems[{i}]: '{code}' is not an item of price list '{PriceList.Name}'.");
+                    errors.Add($"OneOffWorks.AllowedItems[{i}]: {TextPolicy.Echo(code)} is not an item of price list {TextPolicy.Echo(PriceList.Name)}.");
                 }
             }
         }
@@ -261,7 +261,7 @@ public sealed class ContractOptions
             }
             else if (!names.Add(stage.Name))
             {
-                errors.Add($"{at}.Name: '{stage.Name}' is used more than once.");
+                errors.Add($"{at}.Name: {TextPolicy.Echo(stage.Name)} is used more than once.");
             }
 
             Amount(errors, $"{at}.Amount", stage.Amount, positive: true, rounded: true);
@@ -272,7 +272,7 @@ public sealed class ContractOptions
     {
         if (PriceList is { } list && !Currency.IsDefault && list.Currency != Currency)
         {
-            errors.Add($"PriceList: '{list.Name}' is in {list.Currency}; the contract is in {Currency}.");
+            errors.Add($"PriceList: {TextPolicy.Echo(list.Name)} is in {list.Currency}; the contract is in {Currency}.");
         }
     }
 
@@ -314,15 +314,15 @@ public sealed class ContractOptions
         {
             if (PriceList is null)
             {
-                errors.Add($"Subscription.OverageItemCode: '{code}' needs a PriceList.");
+                errors.Add($"Subscription.OverageItemCode: {TextPolicy.Echo(code)} needs a PriceList.");
             }
             else if (!PriceList.TryGetItem(code, out var item))
             {
-                errors.Add($"Subscription.OverageItemCode: '{code}' is not an item of price list '{PriceList.Name}'.");
+                errors.Add($"Subscription.OverageItemCode: {TextPolicy.Echo(code)} is not an item of price list {TextPolicy.Echo(PriceList.Name)}.");
             }
             else if (!string.Equals(item.Unit, CatalogueItem.HourUnit, StringComparison.OrdinalIgnoreCase))
             {
-                errors.Add($"Subscription.OverageItemCode: item '{code}' is priced per '{item.Unit}'; overage needs an item priced per '{CatalogueItem.HourUnit}'.");
+                errors.Add($"Subscription.OverageItemCode: item {TextPolicy.Echo(code)} is priced per {TextPolicy.Echo(item.Unit)}; overage needs an item priced per {TextPolicy.Echo(CatalogueItem.HourUnit)}.");
             }
         }
 
@@ -351,7 +351,7 @@ public sealed class ContractOptions
 
             if (!seen.Add(quota.ItemCode))
             {
-                errors.Add($"{at}: '{quota.ItemCode}' appears more than once.");
+                errors.Add($"{at}: {TextPolicy.Echo(quota.ItemCode)} appears more than once.");
             }
 
             if (quota.Quantity <= 0m || quota.Quantity != decimal.Truncate(quota.Quantity))
@@ -361,11 +361,11 @@ public sealed class ContractOptions
 
             if (PriceList is null || !PriceList.TryGetItem(quota.ItemCode, out _))
             {
-                errors.Add($"{at}: '{quota.ItemCode}' is not an item of the contract's price list.");
+                errors.Add($"{at}: {TextPolicy.Echo(quota.ItemCode)} is not an item of the contract's price list.");
             }
             else if (OneOffWorks is not { } works || (works.AllowedItems is { Count: > 0 } allowed && !allowed.Contains(quota.ItemCode, StringComparer.Ordinal)))
             {
-                errors.Add($"{at}: '{quota.ItemCode}' is drawn down by one-off works; set a OneOffWorks plan that allows it.");
+                errors.Add($"{at}: {TextPolicy.Echo(quota.ItemCode)} is drawn down by one-off works; set a OneOffWorks plan that allows it.");
             }
         }
     }
@@ -403,7 +403,7 @@ public sealed class ContractOptions
 
             if (!keys.Add((r.Activity, r.Role, r.Priority)))
             {
-                errors.Add($"{at}: another rate has the same activity '{r.Activity}', role '{r.Role}' and priority '{r.Priority}'.");
+                errors.Add($"{at}: another rate has the same activity {TextPolicy.Echo(r.Activity)}, role {TextPolicy.Echo(r.Role)} and priority {TextPolicy.Echo(r.Priority)}.");
             }
         }
 
@@ -444,7 +444,7 @@ public sealed class ContractOptions
             }
             else if (!names.Add(bundle.Name))
             {
-                errors.Add($"{at}.Name: '{bundle.Name}' is used more than once.");
+                errors.Add($"{at}.Name: {TextPolicy.Echo(bundle.Name)} is used more than once.");
             }
 
             if (bundle.Time <= Duration.Zero)
@@ -509,7 +509,7 @@ public sealed class ContractOptions
         }
         else if (string.IsNullOrWhiteSpace(value) || value.Length > MaxTextLength)
         {
-            errors.Add($"{at}: must be 1 to {MaxTextLength} characters and not blank; got '{value}'.");
+            errors.Add($"{at}: must be 1 to {MaxTextLength} characters and not blank; got {TextPolicy.Echo(value)}.");
         }
     }
 
@@ -533,7 +533,7 @@ public sealed class ContractOptions
     {
         foreach (var dup in values.Where(v => v is not null).GroupBy(v => v, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
-            errors.Add($"{at}: '{dup.Key}' is listed more than once.");
+            errors.Add($"{at}: {TextPolicy.Echo(dup.Key)} is listed more than once.");
         }
     }
 }

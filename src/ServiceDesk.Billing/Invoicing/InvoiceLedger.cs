@@ -140,7 +140,7 @@ public sealed class InvoiceLedger
             CheckPeriod(c, period);
             if (!index.TryAdd((c.Tenant, c.Id), i))
             {
-                throw new ArgumentException($"Contract '{c.Id}' of tenant '{c.Tenant}' appears more than once.", nameof(contracts));
+                throw new ArgumentException($"Contract {TextPolicy.Echo(c.Id)} of tenant {TextPolicy.Echo(c.Tenant)} appears more than once.", nameof(contracts));
             }
         }
 
@@ -198,7 +198,7 @@ public sealed class InvoiceLedger
     {
         if (period < contract.Start.ToYearMonth())
         {
-            throw new ArgumentOutOfRangeException(nameof(period), period, $"The month is before the start month {contract.Start.ToYearMonth()} of contract '{contract.Id}'.");
+            throw new ArgumentOutOfRangeException(nameof(period), period, $"The month is before the start month {contract.Start.ToYearMonth()} of contract {TextPolicy.Echo(contract.Id)}.");
         }
     }
 

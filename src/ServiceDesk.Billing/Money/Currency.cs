@@ -37,7 +37,7 @@ public readonly record struct Currency
         ArgumentNullException.ThrowIfNull(code);
         if (!IsWellFormed(code))
         {
-            throw new ArgumentException($"A currency code must be three upper-case ASCII letters (ISO 4217); got '{code}'.", nameof(code));
+            throw new ArgumentException($"A currency code must be three upper-case ASCII letters (ISO 4217); got {TextPolicy.Echo(code)}.", nameof(code));
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(minorUnits);
@@ -77,7 +77,7 @@ public readonly record struct Currency
         ArgumentNullException.ThrowIfNull(code);
         return TryFromCode(code, out var currency)
             ? currency
-            : throw new ArgumentException($"'{code}' is not a known ISO 4217 code; use new Currency(code, minorUnits) for it.", nameof(code));
+            : throw new ArgumentException($"{TextPolicy.Echo(code)} is not a known ISO 4217 code; use new Currency(code, minorUnits) for it.", nameof(code));
     }
 
     /// <summary>Tries to get the currency with a known ISO 4217 code.</summary>

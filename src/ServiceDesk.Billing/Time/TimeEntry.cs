@@ -77,7 +77,7 @@ public sealed record TimeEntry
     {
         get => _activity;
         init => _activity = string.IsNullOrWhiteSpace(value) || value.Length > ContractOptions.MaxTextLength
-            ? throw new ArgumentException($"An activity must be 1 to {ContractOptions.MaxTextLength} characters and not blank; got '{value}'.", nameof(Activity))
+            ? throw new ArgumentException($"An activity must be 1 to {ContractOptions.MaxTextLength} characters and not blank; got {TextPolicy.Echo(value)}.", nameof(Activity))
             : value;
     }
 

@@ -71,7 +71,7 @@ internal static class Ids
         {
             if (char.IsControl(c) || char.IsWhiteSpace(c))
             {
-                throw new ArgumentException($"A {typeName} may not contain whitespace or control characters; got '{value}'.", nameof(value));
+                throw new ArgumentException($"A {typeName} may not contain whitespace or control characters; got {TextPolicy.Echo(value)}.", nameof(value));
             }
         }
 

@@ -14,7 +14,8 @@ public enum TimeEntryFaultKind
     /// <summary>The entry ends more than <see cref="TimeEntryValidationOptions.FutureTolerance"/> after <c>now</c> (error).</summary>
     InFuture = 3,
 
-    /// <summary>Another entry with the same id but different content came first (error).</summary>
+    /// <summary>Two or more entries share an id but differ in content (error): none of them is billed, whatever their order,
+    /// until the ids are unique.</summary>
     DuplicateId = 4,
 
     /// <summary>The entry overlaps an earlier entry of the same agent (warning: both are still billed).</summary>
@@ -31,6 +32,10 @@ public enum TimeEntryFaultKind
 
     /// <summary>The entry has been billed and its content has changed since (other than a late approval); record a correction instead (error).</summary>
     BilledEntryModified = 9,
+
+    /// <summary>The entry starts outside <see cref="Events.TimeLogged.MinStarted"/> to <see cref="Events.TimeLogged.MaxStarted"/>,
+    /// where periods and time zones can no longer be computed (error).</summary>
+    StartOutOfRange = 10,
 }
 
 /// <summary>How serious a fault is.</summary>
@@ -134,6 +139,7 @@ public static class TimeEntryValidator
         var list = new List<TimeEntry>(capacity);
         var byId = new Dictionary<TimeEntryId, TimeEntry>(capacity);
         var anyCorrection = false;
+        var failed = new HashSet<TimeEntryId>();
         foreach (var entry in entries)
         {
             ArgumentNullException.ThrowIfNull(entry, nameof(entries));
@@ -141,7 +147,10 @@ public static class TimeEntryValidator
             {
                 if (first != entry)
                 {
-                    faults.Add(new(entry.Id, TimeEntryFaultKind.DuplicateId, FaultSeverity.Error, $"Entry '{entry.Id}' appears again with different content; ids must be unique.", entry.Id));
+                    // Neither copy is billed: which one is right cannot be told from the order the caller happened to pass.
+                    faults.Add(new(entry.Id, TimeEntryFaultKind.DuplicateId, FaultSeverity.Error,
+                        $"Entry {TextPolicy.Echo(entry.Id)} appears more than once with different content; none of them is billed until ids are unique.", entry.Id));
+                    failed.Add(entry.Id);
                 }
 
                 continue;
@@ -152,10 +161,15 @@ public static class TimeEntryValidator
             anyCorrection |= entry.Supersedes is not null;
         }
 
-        var failed = new HashSet<TimeEntryId>();
         var latest = now + options.FutureTolerance;
         foreach (var e in list)
         {
+            if (e.Start < Events.TimeLogged.MinStarted || e.Start >= Events.TimeLogged.MaxStarted)
+            {
+                Error(e, TimeEntryFaultKind.StartOutOfRange, $"The start {e.Start} is outside {Events.TimeLogged.MinStarted} to before {Events.TimeLogged.MaxStarted}.");
+                continue;
+            }
+
             if (e.Duration <= Duration.Zero)
             {
                 Error(e, TimeEntryFaultKind.NonPositiveDuration, $"The duration {e.Duration} is not positive.");
@@ -173,7 +187,7 @@ public static class TimeEntryValidator
             if (billed is not null && billed.TryGetValue(e.Id, out var snapshot) && snapshot != e
                 && !(e.Approval == ApprovalState.Approved && snapshot with { Approval = ApprovalState.Approved } == e))
             {
-                Error(e, TimeEntryFaultKind.BilledEntryModified, $"Entry '{e.Id}' was billed and has changed since; record a correction (a new entry that supersedes it) instead.");
+                Error(e, TimeEntryFaultKind.BilledEntryModified, $"Entry {TextPolicy.Echo(e.Id)} was billed and has changed since; record a correction (a new entry that supersedes it) instead.");
             }
         }
 
@@ -201,7 +215,7 @@ public static class TimeEntryValidator
             {
                 if (e.Start < last.End)
                 {
-                    faults.Add(new(e.Id, TimeEntryFaultKind.Overlap, FaultSeverity.Warning, $"Agent '{e.Agent}' has entry '{last.Owner}' running until {last.End}, after this entry starts at {e.Start}.", last.Owner));
+                    faults.Add(new(e.Id, TimeEntryFaultKind.Overlap, FaultSeverity.Warning, $"Agent {TextPolicy.Echo(e.Agent)} has entry {TextPolicy.Echo(last.Owner)} running until {last.End}, after this entry starts at {e.Start}.", last.Owner));
                 }
 
                 if (e.End > last.End)
@@ -247,15 +261,15 @@ public static class TimeEntryValidator
 
                 if (target == e.Id)
                 {
-                    Error(e, TimeEntryFaultKind.CorrectionCycle, $"Entry '{e.Id}' supersedes itself.", target);
+                    Error(e, TimeEntryFaultKind.CorrectionCycle, $"Entry {TextPolicy.Echo(e.Id)} supersedes itself.", target);
                 }
                 else if (!byId.ContainsKey(target))
                 {
-                    Error(e, TimeEntryFaultKind.UnknownSupersededEntry, $"Entry '{e.Id}' supersedes '{target}', which is not among the entries given.", target);
+                    Error(e, TimeEntryFaultKind.UnknownSupersededEntry, $"Entry {TextPolicy.Echo(e.Id)} supersedes {TextPolicy.Echo(target)}, which is not among the entries given.", target);
                 }
                 else if (!correctionOf.TryAdd(target, e.Id))
                 {
-                    Error(e, TimeEntryFaultKind.AlreadySuperseded, $"Entry '{target}' is already corrected by '{correctionOf[target]}'; correct that correction instead.", target);
+                    Error(e, TimeEntryFaultKind.AlreadySuperseded, $"Entry {TextPolicy.Echo(target)} is already corrected by {TextPolicy.Echo(correctionOf[target])}; correct that correction instead.", target);
                 }
             }
 
@@ -281,7 +295,7 @@ public static class TimeEntryValidator
 
             foreach (var e in cycles)
             {
-                Error(e, TimeEntryFaultKind.CorrectionCycle, $"Entry '{e.Id}' is part of a cycle of corrections.", e.Supersedes);
+                Error(e, TimeEntryFaultKind.CorrectionCycle, $"Entry {TextPolicy.Echo(e.Id)} is part of a cycle of corrections.", e.Supersedes);
             }
 
             var result = new HashSet<TimeEntryId>();

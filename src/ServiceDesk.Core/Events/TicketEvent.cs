@@ -26,6 +26,10 @@ namespace ServiceDesk.Events;
 [JsonDerivedType(typeof(SlaThresholdReached), "sla-threshold")]
 [JsonDerivedType(typeof(AttributeChanged), "attribute")]
 [JsonDerivedType(typeof(SlaRepaired), "sla-repaired")]
+[JsonDerivedType(typeof(ApprovalRequested), "approval-requested")]
+[JsonDerivedType(typeof(ApprovalDecided), "approval-decided")]
+[JsonDerivedType(typeof(ApprovalWithdrawn), "approval-withdrawn")]
+[JsonDerivedType(typeof(MajorIncidentChanged), "major-incident")]
 public abstract record TicketEvent
 {
     private readonly TenantId _tenant;

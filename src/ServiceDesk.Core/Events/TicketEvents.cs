@@ -155,7 +155,8 @@ public sealed record CommentAdded(
 /// <param name="At">When it was logged.</param>
 /// <param name="Actor">Who logged it.</param>
 /// <param name="Agent">Who did the work.</param>
-/// <param name="Started">When the work started.</param>
+/// <param name="Started">When the work started: from <see cref="TimeLogged.MinStarted"/> (1900) to before
+/// <see cref="TimeLogged.MaxStarted"/> (9000), so that every entry can be billed in any time zone and period.</param>
 /// <param name="Duration">How long: more than zero and at most 24 hours per entry.</param>
 /// <param name="Billable">Whether the time is billable.</param>
 /// <param name="Activity">The activity (e.g. <c>remote</c>, <c>onsite</c>), up to 100 characters; optional.</param>
@@ -166,6 +167,20 @@ public sealed record TimeLogged(
 {
     /// <summary>The longest duration of one time entry: 24 hours.</summary>
     public static readonly Duration MaxDuration = Duration.FromHours(24);
+
+    /// <summary>The earliest start of a time entry: 1900-01-01T00:00Z.</summary>
+    public static readonly Instant MinStarted = Instant.FromUtc(1900, 1, 1, 0, 0);
+
+    /// <summary>The end (exclusive) of the starts of time entries: 9000-01-01T00:00Z. Entries near the end of representable
+    /// time would be stored and then make every billing run over the tenant overflow (its periods and zones reach past year
+    /// 9999), so they are refused when the event is created.</summary>
+    public static readonly Instant MaxStarted = Instant.FromUtc(9000, 1, 1, 0, 0);
+
+    /// <summary>Gets when the work started.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set outside <see cref="MinStarted"/> to <see cref="MaxStarted"/>.</exception>
+    public Instant Started { get; init; } = Started < MinStarted || Started >= MaxStarted
+        ? throw new ArgumentOutOfRangeException(nameof(Started), Started, $"A time entry starts from {MinStarted} to before {MaxStarted}; got {Started}.")
+        : Started;
 
     /// <summary>Gets who did the work.</summary>
     public AgentId Agent { get; init; } = Agent.IsDefault ? throw new ArgumentException("default(AgentId) identifies nobody.", nameof(Agent)) : Agent;

@@ -14,11 +14,25 @@ internal static class Identifier
             throw new ArgumentOutOfRangeException(
                 nameof(value),
                 value.Length,
-                $"A {typeName} must be 1 to {MaxLength} characters long; got {value.Length:N0}: {TextPolicy.Echo(value)}.");
+                value.Length == 0
+                    ? $"A {typeName} must be 1 to {MaxLength} characters long; got 0."
+                    : $"A {typeName} must be 1 to {MaxLength} characters long; got {value.Length:N0}: {TextPolicy.Echo(value)}.");
         }
 
-        foreach (var c in value)
+        for (var i = 0; i < value.Length; i++)
         {
+            var c = value[i];
+            if (char.IsSurrogate(c))
+            {
+                if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+                {
+                    i++;
+                    continue;
+                }
+
+                throw new ArgumentException(TextPolicy.Describe(value, i, typeName), nameof(value));
+            }
+
             if (char.IsControl(c) || char.IsWhiteSpace(c))
             {
                 throw new ArgumentException(
@@ -26,8 +40,6 @@ internal static class Identifier
                     nameof(value));
             }
         }
-
-        TextPolicy.ThrowIfUnstorable(value, nameof(value));
 
         return value;
     }

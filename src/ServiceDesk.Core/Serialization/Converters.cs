@@ -62,7 +62,7 @@ internal static class Converters
             }
             catch (Exception ex) when (ex is ArgumentException or FormatException)
             {
-                throw new JsonException($"'{text}' is not a valid {typeof(T).Name}: {ex.Message}", ex);
+                throw new JsonException($"{TextPolicy.Echo(text)} is not a valid {typeof(T).Name}: {ex.Message}", ex);
             }
         }
 
@@ -118,12 +118,12 @@ internal static class Converters
                     "Agent" => Actor.OfAgent(new AgentId(id)),
                     "Requester" => Actor.OfRequester(id),
                     "Integration" => Actor.OfIntegration(id),
-                    _ => throw new JsonException($"'{text}' is not an actor: expected System:system, Agent:<id>, Requester:<contact> or Integration:<name>."),
+                    _ => throw new JsonException($"{TextPolicy.Echo(text)} is not an actor: expected System:system, Agent:<id>, Requester:<contact> or Integration:<name>."),
                 };
             }
             catch (ArgumentException ex)
             {
-                throw new JsonException($"'{text}' is not a valid actor: {ex.Message}", ex);
+                throw new JsonException($"{TextPolicy.Echo(text)} is not a valid actor: {ex.Message}", ex);
             }
         }
 
@@ -162,7 +162,7 @@ internal static class Converters
                         value = JsonElement.ParseValue(ref reader);
                         break;
                     default:
-                        throw new JsonException($"Unknown attribute value field '{name}'; expected kind and value.");
+                        throw new JsonException($"Unknown attribute value field {TextPolicy.Echo(name)}; expected kind and value.");
                 }
             }
 
@@ -181,7 +181,7 @@ internal static class Converters
                     "Boolean" => AttributeValue.FromBoolean(v.GetBoolean()),
                     "Instant" => AttributeValue.FromInstant(Parse(InstantPattern.ExtendedIso, v.GetString()!)),
                     "Date" => AttributeValue.FromDate(Parse(LocalDatePattern.Iso, v.GetString()!)),
-                    _ => throw new JsonException($"'{kind}' is not an attribute kind; expected String, Integer, Decimal, Boolean, Instant or Date."),
+                    _ => throw new JsonException($"{TextPolicy.Echo(kind)} is not an attribute kind; expected String, Integer, Decimal, Boolean, Instant or Date."),
                 };
             }
             catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException)

@@ -14,7 +14,7 @@ public sealed class ConcurrencyException : InvalidOperationException
     /// <param name="expectedVersion">The version the append expected.</param>
     /// <param name="actualVersion">The version actually stored (0 when the ticket does not exist).</param>
     public ConcurrencyException(TenantId tenant, TicketId ticket, long expectedVersion, long actualVersion)
-        : base($"Ticket {ticket} of tenant '{tenant}' is at version {actualVersion}, but the append expected version {expectedVersion}. Reload the ticket and retry.")
+        : base($"Ticket {ticket} of tenant {TextPolicy.Echo(tenant)} is at version {actualVersion}, but the append expected version {expectedVersion}. Reload the ticket and retry.")
     {
         Tenant = tenant;
         Ticket = ticket;
@@ -30,7 +30,7 @@ public sealed class ConcurrencyException : InvalidOperationException
     /// <remarks><see cref="Ticket"/> is the default value; <see cref="ExpectedVersion"/> and <see cref="ActualVersion"/>
     /// hold the two last numbers.</remarks>
     public ConcurrencyException(TenantId tenant, TicketKind kind, long expectedLast, long actualLast)
-        : base($"The {kind} numbers of tenant '{tenant}' were allocated up to {actualLast} by another writer, but the batch expected {expectedLast}. Nothing was stored; run the batch again.")
+        : base($"The {kind} numbers of tenant {TextPolicy.Echo(tenant)} were allocated up to {actualLast} by another writer, but the batch expected {expectedLast}. Nothing was stored; run the batch again.")
     {
         Tenant = tenant;
         ExpectedVersion = expectedLast;

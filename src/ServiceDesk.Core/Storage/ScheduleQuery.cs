@@ -159,14 +159,14 @@ public readonly record struct ScheduleCursor(Instant? Deadline, Instant OpenedAt
             || !InstantBytes.TryRead(bytes[14..], out var opened))
         {
             throw new ArgumentException(
-                $"'{token}' is not a queue continuation token; pass the ContinuationToken of the previous SchedulePage unchanged.",
+                $"{TextPolicy.Echo(token)} is not a queue continuation token; pass the ContinuationToken of the previous SchedulePage unchanged.",
                 nameof(token));
         }
 
         var guid = new Guid(bytes[26..], bigEndian: true);
         if (guid == Guid.Empty)
         {
-            throw new ArgumentException($"'{token}' is not a queue continuation token (empty ticket id).", nameof(token));
+            throw new ArgumentException($"{TextPolicy.Echo(token)} is not a queue continuation token (empty ticket id).", nameof(token));
         }
 
         return new ScheduleCursor(bytes[1] == 1 ? deadline : null, opened, new TicketId(guid));

@@ -49,7 +49,7 @@ public sealed class TicketAppend
             if (e.Tenant != ticket.Tenant)
             {
                 throw new ArgumentException(
-                    $"events[{i}] ({e.GetType().Name}) belongs to tenant '{e.Tenant}' but the ticket belongs to tenant '{ticket.Tenant}'; tenants must match.",
+                    $"events[{i}] ({e.GetType().Name}) belongs to tenant {TextPolicy.Echo(e.Tenant)} but the ticket belongs to tenant {TextPolicy.Echo(ticket.Tenant)}; tenants must match.",
                     nameof(events));
             }
 

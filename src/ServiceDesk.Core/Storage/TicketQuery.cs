@@ -163,14 +163,14 @@ public readonly record struct TicketCursor(Instant OpenedAt, TicketId Id)
             || bytes[0] != FormatVersion)
         {
             throw new ArgumentException(
-                $"'{token}' is not a continuation token; pass the ContinuationToken of the previous TicketPage unchanged.",
+                $"{TextPolicy.Echo(token)} is not a continuation token; pass the ContinuationToken of the previous TicketPage unchanged.",
                 nameof(token));
         }
 
         var guid = new Guid(bytes[13..], bigEndian: true);
         if (guid == Guid.Empty || !InstantBytes.TryRead(bytes[1..], out var openedAt))
         {
-            throw new ArgumentException($"'{token}' is not a continuation token (empty ticket id).", nameof(token));
+            throw new ArgumentException($"{TextPolicy.Echo(token)} is not a continuation token (empty ticket id).", nameof(token));
         }
 
         return new TicketCursor(openedAt, new TicketId(guid));

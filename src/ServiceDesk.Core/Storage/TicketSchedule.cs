@@ -36,7 +36,7 @@ public sealed record TicketSchedule
     {
         if (timerDueAt is null && timerPurpose is not null)
         {
-            throw new ArgumentException($"A timer purpose ('{timerPurpose}') needs a timer instant.", nameof(timerPurpose));
+            throw new ArgumentException($"A timer purpose ({TextPolicy.Echo(timerPurpose)}) needs a timer instant.", nameof(timerPurpose));
         }
 
         if (timerDueAt is not null && timerPurpose is null)

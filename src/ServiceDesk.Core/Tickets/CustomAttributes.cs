@@ -55,7 +55,7 @@ public sealed class CustomAttributes : IReadOnlyDictionary<string, AttributeValu
         if (!_values.ContainsKey(key) && _values.Count >= MaxCount)
         {
             throw new ArgumentOutOfRangeException(
-                nameof(key), key, $"A ticket can have at most {MaxCount} custom attributes; adding '{key}' would make {MaxCount + 1}.");
+                nameof(key), key, $"A ticket can have at most {MaxCount} custom attributes; adding {TextPolicy.Echo(key)} would make {MaxCount + 1}.");
         }
 
         var copy = new Dictionary<string, AttributeValue>(_values, StringComparer.Ordinal) { [key] = value };
@@ -145,7 +145,7 @@ public sealed class CustomAttributes : IReadOnlyDictionary<string, AttributeValu
         if (!ok)
         {
             throw new ArgumentException(
-                $"'{key}' is not a valid attribute key: use 1 to {MaxKeyLength} ASCII letters, digits, '_', '-' or '.', starting with a letter.",
+                $"{TextPolicy.Echo(key)} is not a valid attribute key: use 1 to {MaxKeyLength} ASCII letters, digits, '_', '-' or '.', starting with a letter.",
                 nameof(key));
         }
 

@@ -25,7 +25,7 @@ public sealed record Requester
             var at = Email.IndexOf('@', StringComparison.Ordinal);
             if (at <= 0 || at == Email.Length - 1 || Email.IndexOf('@', at + 1) >= 0)
             {
-                throw new ArgumentException($"'{Email}' is not an e-mail address (expected local@domain).", nameof(email));
+                throw new ArgumentException($"{TextPolicy.Echo(Email)} is not an e-mail address (expected local@domain).", nameof(email));
             }
         }
     }

@@ -73,7 +73,7 @@ public readonly record struct TicketNumber : IComparable<TicketNumber>
         return TryParse(text, out var number)
             ? number
             : throw new FormatException(
-                $"'{text}' is not a ticket number: expected INC, REQ, PRB or CHG followed by 1 to 10 digits (1 to {MaxSequence:N0}), e.g. INC0001234.");
+                $"{TextPolicy.Echo(text)} is not a ticket number: expected INC, REQ, PRB or CHG followed by 1 to 10 digits (1 to {MaxSequence:N0}), e.g. INC0001234.");
     }
 
     /// <summary>Tries to parse a number such as <c>INC0001234</c> (prefix case-insensitive).</summary>

@@ -22,7 +22,7 @@ public readonly record struct TicketStatus
         if (!IsValidName(name))
         {
             throw new ArgumentException(
-                $"'{name}' is not a valid status name: use 1 to {MaxLength} ASCII letters, digits or underscores, starting with a letter.",
+                $"{TextPolicy.Echo(name)} is not a valid status name: use 1 to {MaxLength} ASCII letters, digits or underscores, starting with a letter.",
                 nameof(name));
         }
 

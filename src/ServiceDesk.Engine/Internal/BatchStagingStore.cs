@@ -264,7 +264,7 @@ internal sealed class BatchStagingStore(ITicketBatchStore inner, TenantId tenant
         TenantId.ThrowIfDefault(tenant);
         if (tenant != this.Tenant)
         {
-            throw new ArgumentException($"This batch is for tenant '{this.Tenant}'; a command for tenant '{tenant}' needs a batch of its own.", nameof(tenant));
+            throw new ArgumentException($"This batch is for tenant {TextPolicy.Echo(this.Tenant)}; a command for tenant {TextPolicy.Echo(tenant)} needs a batch of its own.", nameof(tenant));
         }
     }
 

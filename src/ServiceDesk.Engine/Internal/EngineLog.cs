@@ -48,4 +48,12 @@ internal static partial class EngineLog
     [LoggerMessage(EventId = 11, EventName = "SweepCompleted", Level = LogLevel.Debug,
         Message = "Sweep claimed {Claimed} timers: {Escalations} escalations, {Thresholds} thresholds, {Rescheduled} rescheduled, {Conflicts} conflicts, {Failed} failed")]
     public static partial void SweepCompleted(ILogger logger, int claimed, int escalations, int thresholds, int rescheduled, int conflicts, int failed);
+
+    [LoggerMessage(EventId = 12, EventName = "FollowUpOpened", Level = LogLevel.Information,
+        Message = "Opened follow-up {Number} of {Source} of tenant {Tenant}: the workflow asked for a new linked ticket")]
+    public static partial void FollowUpOpened(ILogger logger, TicketNumber number, TicketNumber source, TenantId tenant);
+
+    [LoggerMessage(EventId = 13, EventName = "CommandDenied", Level = LogLevel.Warning,
+        Message = "Denied {Command} by {Actor} on ticket {TicketId} of tenant {Tenant}: {Reason}")]
+    public static partial void CommandDenied(ILogger logger, string command, string actor, TicketId ticketId, TenantId tenant, string reason);
 }

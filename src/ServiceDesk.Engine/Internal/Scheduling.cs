@@ -14,6 +14,9 @@ internal static class Scheduling
     /// <summary>The name recorded in <see cref="SlaThresholdReached.Threshold"/> for a breach.</summary>
     public const string Breach = "breach";
 
+    /// <summary>The purpose of an auto-close timer.</summary>
+    public const string AutoClosePurpose = "auto-close";
+
     /// <summary>Open means work remains: the state is not terminal and does not stop the SLA clocks.</summary>
     public static bool IsOpen(WorkflowDefinition workflow, TicketStatus status)
         => workflow.HasState(status) && workflow.GetState(status) is { IsTerminal: false } state && state.Sla != SlaMode.Stopped;
@@ -21,8 +24,9 @@ internal static class Scheduling
     /// <summary>The schedule of a ticket whose clocks are <paramref name="clocks"/>.</summary>
     public static TicketSchedule Compute(
         Ticket ticket, WorkflowDefinition workflow, SlaPolicy? policy, IReadOnlyList<SlaClockState> clocks,
-        EscalationPolicy? escalation, TicketMemory memory)
+        ServiceDeskEngineOptions options, TicketMemory memory)
     {
+        var escalation = options.Escalation;
         var queued = IsOpen(workflow, ticket.Status);
         Instant? deadline = TicketView.Min(clocks, static c => c.Stage is SlaStage.Running or SlaStage.Paused ? c.DueAt : null);
         Instant? due = null;
@@ -46,7 +50,33 @@ internal static class Scheduling
                 : string.Create(CultureInfo.InvariantCulture, $"escalation L{next.Rule.Level} idle");
         }
 
+        if (AutoCloseDueAt(ticket, workflow, options, memory) is { } close && (due is null || close < due))
+        {
+            due = close;
+            purpose = AutoClosePurpose;
+        }
+
         return new TicketSchedule(due, purpose, queued ? deadline : null, queued);
+    }
+
+    /// <summary>
+    /// When the ticket's auto-close is due: <see cref="ServiceDeskEngineOptions.AutoCloseAfterBusinessDays"/> business days after
+    /// it entered its status, provided the workflow would then permit <see cref="ServiceDeskEngineOptions.AutoCloseTrigger"/> to
+    /// the system (so a status without the trigger, a major incident or a lifecycle that waits longer get no timer, and a
+    /// reopen, which leaves the status, cancels it); <see langword="null"/> otherwise. One workflow decision; no history read.
+    /// </summary>
+    public static Instant? AutoCloseDueAt(Ticket ticket, WorkflowDefinition workflow, ServiceDeskEngineOptions options, TicketMemory memory)
+    {
+        var days = options.AutoCloseAfterBusinessDays;
+        if (days == 0 || !workflow.HasState(ticket.Status) || workflow.GetState(ticket.Status).IsTerminal)
+        {
+            return null;
+        }
+
+        var since = memory.StatusSince ?? ticket.OpenedAt;
+        var due = options.BusinessCalendar is { } calendar ? calendar.AddBusinessDays(since, days) : since + Duration.FromDays(days);
+        var context = new TransitionContext(Actor.System, due) { StatusSince = since, Approvals = memory.Approval?.ToSet() };
+        return workflow.TryFire(ticket, options.AutoCloseTrigger, context).Succeeded ? due : null;
     }
 
     /// <summary>The clocks as the escalation policy sees them; clocks without a start or a due are left out.</summary>

@@ -17,8 +17,9 @@ namespace ServiceDesk.Engine.Internal;
 internal sealed class TicketMemory
 {
     /// <summary>The schema of the stored form; a stored memory of another schema is rebuilt from the history.</summary>
-    /// <remarks>2: a hold state held without a reason is on hold for the clocks (reason = the state's name).</remarks>
-    public const int Schema = 2;
+    /// <remarks>2: a hold state held without a reason is on hold for the clocks (reason = the state's name). 3: the latest
+    /// approval (approvers, rule, decisions, outcome) and the number of approvals asked.</remarks>
+    public const int Schema = 3;
 
     public long Version { get; set; }
 
@@ -39,6 +40,12 @@ internal sealed class TicketMemory
     public List<EscalationMark> Marks { get; } = [];
 
     public List<(string Metric, int Cycle, string Threshold)> Recorded { get; } = [];
+
+    /// <summary>The number of approvals asked so far (the last approval's number).</summary>
+    public int ApprovalCount { get; set; }
+
+    /// <summary>The latest approval asked, pending or not; <see langword="null"/> before the first.</summary>
+    public ApprovalMemory? Approval { get; set; }
 
     /// <summary>Folds a ticket's history (events up to the ticket's version) into a new memory.</summary>
     public static TicketMemory Rebuild(Ticket ticket, IReadOnlyList<TicketEvent> history, WorkflowDefinition workflow, SlaPolicy? policy)
@@ -133,6 +140,17 @@ internal sealed class TicketMemory
             case SlaThresholdReached r:
                 Recorded.Add((r.Metric, r.Cycle, r.Threshold));
                 break;
+            case ApprovalRequested a:
+                ApprovalCount = a.Approval;
+                Approval = new ApprovalMemory(a.Approval, [.. a.Approvers], a.ApproverGroup, a.Required, a.DueAt);
+                break;
+            case ApprovalDecided d when Approval is { } decided && decided.Number == d.Approval:
+                decided.Decisions.Add((d.Actor.Id, d.Approved));
+                decided.Outcome = d.Outcome;
+                break;
+            case ApprovalWithdrawn w when Approval is { } withdrawn && withdrawn.Number == w.Approval:
+                withdrawn.Outcome = ApprovalOutcome.Withdrawn;
+                break;
             default:
                 break;
         }
@@ -182,6 +200,8 @@ internal sealed class TicketMemory
             Tracker = Tracker?.Clone(),
             StatusSince = StatusSince,
             LastPublicUpdate = LastPublicUpdate,
+            ApprovalCount = ApprovalCount,
+            Approval = Approval?.Clone(),
         };
         copy.Links.AddRange(Links);
         copy.Marks.AddRange(Marks);
@@ -205,4 +225,80 @@ internal sealed class TicketMemory
         ActorKind.Requester => SlaActor.Customer,
         _ => SlaActor.System,
     };
+}
+
+/// <summary>An approval as the engine keeps it between commands: who was asked, by what rule, and the decisions so far.</summary>
+internal sealed class ApprovalMemory(int number, string[] approvers, GroupId? group, int required, Instant? dueAt)
+{
+    public int Number { get; } = number;
+
+    /// <summary>The agents asked; empty for a group approval.</summary>
+    public string[] Approvers { get; } = approvers;
+
+    public GroupId? Group { get; } = group;
+
+    /// <summary>0 for all approvers, otherwise at least this many approvals.</summary>
+    public int Required { get; } = required;
+
+    public Instant? DueAt { get; } = dueAt;
+
+    public ApprovalOutcome Outcome { get; set; } = ApprovalOutcome.Pending;
+
+    /// <summary>The decisions, oldest first; one per approver.</summary>
+    public List<(string Approver, bool Approved)> Decisions { get; } = [];
+
+    /// <summary>The rule the approval was asked with (a group approval is decided by its first member to decide).</summary>
+    public ApprovalRule Rule => Group is not null ? ApprovalRule.Any : Required switch
+    {
+        0 => ApprovalRule.All,
+        1 => ApprovalRule.Any,
+        var n => ApprovalRule.NOfM(n),
+    };
+
+    public bool HasDecided(string approver)
+    {
+        foreach (var (a, _) in Decisions)
+        {
+            if (string.Equals(a, approver, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The approval as the workflow's guards see it; a withdrawn approval is no approval at all.</summary>
+    public ApprovalSet? ToSet(string? extraApprover = null, bool extraApproved = false)
+    {
+        if (Outcome == ApprovalOutcome.Withdrawn)
+        {
+            return null;
+        }
+
+        var decisions = new List<ApprovalDecision>(Decisions.Count + 1);
+        foreach (var (a, approved) in Decisions)
+        {
+            decisions.Add(new ApprovalDecision(a, approved));
+        }
+
+        if (extraApprover is not null)
+        {
+            decisions.Add(new ApprovalDecision(extraApprover, extraApproved));
+        }
+
+        // A group is asked as a whole: the members who decided stand for it (the first decision decides, by rule Any).
+        // Until a member decides, the group itself stands as the one approver asked (so "approvers are assigned" holds).
+        IEnumerable<string> asked = Group is not { } group
+            ? Approvers
+            : decisions.Count == 0 ? ["group:" + group.Value] : decisions.Select(d => d.Approver);
+        return new ApprovalSet(asked, decisions) { Rule = Rule };
+    }
+
+    public ApprovalMemory Clone()
+    {
+        var copy = new ApprovalMemory(Number, Approvers, Group, Required, DueAt) { Outcome = Outcome };
+        copy.Decisions.AddRange(Decisions);
+        return copy;
+    }
 }

@@ -91,6 +91,16 @@ internal static class TicketMemoryJson
                 w.WriteEndArray();
             }
 
+            if (memory.ApprovalCount > 0)
+            {
+                w.WriteNumber("ac", memory.ApprovalCount);
+            }
+
+            if (memory.Approval is { } approval)
+            {
+                WriteApproval(w, approval);
+            }
+
             if (memory.Tracker is { } tracker)
             {
                 WriteTracker(w, tracker.ToState());
@@ -205,6 +215,12 @@ internal static class TicketMemoryJson
                 case "t":
                     tracker = ReadTracker(ref r);
                     break;
+                case "ac":
+                    memory.ApprovalCount = ReadInt(ref r);
+                    break;
+                case "a":
+                    memory.Approval = ReadApproval(ref r);
+                    break;
                 default:
                     return null;
             }
@@ -224,6 +240,80 @@ internal static class TicketMemoryJson
         }
 
         return memory;
+    }
+
+    /// <summary>Writes an approval as <c>[number, outcome, required, group|null, due|null, [approvers], [[approver, approved]...]]</c>.</summary>
+    private static void WriteApproval(Utf8JsonWriter w, ApprovalMemory a)
+    {
+        w.WriteStartArray("a");
+        w.WriteNumberValue(a.Number);
+        w.WriteNumberValue((int)a.Outcome);
+        w.WriteNumberValue(a.Required);
+        if (a.Group is { } group)
+        {
+            w.WriteStringValue(group.Value);
+        }
+        else
+        {
+            w.WriteNullValue();
+        }
+
+        WriteInstantValue(w, a.DueAt);
+        w.WriteStartArray();
+        foreach (var approver in a.Approvers)
+        {
+            w.WriteStringValue(approver);
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray();
+        foreach (var (approver, approved) in a.Decisions)
+        {
+            w.WriteStartArray();
+            w.WriteStringValue(approver);
+            w.WriteBooleanValue(approved);
+            w.WriteEndArray();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndArray();
+    }
+
+    private static ApprovalMemory ReadApproval(ref Utf8JsonReader r)
+    {
+        Expect(ref r, JsonTokenType.StartArray);
+        var number = ReadInt(ref r);
+        var outcome = (ApprovalOutcome)ReadInt(ref r);
+        var required = ReadInt(ref r);
+        var group = ReadString(ref r) is { } g ? new GroupId(g) : (GroupId?)null;
+        var due = ReadInstant(ref r);
+        Expect(ref r, JsonTokenType.StartArray);
+        var approvers = new List<string>();
+        while (Next(ref r) == JsonTokenType.String)
+        {
+            approvers.Add(r.GetString()!);
+        }
+
+        var approval = new ApprovalMemory(number, [.. approvers], group, required, due)
+        {
+            Outcome = Enum.IsDefined(outcome) ? outcome : throw new FormatException("approval outcome"),
+        };
+        Expect(ref r, JsonTokenType.StartArray);
+        while (Next(ref r) == JsonTokenType.StartArray)
+        {
+            var approver = ReadString(ref r) ?? throw new FormatException("approver");
+            var approved = Next(ref r) switch
+            {
+                JsonTokenType.True => true,
+                JsonTokenType.False => false,
+                _ => throw new FormatException("approved"),
+            };
+            Expect(ref r, JsonTokenType.EndArray);
+            approval.Decisions.Add((approver, approved));
+        }
+
+        Expect(ref r, JsonTokenType.EndArray);
+        return approval;
     }
 
     private static void WriteTracker(Utf8JsonWriter w, SlaTrackerState state)

@@ -19,6 +19,6 @@ internal sealed class DefinitionContext(string root, IServiceProvider services)
         var full = Path.GetFullPath(path, Root);
         return File.Exists(full)
             ? File.ReadAllText(full)
-            : throw new FileNotFoundException($"the file '{full}' does not exist", full);
+            : throw new FileNotFoundException($"the file {TextPolicy.Echo(full)} does not exist", full);
     }
 }

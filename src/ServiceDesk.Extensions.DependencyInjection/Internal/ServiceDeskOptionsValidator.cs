@@ -95,7 +95,7 @@ internal sealed class ServiceDeskOptionsValidator(IServiceProvider services) : I
 
         foreach (var duplicate in contracts.GroupBy(c => c.Id).Where(g => g.Count() > 1))
         {
-            faults.Add($"billing: contract '{duplicate.Key}' is added {duplicate.Count()} times");
+            faults.Add($"billing: contract {TextPolicy.Echo(duplicate.Key)} is added {duplicate.Count()} times");
         }
 
         if (faults.Count > before)

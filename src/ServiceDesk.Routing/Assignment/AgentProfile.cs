@@ -196,12 +196,12 @@ public readonly record struct SkillRequirement
         ArgumentNullException.ThrowIfNull(skill, paramName);
         if (string.IsNullOrWhiteSpace(skill) || skill.Length > 64)
         {
-            throw new ArgumentException($"A skill name must be 1 to 64 characters and not blank; got '{skill}'.", paramName);
+            throw new ArgumentException($"A skill name must be 1 to 64 characters and not blank; got {TextPolicy.Echo(skill)}.", paramName);
         }
 
         if (level is < 0 or > MaxLevel)
         {
-            throw new ArgumentOutOfRangeException(paramName, level, $"Skill '{skill}': a level must be between 0 and {MaxLevel}.");
+            throw new ArgumentOutOfRangeException(paramName, level, $"Skill {TextPolicy.Echo(skill)}: a level must be between 0 and {MaxLevel}.");
         }
     }
 }

@@ -85,11 +85,11 @@ public sealed class SupportGroupDirectory
 
             if (!map.TryGetValue(next, out var target))
             {
-                errors.Add($"groups[{i}].nextTier: group '{next}' is not in the directory.");
+                errors.Add($"groups[{i}].nextTier: group {TextPolicy.Echo(next)} is not in the directory.");
             }
             else if (target.Tier <= list[i].Tier)
             {
-                errors.Add($"groups[{i}].nextTier: '{next}' is {target.Tier}, not above {list[i].Tier}; the next tier must be higher.");
+                errors.Add($"groups[{i}].nextTier: {TextPolicy.Echo(next)} is {target.Tier}, not above {list[i].Tier}; the next tier must be higher.");
             }
         }
 

@@ -110,11 +110,11 @@ public sealed class EscalationPolicyBuilder
             var before = errors.Count;
             if (string.IsNullOrWhiteSpace(name) || name.Length > 100)
             {
-                errors.Add($"{path}.name: a rule name must be 1 to 100 characters and not blank; got '{name}'.");
+                errors.Add($"{path}.name: a rule name must be 1 to 100 characters and not blank; got {TextPolicy.Echo(name)}.");
             }
             else if (!names.TryAdd(name, i))
             {
-                errors.Add($"{path}.name: '{name}' is already the name of rules[{names[name]}].");
+                errors.Add($"{path}.name: {TextPolicy.Echo(name)} is already the name of rules[{names[name]}].");
             }
 
             if (level is < 1 or > 99)
@@ -123,7 +123,7 @@ public sealed class EscalationPolicyBuilder
             }
             else if (!levels.TryAdd((trigger.Metric, level), i))
             {
-                errors.Add($"{path}.level: level {level} is already used for {(trigger.Metric is { } m ? $"metric '{m}'" : "idle time")} by rules[{levels[(trigger.Metric, level)]}]; each level fires once per cycle, so it must be unique.");
+                errors.Add($"{path}.level: level {level} is already used for {(trigger.Metric is { } m ? $"metric {TextPolicy.Echo(m)}" : "idle time")} by rules[{levels[(trigger.Metric, level)]}]; each level fires once per cycle, so it must be unique.");
             }
 
             if (!Enum.IsDefined(delivery))
@@ -150,7 +150,7 @@ public sealed class EscalationPolicyBuilder
             {
                 if (!seen.Add(actions[a].ToString()))
                 {
-                    errors.Add($"{path}.actions[{a}]: '{actions[a]}' is listed twice.");
+                    errors.Add($"{path}.actions[{a}]: {TextPolicy.Echo(actions[a])} is listed twice.");
                 }
             }
 

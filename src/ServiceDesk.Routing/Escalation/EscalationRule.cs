@@ -40,7 +40,7 @@ public sealed class EscalationRule
 
     /// <summary>Returns <c>level n 'name': trigger → actions</c>.</summary>
     /// <returns>The description.</returns>
-    public override string ToString() => $"level {Level} '{Name}': {Trigger} -> {string.Join(", ", Actions)}";
+    public override string ToString() => $"level {Level} {TextPolicy.Echo(Name)}: {Trigger} -> {string.Join(", ", Actions)}";
 }
 
 /// <summary>Identifies one firing of an escalation level, so that it fires only once: the level and either the SLA metric

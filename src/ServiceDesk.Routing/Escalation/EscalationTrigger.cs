@@ -106,7 +106,7 @@ public sealed class EscalationTrigger
         ArgumentNullException.ThrowIfNull(metric);
         if (string.IsNullOrWhiteSpace(metric) || metric.Length > 64)
         {
-            throw new ArgumentException($"A metric name must be 1 to 64 characters and not blank; got '{metric}'.", nameof(metric));
+            throw new ArgumentException($"A metric name must be 1 to 64 characters and not blank; got {TextPolicy.Echo(metric)}.", nameof(metric));
         }
     }
 }

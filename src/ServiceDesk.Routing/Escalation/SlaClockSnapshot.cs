@@ -52,7 +52,7 @@ public readonly record struct SlaClockSnapshot
         ArgumentNullException.ThrowIfNull(metric);
         if (string.IsNullOrWhiteSpace(metric) || metric.Length > 64)
         {
-            throw new ArgumentException($"A metric name must be 1 to 64 characters and not blank; got '{metric}'.", nameof(metric));
+            throw new ArgumentException($"A metric name must be 1 to 64 characters and not blank; got {TextPolicy.Echo(metric)}.", nameof(metric));
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(cycle, 1);

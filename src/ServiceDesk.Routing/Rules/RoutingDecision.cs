@@ -146,7 +146,7 @@ internal sealed class DecisionAccumulator(Priority original)
 
         if (rule.SlaPolicy is { } sla)
         {
-            Take(ref _sla, ref _slaRule, sla, rule.Name, $"SLA policy '{sla}'", applied, overridden);
+            Take(ref _sla, ref _slaRule, sla, rule.Name, $"SLA policy {TextPolicy.Echo(sla)}", applied, overridden);
         }
 
         foreach (var tag in rule.Tags)
@@ -197,7 +197,7 @@ internal sealed class DecisionAccumulator(Priority original)
         }
         else
         {
-            overridden.Add($"{text} (kept the value of '{owner}')");
+            overridden.Add($"{text} (kept the value of {TextPolicy.Echo(owner)})");
         }
     }
 
@@ -211,7 +211,7 @@ internal sealed class DecisionAccumulator(Priority original)
         }
         else
         {
-            overridden.Add($"{text} (kept the value of '{owner}')");
+            overridden.Add($"{text} (kept the value of {TextPolicy.Echo(owner)})");
         }
     }
 }

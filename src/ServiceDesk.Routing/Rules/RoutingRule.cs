@@ -75,7 +75,7 @@ public sealed class RoutingRule
 
     /// <summary>Returns <c>rule 'name' (order n): when … then …</c>.</summary>
     /// <returns>The description.</returns>
-    public override string ToString() => $"rule '{Name}' (order {Order}): when {ConditionText} then {ActionsText}";
+    public override string ToString() => $"rule {TextPolicy.Echo(Name)} (order {Order}): when {ConditionText} then {ActionsText}";
 
     private string DescribeActions()
     {
@@ -102,7 +102,7 @@ public sealed class RoutingRule
 
         if (SlaPolicy is { } sla)
         {
-            parts.Add($"SLA policy '{sla}'");
+            parts.Add($"SLA policy {TextPolicy.Echo(sla)}");
         }
 
         if (Tags.Count > 0)

@@ -80,11 +80,11 @@ public sealed class RoutingRuleSetBuilder
             var faults = errors.Count;
             if (string.IsNullOrWhiteSpace(rule.Name) || rule.Name.Length > MaxNameLength || rule.Name.Any(char.IsControl))
             {
-                errors.Add($"{path}.name: a rule name must be 1 to {MaxNameLength} characters, not blank and without control characters; got '{rule.Name}'.");
+                errors.Add($"{path}.name: a rule name must be 1 to {MaxNameLength} characters, not blank and without control characters; got {TextPolicy.Echo(rule.Name)}.");
             }
             else if (!names.TryAdd(rule.Name, i))
             {
-                errors.Add($"{path}.name: '{rule.Name}' is already the name of $.rules[{names[rule.Name]}]; rule names must be unique.");
+                errors.Add($"{path}.name: {TextPolicy.Echo(rule.Name)} is already the name of $.rules[{names[rule.Name]}]; rule names must be unique.");
             }
 
             if (rule.Condition is null && !FaultedConditions.Contains(i))
@@ -144,7 +144,7 @@ public sealed class RoutingRuleSetBuilder
 
         if (rule.SlaPolicy is { } sla && (string.IsNullOrWhiteSpace(sla) || sla.Length > MaxSlaPolicyLength))
         {
-            errors.Add($"{path}.then.slaPolicy: an SLA policy name must be 1 to {MaxSlaPolicyLength} characters and not blank; got '{sla}'.");
+            errors.Add($"{path}.then.slaPolicy: an SLA policy name must be 1 to {MaxSlaPolicyLength} characters and not blank; got {TextPolicy.Echo(sla)}.");
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -153,11 +153,11 @@ public sealed class RoutingRuleSetBuilder
             var tag = rule.Tags[t];
             if (tag.Length == 0 || tag.Length > MaxTagLength || tag.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
             {
-                errors.Add($"{path}.then.tags[{t}]: a tag must be 1 to {MaxTagLength} characters without whitespace; got '{tag}'.");
+                errors.Add($"{path}.then.tags[{t}]: a tag must be 1 to {MaxTagLength} characters without whitespace; got {TextPolicy.Echo(tag)}.");
             }
             else if (!seen.Add(tag))
             {
-                errors.Add($"{path}.then.tags[{t}]: '{tag}' is listed twice.");
+                errors.Add($"{path}.then.tags[{t}]: {TextPolicy.Echo(tag)} is listed twice.");
             }
         }
     }

@@ -81,7 +81,7 @@ public sealed class SlaTracker
         if (state.Metrics.Count != policy.Metrics.Count)
         {
             throw new ArgumentException(
-                $"The state tracks {state.Metrics.Count} metric(s) but policy '{policy.Name}' has {policy.Metrics.Count}.", nameof(state));
+                $"The state tracks {state.Metrics.Count} metric(s) but policy {TextPolicy.Echo(policy.Name)} has {policy.Metrics.Count}.", nameof(state));
         }
 
         var runs = new SlaClock.Run[policy.Metrics.Count];
@@ -92,7 +92,7 @@ public sealed class SlaTracker
             if (!string.Equals(progress.Metric, metric.Name, StringComparison.Ordinal))
             {
                 throw new ArgumentException(
-                    $"state.Metrics[{i}] is metric '{Truncate(progress.Metric)}' but policy '{policy.Name}' has '{metric.Name}' there.", nameof(state));
+                    $"state.Metrics[{i}] is metric '{Truncate(progress.Metric)}' but policy {TextPolicy.Echo(policy.Name)} has {TextPolicy.Echo(metric.Name)} there.", nameof(state));
             }
 
             runs[i] = new SlaClock.Run(metric, state.CreatedAt, progress);

@@ -156,7 +156,7 @@ public sealed class WorkflowBuilder
         var matches = _transitions.Where(t => t.From == from && t.Trigger == trigger).ToArray();
         if (matches.Length == 0)
         {
-            throw new ArgumentException($"No transition from '{from}' on '{trigger}' is declared in workflow '{_name}'.", nameof(trigger));
+            throw new ArgumentException($"No transition from {TextPolicy.Echo(from)} on {TextPolicy.Echo(trigger)} is declared in workflow {TextPolicy.Echo(_name)}.", nameof(trigger));
         }
 
         foreach (var spec in matches)
@@ -204,10 +204,10 @@ public sealed class WorkflowBuilder
         ThrowIfDefault(state, nameof(state));
         ThrowIfDefault(newName, nameof(newName));
         var spec = _states.Find(s => s.Name == state)
-            ?? throw new ArgumentException($"State '{state}' is not declared in workflow '{_name}'.", nameof(state));
+            ?? throw new ArgumentException($"State {TextPolicy.Echo(state)} is not declared in workflow {TextPolicy.Echo(_name)}.", nameof(state));
         if (state != newName && _states.Exists(s => s.Name == newName))
         {
-            throw new ArgumentException($"State '{newName}' is already declared in workflow '{_name}'.", nameof(newName));
+            throw new ArgumentException($"State {TextPolicy.Echo(newName)} is already declared in workflow {TextPolicy.Echo(_name)}.", nameof(newName));
         }
 
         spec.Name = newName;
@@ -284,12 +284,12 @@ public sealed class WorkflowBuilder
             var path = s.Path ?? $"$.states[{i}]";
             if (!statesByName.TryAdd(s.Name, (s, i)))
             {
-                errors.Add($"{path}.name: state '{s.Name}' is declared twice (first at $.states[{statesByName[s.Name].Index}]).");
+                errors.Add($"{path}.name: state {TextPolicy.Echo(s.Name)} is declared twice (first at $.states[{statesByName[s.Name].Index}]).");
             }
 
             if (!Enum.IsDefined(s.Sla))
             {
-                errors.Add($"{path}.sla: '{s.Sla}' is not an SLA mode; use {string.Join(", ", Enum.GetNames<SlaMode>())}.");
+                errors.Add($"{path}.sla: {TextPolicy.Echo(s.Sla)} is not an SLA mode; use {string.Join(", ", Enum.GetNames<SlaMode>())}.");
             }
 
             var reasonNames = new HashSet<string>(StringComparer.Ordinal);
@@ -298,16 +298,16 @@ public sealed class WorkflowBuilder
                 var reason = s.Reasons[r];
                 if (!Names.IsStatus(reason.Name))
                 {
-                    errors.Add($"{path}.reasons[{r}]: '{reason.Name}' is not a valid reason name; use 1 to 64 ASCII letters, digits or underscores, starting with a letter.");
+                    errors.Add($"{path}.reasons[{r}]: {TextPolicy.Echo(reason.Name)} is not a valid reason name; use 1 to 64 ASCII letters, digits or underscores, starting with a letter.");
                 }
                 else if (!reasonNames.Add(reason.Name))
                 {
-                    errors.Add($"{path}.reasons[{r}]: reason '{reason.Name}' is declared twice in state '{s.Name}'.");
+                    errors.Add($"{path}.reasons[{r}]: reason {TextPolicy.Echo(reason.Name)} is declared twice in state {TextPolicy.Echo(s.Name)}.");
                 }
 
                 if (reason.Sla is { } mode && !Enum.IsDefined(mode))
                 {
-                    errors.Add($"{path}.reasons[{r}].sla: '{mode}' is not an SLA mode; use {string.Join(", ", Enum.GetNames<SlaMode>())}.");
+                    errors.Add($"{path}.reasons[{r}].sla: {TextPolicy.Echo(mode)} is not an SLA mode; use {string.Join(", ", Enum.GetNames<SlaMode>())}.");
                 }
             }
         }
@@ -318,7 +318,7 @@ public sealed class WorkflowBuilder
         }
         else if (_states.Count > 0 && !statesByName.ContainsKey(initial))
         {
-            errors.Add($"$.initial: state '{initial}' is not declared; declared states: {Names.Quote(_states.Select(s => s.Name.Name))}.");
+            errors.Add($"$.initial: state {TextPolicy.Echo(initial)} is not declared; declared states: {Names.Quote(_states.Select(s => s.Name.Name))}.");
         }
 
         var resolvedGuards = new Dictionary<string, WorkflowGuard>(StringComparer.Ordinal);
@@ -331,12 +331,12 @@ public sealed class WorkflowBuilder
             var path = t.Path ?? $"$.transitions[{i}]";
             if (!statesByName.ContainsKey(t.From))
             {
-                errors.Add($"{t.FromPath ?? path + ".from"}: state '{t.From}' is not declared; declared states: {declared}.");
+                errors.Add($"{t.FromPath ?? path + ".from"}: state {TextPolicy.Echo(t.From)} is not declared; declared states: {declared}.");
             }
 
             if (!statesByName.TryGetValue(t.To, out var target))
             {
-                errors.Add($"{path}.to: state '{t.To}' is not declared; declared states: {declared}.");
+                errors.Add($"{path}.to: state {TextPolicy.Echo(t.To)} is not declared; declared states: {declared}.");
             }
 
             for (var g = 0; g < t.Guards.Count; g++)
@@ -347,7 +347,7 @@ public sealed class WorkflowBuilder
                     continue;
                 }
 
-                string? error = $"'{name}' is not a valid guard name";
+                string? error = $"{TextPolicy.Echo(name)} is not a valid guard name";
                 var guard = Names.IsGuardName(name) ? WorkflowGuard.Resolve(name, _guards, out error) : null;
                 if (guard is null)
                 {
@@ -369,19 +369,19 @@ public sealed class WorkflowBuilder
                 if (target.Spec is not null && !target.Spec.Reasons.Exists(x => string.Equals(x.Name, t.Reasons[r], StringComparison.Ordinal)))
                 {
                     errors.Add(target.Spec.Reasons.Count == 0
-                        ? $"{path}.reasons[{r}]: state '{t.To}' declares no reasons, so the transition cannot restrict them to '{t.Reasons[r]}'."
-                        : $"{path}.reasons[{r}]: '{t.Reasons[r]}' is not a reason of state '{t.To}'; its reasons: {Names.Quote(target.Spec.Reasons.Select(x => x.Name))}.");
+                        ? $"{path}.reasons[{r}]: state {TextPolicy.Echo(t.To)} declares no reasons, so the transition cannot restrict them to {TextPolicy.Echo(t.Reasons[r])}."
+                        : $"{path}.reasons[{r}]: {TextPolicy.Echo(t.Reasons[r])} is not a reason of state {TextPolicy.Echo(t.To)}; its reasons: {Names.Quote(target.Spec.Reasons.Select(x => x.Name))}.");
                 }
             }
 
             if (t.Otherwise != RejectionOutcome.None && (t.OtherwiseGuard is null || !t.Guards.Contains(t.OtherwiseGuard, StringComparer.Ordinal)))
             {
-                errors.Add($"{path}.otherwise.guard: '{t.OtherwiseGuard}' is not one of the transition's guards; the outcome '{t.Otherwise}' applies when that guard alone is unmet.");
+                errors.Add($"{path}.otherwise.guard: {TextPolicy.Echo(t.OtherwiseGuard)} is not one of the transition's guards; the outcome {TextPolicy.Echo(t.Otherwise)} applies when that guard alone is unmet.");
             }
 
             if (!seen.TryAdd((t.From, t.Trigger, t.To), path))
             {
-                errors.Add($"{path}: transition '{t.From}' --{t.Trigger}--> '{t.To}' repeats {seen[(t.From, t.Trigger, t.To)]}; merge their guards instead.");
+                errors.Add($"{path}: transition {TextPolicy.Echo(t.From)} --{t.Trigger}--> {TextPolicy.Echo(t.To)} repeats {seen[(t.From, t.Trigger, t.To)]}; merge their guards instead.");
             }
 
             if (!groups.TryGetValue((t.From, t.Trigger), out var group))
@@ -398,7 +398,7 @@ public sealed class WorkflowBuilder
             if (targets.Length > 1 && group.Exists(x => x.Spec.Guards.Count == 0))
             {
                 var unguarded = group.First(x => x.Spec.Guards.Count == 0);
-                errors.Add($"{unguarded.Path}: trigger '{trigger}' leads from '{from}' to {targets.Length} states ({Names.Quote(targets)}), so each of those transitions needs guards that tell them apart.");
+                errors.Add($"{unguarded.Path}: trigger {TextPolicy.Echo(trigger)} leads from {TextPolicy.Echo(from)} to {targets.Length} states ({Names.Quote(targets)}), so each of those transitions needs guards that tell them apart.");
             }
         }
 
@@ -421,7 +421,7 @@ public sealed class WorkflowBuilder
             {
                 if (!reached.Contains(_states[i].Name))
                 {
-                    errors.Add($"{_states[i].Path ?? $"$.states[{i}]"}: state '{_states[i].Name}' is unreachable from the initial state '{start}'.");
+                    errors.Add($"{_states[i].Path ?? $"$.states[{i}]"}: state '{_states[i].Name}' is unreachable from the initial state {TextPolicy.Echo(start)}.");
                 }
             }
         }
@@ -434,7 +434,7 @@ public sealed class WorkflowBuilder
         if (errors.Count > 0)
         {
             // A JSON transition with several sources expands to several specs sharing a path: report each fault once.
-            throw new InvalidDefinitionException($"workflow '{_name}'", errors.Distinct(StringComparer.Ordinal));
+            throw new InvalidDefinitionException($"workflow {TextPolicy.Echo(_name)}", errors.Distinct(StringComparer.Ordinal));
         }
 
         var states = _states.Select(s => new StateDefinition(

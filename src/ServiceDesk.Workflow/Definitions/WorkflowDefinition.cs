@@ -145,7 +145,7 @@ public sealed class WorkflowDefinition
     public StateDefinition GetState(TicketStatus status)
         => _states.TryGetValue(status, out var state)
             ? state
-            : throw new KeyNotFoundException($"Workflow '{Name}' has no state '{status}'; its states: {Names.Quote(States.Select(s => s.Name.Name))}.");
+            : throw new KeyNotFoundException($"Workflow {TextPolicy.Echo(Name)} has no state {TextPolicy.Echo(status)}; its states: {Names.Quote(States.Select(s => s.Name.Name))}.");
 
     /// <summary>Gets whether the workflow has a state.</summary>
     /// <param name="status">The status.</param>
@@ -169,8 +169,8 @@ public sealed class WorkflowDefinition
         if (!state.ByTrigger.TryGetValue(trigger.Name, out var candidates))
         {
             var description = _table.SourcesOf(trigger) is { } sources
-                ? $"trigger '{trigger}' is permitted in {sources}, not in '{ticket.Status}'"
-                : $"workflow '{Name}' has no trigger '{trigger}'";
+                ? $"trigger {TextPolicy.Echo(trigger)} is permitted in {sources}, not in {TextPolicy.Echo(ticket.Status)}"
+                : $"workflow {TextPolicy.Echo(Name)} has no trigger {TextPolicy.Echo(trigger)}";
             return Rejected(ticket, trigger, [new UnmetGuard("trigger", description)], RejectionOutcome.None);
         }
 
@@ -182,7 +182,7 @@ public sealed class WorkflowDefinition
         var unmetGuards = TransitionTable.Unmet(candidates, ticket, context, trigger);
         if (unmetGuards.Count == 0)
         {
-            throw new InvalidOperationException($"Workflow '{Name}': the decision on '{trigger}' from '{ticket.Status}' changed between two evaluations of its guards; guards must be pure.");
+            throw new InvalidOperationException($"Workflow {TextPolicy.Echo(Name)}: the decision on {TextPolicy.Echo(trigger)} from {TextPolicy.Echo(ticket.Status)} changed between two evaluations of its guards; guards must be pure.");
         }
 
         return Rejected(ticket, trigger, unmetGuards, IsOtherwise(candidates, unmetGuards) ? RejectionOutcome.NewLinkedTicket : RejectionOutcome.None);
@@ -328,11 +328,11 @@ public sealed class WorkflowDefinition
         ArgumentNullException.ThrowIfNull(context);
         if (Kind is { } kind && ticket.Kind != kind)
         {
-            throw new ArgumentException($"Workflow '{Name}' is for {kind} tickets; ticket {ticket.Number} is a {ticket.Kind}.", nameof(ticket));
+            throw new ArgumentException($"Workflow {TextPolicy.Echo(Name)} is for {kind} tickets; ticket {ticket.Number} is a {ticket.Kind}.", nameof(ticket));
         }
 
         return _table.Find(ticket.Status) ?? throw new ArgumentException(
-            $"Ticket {ticket.Number} has status '{ticket.Status}', which is not a state of workflow '{Name}'; its states: {Names.Quote(States.Select(s => s.Name.Name))}.",
+            $"Ticket {ticket.Number} has status {TextPolicy.Echo(ticket.Status)}, which is not a state of workflow {TextPolicy.Echo(Name)}; its states: {Names.Quote(States.Select(s => s.Name.Name))}.",
             nameof(ticket));
     }
 
@@ -407,12 +407,12 @@ public sealed class WorkflowDefinition
         if (target.Reasons.Count > 0 && !IsAllowedReason(reason, transition, target))
         {
             var allowed = transition.Reasons.Count > 0 ? transition.Reasons : target.Reasons.Select(r => r.Name).ToArray();
-            missing = [new UnmetGuard("reason", $"a reason for '{target.Name}' is given, one of {Names.Quote(allowed)}")];
+            missing = [new UnmetGuard("reason", $"a reason for {TextPolicy.Echo(target.Name)} is given, one of {Names.Quote(allowed)}")];
         }
 
         if (transition.RequiresNotes && context.Notes is null)
         {
-            (missing ??= []).Add(new UnmetGuard("notes", $"notes are given for '{transition.Trigger}'"));
+            (missing ??= []).Add(new UnmetGuard("notes", $"notes are given for {TextPolicy.Echo(transition.Trigger)}"));
         }
 
         if (missing is not null)

@@ -60,13 +60,13 @@ public sealed class WorkflowGuard
         if (!Names.IsGuardName(name))
         {
             throw new ArgumentException(
-                $"'{name}' is not a valid guard name: use 1 to {Names.MaxGuardLength} ASCII letters, digits or '_', ':', '=', '|', '.', '-', starting with a letter.",
+                $"{TextPolicy.Echo(name)} is not a valid guard name: use 1 to {Names.MaxGuardLength} ASCII letters, digits or '_', ':', '=', '|', '.', '-', starting with a letter.",
                 nameof(name));
         }
 
         if (string.IsNullOrWhiteSpace(description) || description.Length > 500)
         {
-            throw new ArgumentException($"The description of guard '{name}' must be 1 to 500 characters and not blank.", nameof(description));
+            throw new ArgumentException($"The description of guard {TextPolicy.Echo(name)} must be 1 to 500 characters and not blank.", nameof(description));
         }
 
         Name = name;
@@ -99,7 +99,7 @@ public sealed class WorkflowGuard
         var colon = name.IndexOf(':', StringComparison.Ordinal);
         if (colon < 0)
         {
-            error = $"guard '{name}' is not registered; registered guards: {(registered.Count == 0 ? "(none)" : Names.Quote(registered.Keys.Order(StringComparer.Ordinal)))}; built-in forms: actor:<Kind>[|<Kind>], role:<role>, heldFor:<reason>, attribute:<key>=<value>";
+            error = $"guard {TextPolicy.Echo(name)} is not registered; registered guards: {(registered.Count == 0 ? "(none)" : Names.Quote(registered.Keys.Order(StringComparer.Ordinal)))}; built-in forms: actor:<Kind>[|<Kind>], role:<role>, heldFor:<reason>, attribute:<key>=<value>";
             return null;
         }
 
@@ -114,7 +114,7 @@ public sealed class WorkflowGuard
                     {
                         if (!Enum.TryParse<ActorKind>(part, ignoreCase: false, out var actorKind) || !Enum.IsDefined(actorKind) || !Names.IsIdentifier(part, 64))
                         {
-                            error = $"guard '{name}': '{part}' is not an actor kind; use {string.Join(", ", Enum.GetNames<ActorKind>())}";
+                            error = $"guard {TextPolicy.Echo(name)}: {TextPolicy.Echo(part)} is not an actor kind; use {string.Join(", ", Enum.GetNames<ActorKind>())}";
                             return null;
                         }
 
@@ -133,10 +133,10 @@ public sealed class WorkflowGuard
                 }
 
             case "role" when argument.Length > 0 && !argument.Contains('|', StringComparison.Ordinal):
-                return new WorkflowGuard(name, $"the actor has the role '{argument}'", a => a.Context.HasRole(argument));
+                return new WorkflowGuard(name, $"the actor has the role {TextPolicy.Echo(argument)}", a => a.Context.HasRole(argument));
 
             case "heldFor" when Names.IsIdentifier(argument, Ticket.MaxHoldReasonLength):
-                return new WorkflowGuard(name, $"the ticket is on hold for '{argument}'", a => string.Equals(a.Ticket.HoldReason, argument, StringComparison.Ordinal));
+                return new WorkflowGuard(name, $"the ticket is on hold for {TextPolicy.Echo(argument)}", a => string.Equals(a.Ticket.HoldReason, argument, StringComparison.Ordinal));
 
             case "attribute" when argument.IndexOf('=', StringComparison.Ordinal) > 0:
                 {
@@ -145,12 +145,12 @@ public sealed class WorkflowGuard
                     var value = argument[(eq + 1)..];
                     return new WorkflowGuard(
                         name,
-                        $"the ticket's attribute '{key}' is '{value}'",
+                        $"the ticket's attribute {TextPolicy.Echo(key)} is {TextPolicy.Echo(value)}",
                         a => a.Ticket.Attributes.TryGetValue(key, out var v) && v.Kind == AttributeKind.String && string.Equals(v.AsString(), value, StringComparison.Ordinal));
                 }
 
             default:
-                error = $"guard '{name}' is neither registered nor a valid built-in guard (actor:<Kind>[|<Kind>], role:<role>, heldFor:<reason>, attribute:<key>=<value>)";
+                error = $"guard {TextPolicy.Echo(name)} is neither registered nor a valid built-in guard (actor:<Kind>[|<Kind>], role:<role>, heldFor:<reason>, attribute:<key>=<value>)";
                 return null;
         }
     }

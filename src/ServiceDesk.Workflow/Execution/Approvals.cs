@@ -69,6 +69,22 @@ public sealed record ApprovalSet
     /// <summary>Gets the decisions given so far, oldest first.</summary>
     public IReadOnlyList<ApprovalDecision> Decisions { get; }
 
+    /// <summary>Gets the rule this approval was asked with, which the shipped lifecycles' approval guards apply instead of
+    /// their configured rule; <see langword="null"/> (the default) for the lifecycle's rule.</summary>
+    /// <remarks>The engine sets it from the rule given when approval was requested, so one ticket can need all approvers and
+    /// another any one of them under the same lifecycle.</remarks>
+    public ApprovalRule? Rule { get; init; }
+
+    /// <summary>Evaluates this approval under its own <see cref="Rule"/>, or under <paramref name="fallback"/> when it has none.</summary>
+    /// <param name="fallback">The rule to apply when <see cref="Rule"/> is <see langword="null"/>.</param>
+    /// <returns>The status.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="fallback"/> is <see langword="null"/>.</exception>
+    public ApprovalStatus Evaluate(ApprovalRule fallback)
+    {
+        ArgumentNullException.ThrowIfNull(fallback);
+        return (Rule ?? fallback).Evaluate(this);
+    }
+
     /// <summary>Counts the approvals and rejections of the approvers, the last decision of each counting.</summary>
     /// <returns>The number of approvers who approved and who rejected.</returns>
     public (int Approved, int Rejected) Count()

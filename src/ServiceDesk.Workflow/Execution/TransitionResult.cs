@@ -126,7 +126,7 @@ public sealed class InvalidTransitionException : InvalidOperationException
             throw new ArgumentException("The result succeeded; only a rejected result explains an invalid transition.", nameof(result));
         }
 
-        var head = $"Ticket {result.Ticket.Number} cannot take trigger '{result.Trigger}' from status '{result.From}'";
+        var head = $"Ticket {result.Ticket.Number} cannot take trigger {TextPolicy.Echo(result.Trigger)} from status {TextPolicy.Echo(result.From)}";
         var tail = result.Outcome == TransitionOutcome.NewLinkedTicketRequired ? "; open a new ticket linked to it instead" : string.Empty;
         return head + tail + ":" + Environment.NewLine + "- " + string.Join(Environment.NewLine + "- ", result.UnmetGuards);
     }

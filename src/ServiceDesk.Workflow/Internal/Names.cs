@@ -45,5 +45,5 @@ internal static class Names
         return true;
     }
 
-    public static string Quote(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"'{n}'"));
+    public static string Quote(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"{TextPolicy.Echo(n)}"));
 }

@@ -85,7 +85,7 @@ internal sealed class TransitionTable
             if (met is not null)
             {
                 throw new InvalidOperationException(
-                    $"Trigger '{trigger}' from '{ticket.Status}' has met guards on two transitions ('{met.Target.Name}' and '{candidate.Target.Name}'); guards of alternative transitions must be mutually exclusive.");
+                    $"Trigger {TextPolicy.Echo(trigger)} from {TextPolicy.Echo(ticket.Status)} has met guards on two transitions ({TextPolicy.Echo(met.Target.Name)} and {TextPolicy.Echo(candidate.Target.Name)}); guards of alternative transitions must be mutually exclusive.");
             }
 
             met = candidate;

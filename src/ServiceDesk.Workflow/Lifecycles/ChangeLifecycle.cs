@@ -147,8 +147,8 @@ public static class ChangeLifecycle
         var ecab = options.EmergencyCabRule!;
         ApprovalStatus Authorization(GuardArguments a) => TypeOf(a.Ticket) switch
         {
-            ChangeType.Normal => cab.Evaluate(a.Context.Approvals),
-            ChangeType.Emergency => ecab.Evaluate(a.Context.Approvals),
+            ChangeType.Normal => a.Context.Approvals?.Evaluate(cab) ?? cab.Evaluate(null),
+            ChangeType.Emergency => a.Context.Approvals?.Evaluate(ecab) ?? ecab.Evaluate(null),
             _ => ApprovalStatus.Pending,
         };
 

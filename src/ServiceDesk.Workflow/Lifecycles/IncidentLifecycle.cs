@@ -164,7 +164,7 @@ public static class IncidentLifecycle
                 closedReopenDays == 0 ? "closed incidents are never reopened" : $"the incident was closed less than {closedReopenDays} days ago",
                 a => a.Context.Now < a.StatusSince + Duration.FromDays(closedReopenDays))
             .Guard(NotMajorIncidentGuard, "the incident is not a major incident", a => !a.Ticket.IsMajorIncident)
-            .Guard(MajorIncidentRoleGuard, $"a major incident is resolved or canceled by the role '{role}'", a => !a.Ticket.IsMajorIncident || a.Context.HasRole(role))
+            .Guard(MajorIncidentRoleGuard, $"a major incident is resolved or canceled by the role {TextPolicy.Echo(role)}", a => !a.Ticket.IsMajorIncident || a.Context.HasRole(role))
             .Guard(ChildrenResolvedGuard, "every child incident is resolved, closed or canceled", a => !a.Context.Links.Any(IsOpenChild));
         if (autoCloseDays > 0)
         {
@@ -299,7 +299,7 @@ public static class IncidentLifecycle
 
         if (!Enum.IsDefined(o.ChildResolution))
         {
-            errors.Add($"{nameof(o.ChildResolution)}: '{o.ChildResolution}' is not defined; use {string.Join(", ", Enum.GetNames<ChildResolutionRule>())}.");
+            errors.Add($"{nameof(o.ChildResolution)}: {TextPolicy.Echo(o.ChildResolution)} is not defined; use {string.Join(", ", Enum.GetNames<ChildResolutionRule>())}.");
         }
 
         if (errors.Count > 0)

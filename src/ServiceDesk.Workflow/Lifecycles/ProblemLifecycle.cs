@@ -115,7 +115,7 @@ public static class ProblemLifecycle
 
         if (!Names.IsStatus(options.IncidentResolutionCode))
         {
-            errors.Add($"{nameof(options.IncidentResolutionCode)}: '{options.IncidentResolutionCode}' is not a valid reason name; use 1 to 64 ASCII letters, digits or underscores, starting with a letter.");
+            errors.Add($"{nameof(options.IncidentResolutionCode)}: {TextPolicy.Echo(options.IncidentResolutionCode)} is not a valid reason name; use 1 to 64 ASCII letters, digits or underscores, starting with a letter.");
         }
 
         if (errors.Count > 0)

@@ -29,7 +29,8 @@ public sealed class ServiceRequestLifecycleOptions
 /// <para>Approvals: the caller passes the approvers asked and their decisions in <see cref="TransitionContext.Approvals"/>.
 /// <c>RequestApproval</c> needs approvers; a request with none goes straight to <c>Approved</c> with <c>Approve</c>.
 /// After each decision the caller fires <c>Approve</c> (met once the rule is satisfied) and <c>Reject</c> (met once the
-/// rule can no longer be satisfied); while neither is met the request stays awaiting approval.</para>
+/// rule can no longer be satisfied); while neither is met the request stays awaiting approval. An approval that carries its
+/// own <see cref="ApprovalSet.Rule"/> is judged by that rule instead of <see cref="ServiceRequestLifecycleOptions.ApprovalRule"/>.</para>
 /// <para>SLA: clocks run, pause while awaiting approval (by default), and stop once fulfilled, rejected or canceled.</para>
 /// </remarks>
 public static class ServiceRequestLifecycle
@@ -112,8 +113,8 @@ public static class ServiceRequestLifecycle
         var closed = TicketStatus.Closed;
         var canceled = TicketStatus.Canceled;
         return new WorkflowBuilder(options.Name).ForKind(TicketKind.ServiceRequest)
-            .Guard(ApprovalGrantedGuard, $"the approval rule ({rule}) is met", a => rule.Evaluate(a.Context.Approvals) == ApprovalStatus.Granted)
-            .Guard(ApprovalDeniedGuard, $"the approval rule ({rule}) can no longer be met", a => rule.Evaluate(a.Context.Approvals) == ApprovalStatus.Denied)
+            .Guard(ApprovalGrantedGuard, $"the approval rule ({rule}) is met", a => Status(rule, a) == ApprovalStatus.Granted)
+            .Guard(ApprovalDeniedGuard, $"the approval rule ({rule}) can no longer be met", a => Status(rule, a) == ApprovalStatus.Denied)
             .Guard(ApproversAssignedGuard, "approvers are assigned", a => a.Context.Approvals is { Approvers.Count: > 0 })
             .Guard(NoApprovalRequiredGuard, "no approver is assigned", a => a.Context.Approvals is null or { Approvers.Count: 0 })
             .State(Submitted)
@@ -135,4 +136,6 @@ public static class ServiceRequestLifecycle
             .TransitionFromEach([Submitted, AwaitingApproval, Approved, Fulfilment], Cancel, canceled, t => t.When("actor:Requester|Agent"))
             .Build();
     }
+
+    private static ApprovalStatus Status(ApprovalRule rule, GuardArguments a) => a.Context.Approvals?.Evaluate(rule) ?? rule.Evaluate(null);
 }

@@ -59,14 +59,37 @@ public class TimeEntryValidatorTests
     }
 
     [Fact]
-    public void Validate_SameIdDifferentContent_DuplicateError_IdenticalCopyIgnored()
+    public void Validate_SameIdDifferentContent_RefusesEveryCopyWhateverTheOrder_IdenticalCopyIgnored()
     {
+        // Issue 19, class 9: the old validator billed whichever copy came first.
         var a = Entry("a", T0, Duration.FromHours(1));
-        var report = TimeEntryValidator.Validate([a, a, a with { Duration = Duration.FromHours(2) }], Now);
+        var longer = a with { Duration = Duration.FromHours(2) };
+        var other = Entry("b", T0 + Duration.FromHours(3), Duration.FromHours(1));
 
-        var fault = Assert.Single(report.Faults);
-        Assert.Equal(TimeEntryFaultKind.DuplicateId, fault.Kind);
-        Assert.Equal([a], report.Accepted);
+        foreach (var order in new[] { new[] { a, a, longer, other }, [longer, other, a] })
+        {
+            var report = TimeEntryValidator.Validate(order, Now);
+
+            var fault = Assert.Single(report.Faults);
+            Assert.Equal((TimeEntryFaultKind.DuplicateId, FaultSeverity.Error), (fault.Kind, fault.Severity));
+            Assert.Contains("none of them is billed", fault.Message, StringComparison.Ordinal);
+            Assert.Equal([other], report.Accepted);
+        }
+
+        Assert.Equal([a], TimeEntryValidator.Validate([a, a], Now).Accepted);
+    }
+
+    [Fact]
+    public void Validate_StartNearTheEndOfTime_IsAnErrorNotAnOverflow()
+    {
+        // Issue 19, class 3: such an entry used to be accepted and then make every billing run over the tenant throw.
+        var late = Entry("late", Instant.FromUtc(9999, 12, 31, 20, 0), Duration.FromHours(1));
+        var early = Entry("early", Instant.FromUtc(1, 1, 1, 0, 0), Duration.FromHours(1));
+
+        var report = TimeEntryValidator.Validate([late, early], Instant.MaxValue - Duration.FromDays(1));
+
+        Assert.Equal([TimeEntryFaultKind.StartOutOfRange, TimeEntryFaultKind.StartOutOfRange], report.Faults.Select(f => f.Kind));
+        Assert.Empty(report.Accepted);
     }
 
     [Fact]

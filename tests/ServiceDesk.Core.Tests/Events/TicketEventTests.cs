@@ -43,6 +43,12 @@ public sealed class TicketEventTests
             () => new TimeLogged(T, Id, 3, At, Actor.System, new AgentId("a"), At, Duration.FromHours(25), true));
         Assert.Throws<ArgumentException>(
             () => new TimeLogged(T, Id, 3, At, Actor.System, default, At, Duration.FromHours(1), true));
+        var late = Assert.Throws<ArgumentOutOfRangeException>(
+            () => new TimeLogged(T, Id, 3, At, Actor.System, new AgentId("a"), Instant.MaxValue - Duration.FromHours(2), Duration.FromHours(1), true));
+        Assert.Equal("Started", late.ParamName); // issue 19, class 3: billing over such an entry used to overflow
+        Assert.Throws<ArgumentOutOfRangeException>(
+            () => new TimeLogged(T, Id, 3, At, Actor.System, new AgentId("a"), TimeLogged.MinStarted - Duration.Epsilon, Duration.FromHours(1), true));
+        Assert.Equal(TimeLogged.MinStarted, new TimeLogged(T, Id, 3, At, Actor.System, new AgentId("a"), TimeLogged.MinStarted, Duration.FromHours(1), true).Started);
 
         Assert.Throws<ArgumentOutOfRangeException>(() => new Escalated(T, Id, 3, At, Actor.System, 0, EscalationKind.Notify));
         Assert.Throws<ArgumentOutOfRangeException>(() => new Escalated(T, Id, 3, At, Actor.System, 1, (EscalationKind)7));
