@@ -183,25 +183,6 @@ public class WorkflowJsonTests
         Assert.Throws<ArgumentNullException>(() => WorkflowDefinition.FromJson(null!, []));
         Assert.Throws<ArgumentNullException>(() => WorkflowDefinition.FromJson("{}", null!));
     }
-}
-
-public class WorkflowJsonDocsTests
-{
-    [Fact]
-    public void FromJson_ExampleInDocs_BuildsAndBehavesAsDescribed()
-    {
-        var docs = File.ReadAllText(WorkflowDocsTests.DocsPath()).Replace("\r\n", "\n", StringComparison.Ordinal);
-        var start = docs.IndexOf("```json\n", StringComparison.Ordinal) + "```json\n".Length;
-        var json = docs[start..docs.IndexOf("```", start, StringComparison.Ordinal)];
-        var window = new WorkflowGuard("WithinReopenWindow", "closed less than 10 days ago", a => a.Context.Now < a.StatusSince + NodaTime.Duration.FromDays(10));
-
-        var workflow = WorkflowDefinition.FromJson(json, [window]);
-
-        var closed = TestData.Incident(TicketStatus.Closed);
-        var late = workflow.TryFire(closed, new WorkflowTrigger("Reopen"), TestData.By(TestData.Caller, TestData.T0 + NodaTime.Duration.FromDays(11)));
-        Assert.Equal(TransitionOutcome.NewLinkedTicketRequired, late.Outcome);
-        Assert.Equal(SlaEffect.Pause, workflow.Fire(TestData.Incident(TicketStatus.New), new WorkflowTrigger("Hold"), TestData.ByAgent() with { Reason = "AwaitingCaller" }).SlaEffect);
-    }
 
     [Fact]
     public void FromJson_DuplicateKey_IsAFaultNamingItsPath()
@@ -229,5 +210,24 @@ public class WorkflowJsonDocsTests
         Assert.StartsWith("$.kind: 'KKK", fault, StringComparison.Ordinal);
         Assert.Contains("5,000 characters", fault, StringComparison.Ordinal);
         Assert.True(fault.Length < 300, fault);
+    }
+}
+
+public class WorkflowJsonDocsTests
+{
+    [Fact]
+    public void FromJson_ExampleInDocs_BuildsAndBehavesAsDescribed()
+    {
+        var docs = File.ReadAllText(WorkflowDocsTests.DocsPath()).Replace("\r\n", "\n", StringComparison.Ordinal);
+        var start = docs.IndexOf("```json\n", StringComparison.Ordinal) + "```json\n".Length;
+        var json = docs[start..docs.IndexOf("```", start, StringComparison.Ordinal)];
+        var window = new WorkflowGuard("WithinReopenWindow", "closed less than 10 days ago", a => a.Context.Now < a.StatusSince + NodaTime.Duration.FromDays(10));
+
+        var workflow = WorkflowDefinition.FromJson(json, [window]);
+
+        var closed = TestData.Incident(TicketStatus.Closed);
+        var late = workflow.TryFire(closed, new WorkflowTrigger("Reopen"), TestData.By(TestData.Caller, TestData.T0 + NodaTime.Duration.FromDays(11)));
+        Assert.Equal(TransitionOutcome.NewLinkedTicketRequired, late.Outcome);
+        Assert.Equal(SlaEffect.Pause, workflow.Fire(TestData.Incident(TicketStatus.New), new WorkflowTrigger("Hold"), TestData.ByAgent() with { Reason = "AwaitingCaller" }).SlaEffect);
     }
 }

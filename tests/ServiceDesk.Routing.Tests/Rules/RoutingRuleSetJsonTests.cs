@@ -105,7 +105,7 @@ public class RoutingRuleSetJsonTests
     [InlineData("[]", "$: expected an object with \"mode\" and \"rules\", found an array.")]
     [InlineData("{}", "$.rules: required; give an array of rules (it may be empty).")]
     [InlineData("{\"rules\": {}}", "$.rules: expected an array, found an object.")]
-    [InlineData("{\"rules\": [], \"mode\": \"best\"}", "$.mode: 'best' is not a RuleEvaluationMode; use one of FirstMatch, AllMatch.")]
+    [InlineData("{\"rules\": [], \"mode\": \"best\"}", "$.mode: the string 'best' is not a RuleEvaluationMode; use one of FirstMatch, AllMatch.")]
     [InlineData("{\"rules\": [], \"extra\": 1}", "$.extra: unknown field; expected one of mode, rules.")]
     [InlineData("{\"rules\": [3]}", "$.rules[0]: expected a rule object, found the number 3.")]
     public void FromJson_RootFault_IsReportedWithItsPath(string json, string expected)
@@ -167,16 +167,16 @@ public class RoutingRuleSetJsonTests
                 "$.rules[1].when.always: expected true, found the boolean false.",
                 "$.rules[1].order: expected a 32-bit integer, found the number 1.5.",
                 "$.rules[1].then.tags: empty array; give at least one value.",
-                "$.rules[2].when.priority[0]: 'P9' is not a Priority; use one of P1Critical, P2High, P3Moderate, P4Low, P5Planning.",
-                "$.rules[2].when.priority[1]: 0 is not a priority; use 1 to 5 or P1Critical to P5Planning.",
-                "$.rules[2].when.priority[2]: true is not a Priority; use one of P1Critical, P2High, P3Moderate, P4Low, P5Planning.",
-                "$.rules[2].then.tier: 'fourth' is not a SupportTier; use one of FirstLine, SecondLine, ThirdLine, Vendor.",
+                "$.rules[2].when.priority[0]: the string 'P9' is not a Priority; use one of P1Critical, P2High, P3Moderate, P4Low, P5Planning.",
+                "$.rules[2].when.priority[1]: the number 0 is not a priority; use 1 to 5 or P1Critical to P5Planning.",
+                "$.rules[2].when.priority[2]: the boolean true is not a Priority; use one of P1Critical, P2High, P3Moderate, P4Low, P5Planning.",
+                "$.rules[2].then.tier: the string 'fourth' is not a SupportTier; use one of FirstLine, SecondLine, ThirdLine, Vendor.",
                 "$.rules[2].then.group: A GroupId may not contain whitespace or control characters; got 'has space'.",
                 "$.rules[3].when.all[0].keywords[1]: A keyword must be 1 to 100 characters with at least one letter or digit; got '!!'.",
                 "$.rules[3].when.all[0].keywords[2]: expected a string, found the number 3.",
-                "$.rules[3].when.all[1].kind: 'Bug' is not a TicketKind; use one of Incident, ServiceRequest, Problem, Change.",
+                "$.rules[3].when.all[1].kind: the string 'Bug' is not a TicketKind; use one of Incident, ServiceRequest, Problem, Change.",
                 "$.rules[3].when.all[2]: empty condition; give exactly one of all, any, not, always, kind, category, service, configurationItem, customer, customerTier, contract, priority, priorityAtLeast, channel, location, keywords, attribute.",
-                "$.rules[3].then.priority: 7 is not a priority; use 1 to 5 or P1Critical to P5Planning.",
+                "$.rules[3].then.priority: the number 7 is not a priority; use 1 to 5 or P1Critical to P5Planning.",
                 "$.rules[3].then.stop: expected true or false, found the string 'yes'.",
                 "$.rules[4].when: a condition object holds exactly one condition, found channel, keywords; combine them with \"all\" or \"any\".",
                 "$.rules[4].then: expected an object of actions, found the number 1.",
