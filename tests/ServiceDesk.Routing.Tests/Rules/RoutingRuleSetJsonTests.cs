@@ -192,7 +192,7 @@ public class RoutingRuleSetJsonTests
                 "$.rules[11].when.attribute.key: '1x' is not a valid attribute key: use 1 to 64 ASCII letters, digits, '_', '-' or '.', starting with a letter.",
                 "$.rules[12].when.attribute.op: 'like' is not an operator; use exists, eq, ne, lt, le, gt or ge.",
                 "$.rules[13].when.attribute: Less needs a number, instant or date; a String supports only Equal and NotEqual.",
-                "$.rules[14].when.attribute.value: 'yesterday' is not a valid instant value (ISO-8601 text).",
+                "$.rules[14].when.attribute.value: the string 'yesterday' is not a valid instant value (ISO-8601 text).",
                 "$.rules[15].when.attribute.value: required with op \"eq\".",
                 "$.rules[16].when.attribute.value: not allowed with op \"exists\".",
                 "$.rules[17].when.attribute.type: 'money' is not a type; use \"instant\" or \"date\", or omit it for strings, numbers and Booleans.",
