@@ -205,8 +205,8 @@ public static class ServiceDeskBuilderExtensions
 
     /// <summary>
     /// Adds the escalation policy built at start-up from the calendars added to the builder (for
-    /// <see cref="EscalationPolicyBuilder.WithBusinessHours"/>). The escalation policy has no JSON form yet, so there is
-    /// no configuration overload.
+    /// <see cref="EscalationPolicyBuilder.WithBusinessHours"/>). For a policy in a JSON file, use
+    /// <see cref="AddEscalation(IServiceDeskBuilder, IConfigurationSection)"/>.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="build">Builds the policy from the calendars by name; an <see cref="ServiceDesk.InvalidDefinitionException"/> is a start-up fault.</param>
@@ -215,6 +215,23 @@ public static class ServiceDeskBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(build);
         return builder.Configure(o => o.Escalation = new DefinitionSource("escalation policy", context => build(context.Calendars)));
+    }
+
+    /// <summary>
+    /// Adds the escalation policy from the JSON file (<see cref="EscalationPolicy.FromJson"/>, docs/routing.md) whose path
+    /// is the section's value, e.g. <c>"Escalation": "config/escalation.json"</c>. A <c>calendar</c> it names is one added
+    /// with <see cref="AddCalendar"/> or <see cref="AddCalendars"/>; an unknown one is a start-up fault. The policy has no
+    /// group directory (next tiers, leads and managers): build it in code with
+    /// <see cref="EscalationPolicyBuilder.WithGroups"/> when you need one.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="section">The section holding the path.</param>
+    /// <returns>The builder.</returns>
+    public static IServiceDeskBuilder AddEscalation(this IServiceDeskBuilder builder, IConfigurationSection section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        var source = FileSource("escalation policy", section.Path, section.Value, (json, context) => EscalationPolicy.FromJson(json, context.Calendars));
+        return builder.Configure(o => o.Escalation = source);
     }
 
     /// <summary>Adds billing contracts (for invoices computed from logged time); a contract id added twice is a start-up fault.</summary>
