@@ -214,7 +214,7 @@ public static class ServiceDeskBuilderExtensions
     public static IServiceDeskBuilder AddEscalation(this IServiceDeskBuilder builder, Func<IReadOnlyDictionary<string, BusinessCalendar>, EscalationPolicy> build)
     {
         ArgumentNullException.ThrowIfNull(build);
-        return builder.Configure(o => o.Escalation = new DefinitionSource("escalation policy", context => build(context.Calendars)));
+        return builder.Configure(o => o.Escalation = new DefinitionSource("escalation policy", context => build(new CalendarLookup(context.Calendars))));
     }
 
     /// <summary>

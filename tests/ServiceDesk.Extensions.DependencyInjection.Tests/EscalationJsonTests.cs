@@ -50,6 +50,21 @@ public sealed class EscalationJsonTests
         Assert.Contains("escalation policy (ServiceDesk:Escalation): $.rules[0].name: duplicate field; give each field once.", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AddEscalation_FunctionAskingForMissingCalendar_IsStartupFaultNamingIt()
+    {
+        var desk = Configuration(("Calendars:office", "missing.json"));
+        using var host = Hosts.Build(s => s.AddServiceDesk(o => o.DefinitionsRoot = Hosts.TempFolder())
+            .UseInMemory()
+            .AddCalendars(desk.GetSection("Calendars"))
+            .AddEscalation(calendars => new EscalationPolicyBuilder().WithBusinessHours(calendars["office"]).Build()));
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("calendar 'office' (ServiceDesk:Calendars:office): the file", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("escalation policy: no calendar 'office' is loaded (known: none)", ex.Message, StringComparison.Ordinal);
+    }
+
     private static IConfigurationSection Configuration(params (string Key, string Value)[] values)
         => new ConfigurationBuilder()
             .AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>("ServiceDesk:" + v.Key, v.Value)))
