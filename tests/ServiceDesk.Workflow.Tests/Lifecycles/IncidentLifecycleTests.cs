@@ -175,6 +175,7 @@ public class IncidentLifecycleTests
         Assert.Equal(["reason", "notes"], result.UnmetGuards.Names());
         Assert.StartsWith("a reason for 'Resolved' is given, one of 'SolvedPermanently'", result.UnmetGuards[0].Description, StringComparison.Ordinal);
         Assert.Equal("notes are given for 'Resolve'", result.UnmetGuards[1].Description);
+        Assert.Equal("notes: not met: notes are given for 'Resolve'", result.UnmetGuards[1].ToString());
     }
 
     [Fact]
