@@ -325,7 +325,7 @@ public class IncidentLifecycleTests
 
         Assert.Equal(TransitionOutcome.NewLinkedTicketRequired, e.Result.Outcome);
         Assert.Contains("open a new ticket linked to it instead", e.Message, StringComparison.Ordinal);
-        Assert.Contains("WithinReopenWindow: the incident was closed less than 10 days ago", e.Message, StringComparison.Ordinal);
+        Assert.Contains("WithinReopenWindow: not met: the incident was closed less than 10 days ago", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
