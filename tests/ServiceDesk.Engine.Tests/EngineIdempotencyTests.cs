@@ -181,10 +181,14 @@ public sealed class SqliteEngineIdempotencyTests : EngineIdempotencyTests
 [ConformanceSkip(typeof(EnginePostgres), nameof(EnginePostgres.SkipReason))]
 public sealed class PostgreSqlEngineIdempotencyTests : EngineIdempotencyTests
 {
+    private readonly string _schema = EnginePostgres.NewSchema();
+
     protected override async Task<ITicketStore> CreateStoreAsync()
         => await PostgreSqlTicketStore.OpenAsync(new PostgreSqlTicketStoreOptions
         {
             ConnectionString = EnginePostgres.RequireConnectionString(),
-            Schema = EnginePostgres.Schema,
+            Schema = _schema,
         });
+
+    protected override Task DisposeStoreAsync() => EnginePostgres.DropSchemaAsync(_schema);
 }

@@ -38,7 +38,8 @@ public static class DefinitionJson
     /// <param name="definitionName">What is read, for the exception, e.g. <c>"routing rule set"</c>.</param>
     /// <returns>The document; the caller disposes it.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
-    /// <exception cref="InvalidDefinitionException">The text is not JSON (<c>$: not valid JSON (line 3, byte 7): …</c>), or
+    /// <exception cref="InvalidDefinitionException">The text is not JSON (<c>$: not valid JSON (line 3, byte 7): …</c>), holds
+    /// a lone surrogate (<c>$: not valid JSON text: … At index 12.</c>), or
     /// fields are given twice: every duplicate is listed with its path. Nothing else is read from a document with a
     /// duplicate field, since which of the two values was meant is unknown.</exception>
     public static JsonDocument Parse(string json, string definitionName)
@@ -49,6 +50,10 @@ public static class DefinitionJson
         try
         {
             document = JsonDocument.Parse(json, DocumentOptions);
+        }
+        catch (ArgumentException e) // text that is not valid UTF-16 (a lone surrogate) cannot be transcoded for the parser
+        {
+            throw new InvalidDefinitionException(definitionName, [$"$: not valid JSON text: {e.Message} At index {TextPolicy.IndexOfUnstorable(json)}."]);
         }
         catch (JsonException e)
         {
