@@ -55,6 +55,108 @@ public sealed partial class EscalationPolicy
         }
     }
 
+    /// <summary>Writes the policy's JSON definition, which <see cref="FromJson"/> reads back to a policy with the same rules,
+    /// calendar and statuses (give it the same <c>groups</c>: the group directory is not part of the JSON).</summary>
+    /// <param name="indented">Whether to indent the output; compact by default.</param>
+    /// <returns>The JSON: the calendar inline (its own JSON form), <c>inactiveIn</c>, <c>pausedIn</c> and the rules in
+    /// definition order. Durations are written in whole seconds at most (<c>"1h30m"</c>), as the JSON form has no
+    /// finer unit.</returns>
+    public string ToJson(bool indented = false)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All) }))
+        {
+            writer.WriteStartObject();
+            if (BusinessHours is { } calendar)
+            {
+                writer.WritePropertyName("calendar");
+                writer.WriteRawValue(calendar.ToJson());
+            }
+
+            WriteStatuses(writer, "inactiveIn", _inactive);
+            WriteStatuses(writer, "pausedIn", _paused);
+            writer.WriteStartArray("rules");
+            foreach (var rule in _rules)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("name", rule.Name);
+                writer.WriteNumber("level", rule.Level);
+                writer.WriteStartObject("when");
+                var trigger = rule.Trigger;
+                if (trigger.Idle is { } idle)
+                {
+                    writer.WriteString("idle", SlaDurationText.Format(idle));
+                }
+                else
+                {
+                    writer.WriteString("metric", trigger.Metric);
+                    if (trigger.Percent is { } percent)
+                    {
+                        writer.WriteNumber("percent", percent);
+                    }
+                    else if (trigger.OffsetFromDue is { } offset && offset < NodaTime.Duration.Zero)
+                    {
+                        writer.WriteString("before", SlaDurationText.Format(-offset));
+                    }
+                    else
+                    {
+                        writer.WriteString("after", SlaDurationText.Format(trigger.OffsetFromDue!.Value));
+                    }
+                }
+
+                writer.WriteEndObject();
+                writer.WriteString("delivery", rule.Delivery == NotificationDelivery.BusinessHours ? "businessHours" : "immediately");
+                writer.WriteStartArray("actions");
+                foreach (var action in rule.Actions)
+                {
+                    writer.WriteStartObject();
+                    switch (action.Kind)
+                    {
+                        case EscalationActionKind.Notify:
+                            writer.WriteString("notify", JsonNamingPolicy.CamelCase.ConvertName(action.NotifyTarget!.Value.ToString()));
+                            break;
+                        case EscalationActionKind.NextTier:
+                            writer.WriteBoolean("nextTier", true);
+                            break;
+                        case EscalationActionKind.ToGroup:
+                            writer.WriteString("toGroup", action.Group!.Value.Value);
+                            break;
+                        case EscalationActionKind.RaisePriority when action.Priority is { } priority:
+                            writer.WriteString("raisePriority", priority.ToString());
+                            break;
+                        case EscalationActionKind.RaisePriority:
+                            writer.WriteBoolean("raisePriority", true);
+                            break;
+                        default:
+                            writer.WriteBoolean("declareMajorIncident", true);
+                            break;
+                    }
+
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void WriteStatuses(Utf8JsonWriter writer, string name, TicketStatus[] statuses)
+    {
+        writer.WriteStartArray(name);
+        foreach (var status in statuses)
+        {
+            writer.WriteStringValue(status.Name);
+        }
+
+        writer.WriteEndArray();
+    }
+
     private sealed class EscalationJsonReader(List<string> errors, IReadOnlyDictionary<string, BusinessCalendar>? calendars)
     {
         public void Read(JsonElement root, EscalationPolicyBuilder builder)

@@ -55,6 +55,36 @@ public sealed class EscalationPolicyJsonTests
     }
 
     [Fact]
+    public void ToJson_RoundTrip_GivesTheSameRulesCalendarAndStatuses()
+    {
+        var policy = EscalationPolicy.FromJson(Valid, Calendars);
+
+        var json = policy.ToJson(indented: true);
+        var again = EscalationPolicy.FromJson(json);
+
+        Assert.Equal(json, again.ToJson(indented: true));
+        Assert.Equal(policy.Rules.Select(Describe), again.Rules.Select(Describe));
+        Assert.Equal(Office.ToJson(), again.BusinessHours!.ToJson());
+        Assert.Contains("\"pausedIn\": [\n    \"OnHold\",\n    \"AwaitingVendor\"\n  ]", json.Replace("\r\n", "\n", StringComparison.Ordinal), StringComparison.Ordinal);
+
+        static string Describe(EscalationRule r) => $"{r.Name} {r.Level} {r.Trigger} {r.Delivery} {string.Join(", ", r.Actions)}";
+    }
+
+    [Fact]
+    public void ToJson_BuilderPolicyWithoutCalendar_RoundTrips()
+    {
+        var policy = new EscalationPolicyBuilder()
+            .Rule("at-due", 1, EscalationTrigger.SlaOffset("resolution", Duration.Zero), NotificationDelivery.Immediately, EscalationAction.ToGroup(new GroupId("major")))
+            .Build();
+
+        var again = EscalationPolicy.FromJson(policy.ToJson());
+
+        Assert.Null(again.BusinessHours);
+        Assert.Equal(Duration.Zero, Assert.Single(again.Rules).Trigger.OffsetFromDue);
+        Assert.Equal("move to group major", Assert.Single(again.Rules[0].Actions).ToString());
+    }
+
+    [Fact]
     public void FromJson_InlineCalendar_IsUsed()
     {
         var policy = EscalationPolicy.FromJson("""
