@@ -144,7 +144,7 @@ public sealed partial class BusinessCalendar
             var hasWeek = false;
             foreach (var property in Properties(root, "$"))
             {
-                var path = "$." + property.Name;
+                var path = DefinitionJson.Field("$", property.Name);
                 switch (property.Name)
                 {
                     case "zone":
@@ -194,7 +194,7 @@ public sealed partial class BusinessCalendar
 
             foreach (var property in Properties(week, path))
             {
-                var dayPath = path + "." + property.Name;
+                var dayPath = DefinitionJson.Field(path, property.Name);
                 var day = Array.IndexOf(BusinessCalendarBuilder.DayNames, property.Name);
                 if (day < 0)
                 {
@@ -314,7 +314,7 @@ public sealed partial class BusinessCalendar
             bool hasDate = false, hasYearly = false, hasFrom = false, hasTo = false, faulted = false;
             foreach (var property in Properties(item, path))
             {
-                var propertyPath = path + "." + property.Name;
+                var propertyPath = DefinitionJson.Field(path, property.Name);
                 switch (property.Name)
                 {
                     case "date":
@@ -406,7 +406,7 @@ public sealed partial class BusinessCalendar
                 var faulted = false;
                 foreach (var property in Properties(item, itemPath))
                 {
-                    var propertyPath = itemPath + "." + property.Name;
+                    var propertyPath = DefinitionJson.Field(itemPath, property.Name);
                     switch (property.Name)
                     {
                         case "date":

@@ -244,4 +244,15 @@ public sealed class BusinessCalendarJsonTests
         Assert.Contains("4,000 characters", fault, StringComparison.Ordinal);
         Assert.True(fault.Length < 400, fault);
     }
+
+    [Fact]
+    public void FromJson_HugeUnknownWeekday_IsNamedCutInThePath()
+    {
+        var ex = Assert.Throws<InvalidDefinitionException>(() => BusinessCalendar.FromJson(
+            "{\"zone\":\"Etc/UTC\",\"week\":{\"mon\":[[\"09:00\",\"17:00\"]],\"" + new string('d', 20_000) + "\":[]}}"));
+
+        var fault = Assert.Single(ex.Errors);
+        Assert.StartsWith("$.week['ddd", fault, StringComparison.Ordinal);
+        Assert.True(fault.Length < 400, fault);
+    }
 }

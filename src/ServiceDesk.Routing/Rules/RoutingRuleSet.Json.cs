@@ -305,7 +305,7 @@ public sealed partial class RoutingRuleSet
 
                 if (Array.IndexOf(ConditionKeys, property.Name) < 0)
                 {
-                    errors.Add($"{path}.{property.Name}: unknown condition; use one of {string.Join(", ", ConditionKeys)}.");
+                    errors.Add($"{DefinitionJson.Field(path, property.Name)}: unknown condition; use one of {string.Join(", ", ConditionKeys)}.");
                     return null;
                 }
 
@@ -663,7 +663,7 @@ public sealed partial class RoutingRuleSet
             {
                 if (Array.IndexOf(known, property.Name) < 0)
                 {
-                    errors.Add($"{path}.{property.Name}: unknown field; expected one of {string.Join(", ", known)}.");
+                    errors.Add($"{DefinitionJson.Field(path, property.Name)}: unknown field; expected one of {string.Join(", ", known)}.");
                 }
             }
         }

@@ -88,7 +88,7 @@ public sealed partial class SlaPolicySet
 
                         break;
                     default:
-                        errors.Add($"$.{property.Name}: unknown field; expected calendars or policies.");
+                        errors.Add($"{DefinitionJson.Field("$", property.Name)}: unknown field; expected calendars or policies.");
                         break;
                 }
             }
@@ -117,7 +117,7 @@ public sealed partial class SlaPolicySet
 
             foreach (var property in Properties(calendars, path))
             {
-                if (ReadCalendar(property.Value, $"{path}.{property.Name}") is { } calendar)
+                if (ReadCalendar(property.Value, DefinitionJson.Field(path, property.Name)) is { } calendar)
                 {
                     _calendars[property.Name] = calendar;
                 }
@@ -151,7 +151,7 @@ public sealed partial class SlaPolicySet
             var metrics = new List<(SlaMetricOptions Options, string Path)>();
             foreach (var property in Properties(element, path))
             {
-                var propertyPath = $"{path}.{property.Name}";
+                var propertyPath = DefinitionJson.Field(path, property.Name);
                 switch (property.Name)
                 {
                     case "name":
@@ -204,7 +204,7 @@ public sealed partial class SlaPolicySet
 
             foreach (var property in Properties(element, path))
             {
-                var propertyPath = $"{path}.{property.Name}";
+                var propertyPath = DefinitionJson.Field(path, property.Name);
                 var values = ReadStrings(property.Value, propertyPath);
                 switch (property.Name)
                 {
@@ -312,7 +312,7 @@ public sealed partial class SlaPolicySet
             options.Target = target;
             foreach (var property in Properties(element, path))
             {
-                var propertyPath = $"{path}.{property.Name}";
+                var propertyPath = DefinitionJson.Field(path, property.Name);
                 switch (property.Name)
                 {
                     case "kind":
@@ -432,7 +432,7 @@ public sealed partial class SlaPolicySet
 
             foreach (var property in Properties(element, path))
             {
-                var propertyPath = $"{path}.{property.Name}";
+                var propertyPath = DefinitionJson.Field(path, property.Name);
                 if (!TryParsePriority(property.Name, out var priority))
                 {
                     errors.Add($"{propertyPath}: {TextPolicy.Echo(property.Name)} is not a priority; expected P1 to P5.");
@@ -465,7 +465,7 @@ public sealed partial class SlaPolicySet
                 }
 
                 var property = item.EnumerateObject().First();
-                var propertyPath = $"{itemPath}.{property.Name}";
+                var propertyPath = DefinitionJson.Field(itemPath, property.Name);
                 switch (property.Name)
                 {
                     case "percent":
@@ -516,7 +516,7 @@ public sealed partial class SlaPolicySet
             }
 
             var property = properties[0];
-            var propertyPath = $"{path}.{property.Name}";
+            var propertyPath = DefinitionJson.Field(path, property.Name);
             switch (property.Name)
             {
                 case "created":
@@ -609,7 +609,7 @@ public sealed partial class SlaPolicySet
             var faulted = false;
             foreach (var property in Properties(element, path))
             {
-                var propertyPath = $"{path}.{property.Name}";
+                var propertyPath = DefinitionJson.Field(path, property.Name);
                 switch (property.Name)
                 {
                     case "by":

@@ -453,7 +453,7 @@ internal static class WorkflowJson
         {
             if (Array.IndexOf(known, property.Name) < 0)
             {
-                errors.Add($"{path}.{property.Name}: unknown property; expected {string.Join(", ", known)}.");
+                errors.Add($"{DefinitionJson.Field(path, property.Name)}: unknown property; expected {string.Join(", ", known)}.");
             }
         }
     }

@@ -233,4 +233,16 @@ public class RoutingRuleSetJsonTests
         Assert.Contains("3,000 characters", fault, StringComparison.Ordinal);
         Assert.True(fault.Length < 300, fault);
     }
+
+    [Fact]
+    public void FromJson_HugeUnknownKey_IsNamedCutInThePath()
+    {
+        var key = new string('k', 50_000);
+        var ex = Assert.Throws<InvalidDefinitionException>(() => RoutingRuleSet.FromJson("{ \"rules\": [], \"" + key + "\": 1 }"));
+
+        var fault = Assert.Single(ex.Errors);
+        Assert.StartsWith("$['kkk", fault, StringComparison.Ordinal);
+        Assert.Contains("50,000 characters", fault, StringComparison.Ordinal);
+        Assert.True(fault.Length < 400, fault);
+    }
 }
