@@ -70,6 +70,24 @@ public sealed class StoreProviderTests
         Assert.Equal("Sqlite", Assert.Single(options.Stores).Key);
     }
 
+    [Theory]
+    [InlineData("sqlite", "'Sqlite' needs the ServiceDesk.Storage.Sqlite package: add it to the app")]
+    [InlineData("POSTGRESQL", "'PostgreSql' needs the ServiceDesk.Storage.PostgreSql package: add it to the app")]
+    [InlineData("Oracle", "'Oracle' is not a store; use InMemory, Sqlite or PostgreSql, or register a provider with AddStoreProvider")]
+    public void Unknown_ShippedOrForeignName_SaysWhatToDo(string provider, string expected)
+        => Assert.StartsWith(expected, ServiceDesk.Extensions.DependencyInjection.Internal.StoreProviders.Unknown(provider), StringComparison.Ordinal);
+
+    [Fact]
+    public void Find_RegisteredProviderOfShippedName_WinsOverThePackagesOwn()
+    {
+        var mine = new NamedProvider("Sqlite");
+
+        Assert.Same(mine, ServiceDesk.Extensions.DependencyInjection.Internal.StoreProviders.Find("SQLITE", [new NamedProvider("Other"), mine]));
+        Assert.IsType<SqliteStoreProvider>(ServiceDesk.Extensions.DependencyInjection.Internal.StoreProviders.Find("sqlite", []));
+        Assert.IsType<PostgreSqlStoreProvider>(ServiceDesk.Extensions.DependencyInjection.Internal.StoreProviders.Find("PostgreSql", []));
+        Assert.Null(ServiceDesk.Extensions.DependencyInjection.Internal.StoreProviders.Find("Oracle", []));
+    }
+
     [Fact]
     public async Task HealthCheck_InMemory_IsHealthyOnceOpen()
     {
@@ -175,6 +193,14 @@ public sealed class StoreProviderTests
             LastLabel = options.Label;
             return new ServiceDeskStore(Name, (_, _) => Task.FromResult<ITicketStore>(new InMemoryTicketStore()));
         }
+    }
+
+    private sealed class NamedProvider(string name) : ServiceDeskStoreProvider
+    {
+        public override string Name => name;
+
+        public override ServiceDeskStore Create(IConfigurationSection section)
+            => new(Name, (_, _) => Task.FromResult<ITicketStore>(new InMemoryTicketStore()));
     }
 
     private sealed class CountingOptions
