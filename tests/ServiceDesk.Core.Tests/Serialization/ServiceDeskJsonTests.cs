@@ -26,6 +26,7 @@ public sealed class ServiceDeskJsonTests
         new AttributeChanged(T, Id, 11, At, Actor.OfAgent(new AgentId("alice")), "known_error", AttributeValue.FromBoolean(true)),
         new AttributeChanged(T, Id, 12, At, Actor.OfAgent(new AgentId("alice")), "workaround", null),
         new SlaRepaired(T, Id, 13, At, Actor.System, "standard", "0123456789abcdef", "fedcba9876543210"),
+        new TicketLinkedFrom(T, Id, 14, At, Actor.OfAgent(new AgentId("alice")), TicketId.New(), TicketLinkType.ChildOf),
     };
 
     [Theory]
