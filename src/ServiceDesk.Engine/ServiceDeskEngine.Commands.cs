@@ -233,7 +233,7 @@ public sealed partial class ServiceDeskEngine
             }
 
             return ValueTask.FromResult(Decision.Apply(commented, comment));
-        }, cancellationToken);
+        }, cancellationToken, action: visibility == CommentVisibility.Internal ? TicketAction.CommentInternal : TicketAction.Comment);
     }
 
     /// <summary>Changes impact and urgency; the priority follows from the engine's matrix.</summary>
@@ -467,6 +467,16 @@ public sealed partial class ServiceDeskEngine
         return ExecuteAsync("RateSatisfaction", context, ticket, CommandFingerprint.Of(context, "RateSatisfaction", score.ToString(System.Globalization.CultureInfo.InvariantCulture), comment), (loaded, _) =>
         {
             var t = loaded.Ticket;
+            if (t.Status != TicketStatus.Resolved && t.Status != TicketStatus.Closed || loaded.Memory.ResolutionCycle == 0)
+            {
+                return ValueTask.FromResult(Refuse("resolved", $"the ticket is resolved or closed; it is {t.Status}"));
+            }
+
+            if (loaded.Memory.RatedCycle == loaded.Memory.ResolutionCycle)
+            {
+                return ValueTask.FromResult(Refuse("rated", "the requester has not rated this resolution yet; a rating is taken once per resolution"));
+            }
+
             var rated = new SatisfactionRated(t.Tenant, t.Id, t.Version + 1, loaded.Now, context.Actor, score, comment);
             return ValueTask.FromResult(Decision.Apply(t with { Version = t.Version + 1, UpdatedAt = loaded.Now }, rated));
         }, cancellationToken);
@@ -585,6 +595,16 @@ public sealed partial class ServiceDeskEngine
         var group = request.AssignmentGroup ?? decision?.Group;
         ticket = ticket with { Priority = decision?.Priority ?? ticket.Priority, AssignmentGroup = group };
         ticket.Validate();
+
+        try
+        {
+            Authorize("OpenTicket", TicketAction.Open, context, ticket, null);
+        }
+        catch (CommandDeniedException denied)
+        {
+            EngineLog.CommandDenied(_logger, "OpenTicket", denied.Actor.ToString(), id, tenant, denied.Message);
+            throw;
+        }
 
         var policy = SelectPolicy(ticket, request.CustomerTier, decision?.SlaPolicy);
         var opened = new TicketOpened(tenant, id, 1, now, context.Actor, ticket.Number, ticket.Kind, ticket.Subject, ticket.Priority, ticket.Channel);

@@ -249,12 +249,14 @@ public sealed partial class ServiceDeskEngine : IDisposable
         string? fingerprint,
         Func<Loaded, CancellationToken, ValueTask<Decision>> decide,
         CancellationToken cancellationToken,
-        string? trigger = null)
+        string? trigger = null,
+        TicketAction? action = null)
     {
         using var telemetry = _telemetry.StartCommand(command, context.Tenant, id, trigger);
         try
         {
             var loaded = await LoadAsync(context, id, cancellationToken).ConfigureAwait(false);
+            Authorize(command, action ?? ActionOf(command), context, loaded.Ticket, trigger is null ? null : new WorkflowTrigger(trigger));
             var decision = await decide(loaded, cancellationToken).ConfigureAwait(false);
             return telemetry.Complete(await CommitAsync(command, context.IdempotencyKey, fingerprint, loaded, decision, cancellationToken).ConfigureAwait(false));
         }
@@ -268,6 +270,38 @@ public sealed partial class ServiceDeskEngine : IDisposable
             throw;
         }
     }
+
+    /// <summary>Asks <see cref="ServiceDeskEngineOptions.Authorization"/> (for an opening, about the ticket not yet numbered); throws <see cref="CommandDeniedException"/> when it
+    /// denies (the caller logs it).</summary>
+    private void Authorize(string command, TicketAction action, CommandContext context, Ticket ticket, WorkflowTrigger? trigger)
+    {
+        var answer = Options.Authorization.Authorize(new TicketAuthorizationArguments(context, action, ticket, trigger));
+        if (!answer.IsAllowed)
+        {
+            throw action == TicketAction.Open
+                ? new CommandDeniedException(context.Actor, command, answer.Reason!)
+                : new CommandDeniedException(context.Actor, command, ticket.Number, answer.Reason!);
+        }
+    }
+
+    private static TicketAction ActionOf(string command) => command switch
+    {
+        "Transition" => TicketAction.Transition,
+        "Assign" => TicketAction.Assign,
+        "Comment" => TicketAction.Comment,
+        "ChangePriority" => TicketAction.ChangePriority,
+        "Link" => TicketAction.Link,
+        "SetAttribute" => TicketAction.SetAttribute,
+        "LogTime" => TicketAction.LogTime,
+        "RateSatisfaction" => TicketAction.RateSatisfaction,
+        "RequestApproval" => TicketAction.RequestApproval,
+        "Approve" or "RejectApproval" => TicketAction.DecideApproval,
+        "WithdrawApproval" => TicketAction.WithdrawApproval,
+        "ConfirmResolution" => TicketAction.ConfirmResolution,
+        "RejectResolution" => TicketAction.RejectResolution,
+        "DeclareMajorIncident" or "ClearMajorIncident" => TicketAction.MajorIncident,
+        _ => throw new InvalidOperationException($"Command {command} has no authorization action."),
+    };
 
     /// <summary>
     /// The one commit path of opening, commands and the sweeper: folds the decision's events into a copy of the loaded memory,
