@@ -37,6 +37,10 @@ public sealed partial class BusinessCalendar
         {
             document = JsonDocument.Parse(json);
         }
+        catch (ArgumentException e) // text that is not valid UTF-16 (a lone surrogate) cannot be transcoded for the parser
+        {
+            throw new InvalidDefinitionException("business calendar", [$"$: not valid JSON text: {e.Message} At index {TextPolicy.IndexOfUnstorable(json)}."]);
+        }
         catch (JsonException ex)
         {
             throw new InvalidDefinitionException("business calendar", [$"$: not valid JSON: {ex.Message}"]);

@@ -29,6 +29,10 @@ public sealed partial class RoutingRuleSet
         {
             document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         }
+        catch (ArgumentException e) // text that is not valid UTF-16 (a lone surrogate) cannot be transcoded for the parser
+        {
+            throw new InvalidDefinitionException("routing rule set", [$"$: not valid JSON text: {e.Message} At index {TextPolicy.IndexOfUnstorable(json)}."]);
+        }
         catch (JsonException e)
         {
             throw new InvalidDefinitionException(

@@ -28,6 +28,10 @@ public sealed partial class SlaPolicySet
         {
             document = JsonDocument.Parse(json);
         }
+        catch (ArgumentException e) // text that is not valid UTF-16 (a lone surrogate) cannot be transcoded for the parser
+        {
+            throw new InvalidDefinitionException("SLA policy set", [$"$: not valid JSON text: {e.Message} At index {TextPolicy.IndexOfUnstorable(json)}."]);
+        }
         catch (JsonException ex)
         {
             throw new InvalidDefinitionException("SLA policy set", [$"$: not valid JSON: {ex.Message}"]);

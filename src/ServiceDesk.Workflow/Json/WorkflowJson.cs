@@ -21,6 +21,10 @@ internal static class WorkflowJson
         {
             document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         }
+        catch (ArgumentException e) // text that is not valid UTF-16 (a lone surrogate) cannot be transcoded for the parser
+        {
+            throw new InvalidDefinitionException("workflow JSON", [$"$: not valid JSON text: {e.Message} At index {TextPolicy.IndexOfUnstorable(json)}."]);
+        }
         catch (JsonException e)
         {
             throw new InvalidDefinitionException("workflow JSON", [$"$: not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {e.Message}"]);
