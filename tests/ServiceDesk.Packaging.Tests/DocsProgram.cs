@@ -73,6 +73,21 @@ internal static partial class DocsProgram
     /// <summary>Writes the project, restores against the packed packages, builds and runs it; returns its output.</summary>
     public static string BuildAndRun(string folder, string packages, string program, IEnumerable<(string Path, string Content)> files, params string[] packageIds)
     {
+        try
+        {
+            return BuildAndRunIn(folder, packages, program, files, packageIds);
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
+    private static string BuildAndRunIn(string folder, string packages, string program, IEnumerable<(string Path, string Content)> files, string[] packageIds)
+    {
         Directory.CreateDirectory(folder);
         var version = Path.GetFileNameWithoutExtension(Directory.GetFiles(packages, "ServiceDesk.Core.*.nupkg")
                 .Single(f => char.IsAsciiDigit(Path.GetFileName(f)["ServiceDesk.Core.".Length])))["ServiceDesk.Core.".Length..];
