@@ -124,12 +124,23 @@ public sealed class CommandDeniedException : UnauthorizedAccessException
         Ticket = ticket;
     }
 
+    /// <summary>Initializes a new instance for an action on no ticket yet (opening one).</summary>
+    /// <param name="actor">Who tried.</param>
+    /// <param name="action">The command, e.g. <c>OpenTicket</c>.</param>
+    /// <param name="reason">Why not, phrased as what would be needed.</param>
+    public CommandDeniedException(Actor actor, string action, string reason)
+        : base($"{actor} may not {action}: {reason}.")
+    {
+        Actor = actor;
+        Action = action;
+    }
+
     /// <summary>Gets who tried.</summary>
     public Actor Actor { get; }
 
     /// <summary>Gets the command that was denied.</summary>
     public string Action { get; }
 
-    /// <summary>Gets the ticket's number.</summary>
-    public TicketNumber Ticket { get; }
+    /// <summary>Gets the ticket's number; <see langword="null"/> for an opening.</summary>
+    public TicketNumber? Ticket { get; }
 }

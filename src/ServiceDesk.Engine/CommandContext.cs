@@ -100,8 +100,12 @@ public sealed record CommandContext
         init => _roles = value ?? throw new ArgumentNullException(nameof(Roles));
     }
 
-    /// <summary>Gets the groups the actor belongs to, for approvals asked of a group (any member may decide for it); empty by
-    /// default.</summary>
+    /// <summary>Gets the organisation (customer) a requester actor belongs to, for <see cref="RequesterScope.Organisation"/>;
+    /// <see langword="null"/> by default.</summary>
+    public CustomerId? Organisation { get; init; }
+
+    /// <summary>Gets the groups the actor belongs to: an agent acts on the tickets of these groups
+    /// (<see cref="AgentScope.Groups"/>) and decides approvals asked of them; empty by default.</summary>
     /// <exception cref="ArgumentNullException">Set to <see langword="null"/>.</exception>
     public IReadOnlySet<GroupId> Groups
     {

@@ -58,9 +58,16 @@ public sealed record CommandResult
     /// <summary>Gets the unmet conditions of a rejected transition; empty otherwise.</summary>
     public IReadOnlyList<UnmetGuard> UnmetGuards { get; init; } = [];
 
-    /// <summary>Gets the triggers the workflow asks to fire on linked tickets after a transition; empty otherwise. The engine
-    /// does not fire them; the caller does, each with its own command.</summary>
+    /// <summary>Gets the triggers the workflow asked to fire on linked tickets after a transition; empty otherwise. On a store
+    /// that implements <see cref="Storage.ITicketBatchStore"/> (every shipped adapter) the engine fires them in the command's
+    /// own transaction (see <see cref="Cascaded"/> and docs/processes.md); on another store the caller fires them.</summary>
     public IReadOnlyList<CascadeAction> Cascades { get; init; } = [];
+
+    /// <summary>Gets the linked tickets the command changed in its own transaction, as stored: the targets of the
+    /// <see cref="Cascades"/> whose workflow accepted the trigger (a target that rejected it is left alone and logged), or the
+    /// other ticket of <see cref="ServiceDeskEngine.LinkAsync"/>, which records the incoming link. Empty otherwise and for a
+    /// replay.</summary>
+    public IReadOnlyList<Ticket> Cascaded { get; init; } = [];
 
     /// <summary>Gets the follow-up ticket the engine opened, linked <see cref="TicketLinkType.FollowUpOf"/> this one, when the
     /// workflow answered <see cref="CommandOutcome.NewLinkedTicketRequired"/> (for a replay: the one first opened); otherwise

@@ -125,7 +125,11 @@ public sealed partial class ServiceDeskEngine
             if (result.Succeeded)
             {
                 EngineLog.Transitioned(_logger, loaded.Ticket.Number, loaded.Ticket.Tenant, trigger.Name, result.From, result.To);
-                return new Decision(outcome, result.Ticket, result.Events) { Cascades = result.Cascades };
+                return new Decision(outcome, result.Ticket, result.Events)
+                {
+                    Cascades = result.Cascades,
+                    Companions = await CascadeAsync(loaded, result.Cascades, ct).ConfigureAwait(false),
+                };
             }
 
             EngineLog.TransitionRejected(_logger, loaded.Ticket.Number, loaded.Ticket.Tenant, trigger.Name, outcome, string.Join("; ", result.UnmetGuards));
@@ -229,7 +233,7 @@ public sealed partial class ServiceDeskEngine
             }
 
             return ValueTask.FromResult(Decision.Apply(commented, comment));
-        }, cancellationToken);
+        }, cancellationToken, action: visibility == CommentVisibility.Internal ? TicketAction.CommentInternal : TicketAction.Comment);
     }
 
     /// <summary>Changes impact and urgency; the priority follows from the engine's matrix.</summary>
@@ -286,6 +290,10 @@ public sealed partial class ServiceDeskEngine
     /// <param name="linkType">How they are linked.</param>
     /// <param name="cancellationToken">Cancels the command.</param>
     /// <returns>Applied with a <see cref="TicketLinked"/> event, or <see cref="CommandOutcome.Unchanged"/> when the same link exists.</returns>
+    /// <remarks>On a store that implements <see cref="ITicketBatchStore"/> (every shipped adapter) the other ticket records the
+    /// incoming side, a <see cref="TicketLinkedFrom"/>, in the same transaction (<see cref="CommandResult.Cascaded"/>), so the
+    /// workflow sees the link from both tickets: a problem sees the incidents it caused, a major incident its children, and
+    /// cascades reach them. The other ticket's version changes too, so a writer racing on it conflicts and retries.</remarks>
     /// <exception cref="ArgumentNullException"><paramref name="context"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">An id is the default value or both are the same ticket.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="linkType"/> is undefined.</exception>
@@ -309,7 +317,8 @@ public sealed partial class ServiceDeskEngine
 
         return ExecuteAsync("Link", context, ticket, CommandFingerprint.Of(context, "Link", other.ToString(), linkType.ToString()), async (loaded, ct) =>
         {
-            _ = await _store.GetAsync(context.Tenant, other, ct).ConfigureAwait(false) ?? throw new TicketNotFoundException(context.Tenant, other);
+            var target = await LoadOtherAsync(context.Tenant, other, loaded.Now, ct).ConfigureAwait(false)
+                ?? throw new TicketNotFoundException(context.Tenant, other);
             if (loaded.Memory.HasLink(other, linkType))
             {
                 return Decision.Unchanged;
@@ -317,7 +326,16 @@ public sealed partial class ServiceDeskEngine
 
             var t = loaded.Ticket;
             var linked = new TicketLinked(t.Tenant, t.Id, t.Version + 1, loaded.Now, context.Actor, other, linkType);
-            return Decision.Apply(t with { Version = t.Version + 1, UpdatedAt = loaded.Now }, linked);
+            var decision = Decision.Apply(t with { Version = t.Version + 1, UpdatedAt = loaded.Now }, linked);
+            if (!AppendsTogether || target.Memory.HasIncomingLink(t.Id, linkType))
+            {
+                return decision;
+            }
+
+            // The incoming side, on the other ticket, in the same transaction: the other ticket now knows who links to it.
+            var o = target.Ticket;
+            var from = new TicketLinkedFrom(o.Tenant, o.Id, o.Version + 1, target.Now, context.Actor, t.Id, linkType);
+            return decision with { Companions = [(target, Decision.Apply(o with { Version = o.Version + 1, UpdatedAt = target.Now }, from))] };
         }, cancellationToken);
     }
 
@@ -449,6 +467,16 @@ public sealed partial class ServiceDeskEngine
         return ExecuteAsync("RateSatisfaction", context, ticket, CommandFingerprint.Of(context, "RateSatisfaction", score.ToString(System.Globalization.CultureInfo.InvariantCulture), comment), (loaded, _) =>
         {
             var t = loaded.Ticket;
+            if (t.Status != TicketStatus.Resolved && t.Status != TicketStatus.Closed || loaded.Memory.ResolutionCycle == 0)
+            {
+                return ValueTask.FromResult(Refuse("resolved", $"the ticket is resolved or closed; it is {t.Status}"));
+            }
+
+            if (loaded.Memory.RatedCycle == loaded.Memory.ResolutionCycle)
+            {
+                return ValueTask.FromResult(Refuse("rated", "the requester has not rated this resolution yet; a rating is taken once per resolution"));
+            }
+
             var rated = new SatisfactionRated(t.Tenant, t.Id, t.Version + 1, loaded.Now, context.Actor, score, comment);
             return ValueTask.FromResult(Decision.Apply(t with { Version = t.Version + 1, UpdatedAt = loaded.Now }, rated));
         }, cancellationToken);
@@ -469,20 +497,18 @@ public sealed partial class ServiceDeskEngine
 
     private static Instant StatusSince(Loaded loaded) => loaded.Memory.StatusSince ?? loaded.Ticket.OpenedAt;
 
-    /// <summary>The ticket's outgoing links with the linked tickets' current kind and status, read in one query.</summary>
+    /// <summary>The ticket's outgoing and incoming links with the linked tickets' current kind and status, read in one query
+    /// per <see cref="StoredTicket.MaxGetMany"/> links.</summary>
     private async Task<IReadOnlyList<LinkedTicket>> LoadLinksAsync(Loaded loaded, CancellationToken cancellationToken)
     {
         var links = loaded.Memory.Links;
-        if (links.Count == 0)
+        var incoming = loaded.Memory.IncomingLinks;
+        if (links.Count == 0 && incoming.Count == 0)
         {
             return [];
         }
 
-        var ids = new TicketId[links.Count];
-        for (var i = 0; i < ids.Length; i++)
-        {
-            ids[i] = links[i].Other;
-        }
+        var ids = links.Select(l => l.Other).Concat(incoming.Select(l => l.Other)).Distinct().ToArray();
 
         var found = new Dictionary<TicketId, Ticket>(links.Count);
         for (var offset = 0; offset < ids.Length; offset += StoredTicket.MaxGetMany)
@@ -494,12 +520,20 @@ public sealed partial class ServiceDeskEngine
             }
         }
 
-        var result = new List<LinkedTicket>(links.Count);
+        var result = new List<LinkedTicket>(links.Count + incoming.Count);
         foreach (var (id, type) in links)
         {
             if (found.TryGetValue(id, out var other))
             {
                 result.Add(new LinkedTicket(other.Id, other.Kind, other.Status, type, LinkDirection.Outgoing));
+            }
+        }
+
+        foreach (var (id, type) in incoming)
+        {
+            if (found.TryGetValue(id, out var other))
+            {
+                result.Add(new LinkedTicket(other.Id, other.Kind, other.Status, type, LinkDirection.Incoming));
             }
         }
 
@@ -561,6 +595,16 @@ public sealed partial class ServiceDeskEngine
         var group = request.AssignmentGroup ?? decision?.Group;
         ticket = ticket with { Priority = decision?.Priority ?? ticket.Priority, AssignmentGroup = group };
         ticket.Validate();
+
+        try
+        {
+            Authorize("OpenTicket", TicketAction.Open, context, ticket, null);
+        }
+        catch (CommandDeniedException denied)
+        {
+            EngineLog.CommandDenied(_logger, "OpenTicket", denied.Actor.ToString(), id, tenant, denied.Message);
+            throw;
+        }
 
         var policy = SelectPolicy(ticket, request.CustomerTier, decision?.SlaPolicy);
         var opened = new TicketOpened(tenant, id, 1, now, context.Actor, ticket.Number, ticket.Kind, ticket.Subject, ticket.Priority, ticket.Channel);

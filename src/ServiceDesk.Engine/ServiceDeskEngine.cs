@@ -249,12 +249,14 @@ public sealed partial class ServiceDeskEngine : IDisposable
         string? fingerprint,
         Func<Loaded, CancellationToken, ValueTask<Decision>> decide,
         CancellationToken cancellationToken,
-        string? trigger = null)
+        string? trigger = null,
+        TicketAction? action = null)
     {
         using var telemetry = _telemetry.StartCommand(command, context.Tenant, id, trigger);
         try
         {
             var loaded = await LoadAsync(context, id, cancellationToken).ConfigureAwait(false);
+            Authorize(command, action ?? ActionOf(command), context, loaded.Ticket, trigger is null ? null : new WorkflowTrigger(trigger));
             var decision = await decide(loaded, cancellationToken).ConfigureAwait(false);
             return telemetry.Complete(await CommitAsync(command, context.IdempotencyKey, fingerprint, loaded, decision, cancellationToken).ConfigureAwait(false));
         }
@@ -268,6 +270,38 @@ public sealed partial class ServiceDeskEngine : IDisposable
             throw;
         }
     }
+
+    /// <summary>Asks <see cref="ServiceDeskEngineOptions.Authorization"/> (for an opening, about the ticket not yet numbered); throws <see cref="CommandDeniedException"/> when it
+    /// denies (the caller logs it).</summary>
+    private void Authorize(string command, TicketAction action, CommandContext context, Ticket ticket, WorkflowTrigger? trigger)
+    {
+        var answer = Options.Authorization.Authorize(new TicketAuthorizationArguments(context, action, ticket, trigger));
+        if (!answer.IsAllowed)
+        {
+            throw action == TicketAction.Open
+                ? new CommandDeniedException(context.Actor, command, answer.Reason!)
+                : new CommandDeniedException(context.Actor, command, ticket.Number, answer.Reason!);
+        }
+    }
+
+    private static TicketAction ActionOf(string command) => command switch
+    {
+        "Transition" => TicketAction.Transition,
+        "Assign" => TicketAction.Assign,
+        "Comment" => TicketAction.Comment,
+        "ChangePriority" => TicketAction.ChangePriority,
+        "Link" => TicketAction.Link,
+        "SetAttribute" => TicketAction.SetAttribute,
+        "LogTime" => TicketAction.LogTime,
+        "RateSatisfaction" => TicketAction.RateSatisfaction,
+        "RequestApproval" => TicketAction.RequestApproval,
+        "Approve" or "RejectApproval" => TicketAction.DecideApproval,
+        "WithdrawApproval" => TicketAction.WithdrawApproval,
+        "ConfirmResolution" => TicketAction.ConfirmResolution,
+        "RejectResolution" => TicketAction.RejectResolution,
+        "DeclareMajorIncident" or "ClearMajorIncident" => TicketAction.MajorIncident,
+        _ => throw new InvalidOperationException($"Command {command} has no authorization action."),
+    };
 
     /// <summary>
     /// The one commit path of opening, commands and the sweeper: folds the decision's events into a copy of the loaded memory,
@@ -295,6 +329,51 @@ public sealed partial class ServiceDeskEngine : IDisposable
             };
         }
 
+        var (append, after) = Prepare(loaded, decision, idempotencyKey, fingerprint);
+        AppendResult stored;
+        IReadOnlyList<Ticket> cascaded = [];
+        if (decision.Companions.Count == 0)
+        {
+            stored = await _store.AppendAsync(append, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            var appends = new List<TicketAppend>(decision.Companions.Count + 1) { append };
+            foreach (var (companionLoaded, companion) in decision.Companions)
+            {
+                appends.Add(Prepare(companionLoaded, companion, null, null).Append);
+            }
+
+            var results = await AppendTogetherAsync(appends, cancellationToken).ConfigureAwait(false);
+            stored = results[0];
+            cascaded = [.. results.Skip(1).Select(r => r.Ticket)];
+        }
+
+        if (stored.IsReplay)
+        {
+            EngineLog.CommandReplayed(_logger, command, current.Id, current.Tenant);
+            return new CommandResult(CommandOutcome.Replayed, stored.Ticket, []) { SlaPolicy = PolicyOf(stored.Ticket)?.Name };
+        }
+
+        if (!loaded.IsNew && decision.CountsBreaches)
+        {
+            CountBreaches(loaded, stored.Ticket, after);
+        }
+
+        EngineLog.CommandApplied(_logger, command, stored.Ticket.Number, stored.Ticket.Tenant, CommandOutcome.Applied, stored.Ticket.Version);
+        return new CommandResult(CommandOutcome.Applied, stored.Ticket, append.Events)
+        {
+            Cascades = decision.Cascades,
+            Cascaded = cascaded,
+            SlaPolicy = loaded.Policy?.Name,
+            NextSlaTimerAt = TicketView.Min(after, static c => c.NextTimerAt),
+        };
+    }
+
+    /// <summary>The append of one ticket's decision: its events folded into a copy of the loaded memory, the clocks evaluated
+    /// once after them, the schedule and the memory to store.</summary>
+    private (TicketAppend Append, IReadOnlyList<SlaClockState> After) Prepare(Loaded loaded, Decision decision, string? idempotencyKey, string? fingerprint)
+    {
         var next = decision.Ticket!;
         TicketMemory memory;
         if (loaded.IsNew)
@@ -311,31 +390,52 @@ public sealed partial class ServiceDeskEngine : IDisposable
         }
 
         var after = memory.Evaluate(loaded.Now);
-        var append = new TicketAppend(next, decision.Events, loaded.IsNew ? 0 : current.Version, idempotencyKey)
+        var append = new TicketAppend(next, decision.Events, loaded.IsNew ? 0 : loaded.Ticket.Version, idempotencyKey)
         {
             IdempotencyFingerprint = fingerprint,
             Schedule = Scheduling.Compute(next, loaded.Workflow, loaded.Policy, after, Options, memory),
             DerivedState = TicketMemoryJson.Write(memory),
         };
-        var stored = await _store.AppendAsync(append, cancellationToken).ConfigureAwait(false);
-        if (stored.IsReplay)
+        return (append, after);
+    }
+
+    /// <summary>Whether the store can append to several tickets atomically, so a command may change linked tickets in its own
+    /// transaction (links recorded on both sides, cascades fired): a batch store, or a batch's staging store (committed as a
+    /// whole anyway).</summary>
+    private bool AppendsTogether => _store is ITicketBatchStore or BatchStagingStore;
+
+    /// <summary>Appends to several tickets in one transaction (the first is the command's own ticket).</summary>
+    private async Task<IReadOnlyList<AppendResult>> AppendTogetherAsync(List<TicketAppend> appends, CancellationToken cancellationToken)
+    {
+        if (_store is ITicketBatchStore batches)
         {
-            EngineLog.CommandReplayed(_logger, command, current.Id, current.Tenant);
-            return new CommandResult(CommandOutcome.Replayed, stored.Ticket, []) { SlaPolicy = PolicyOf(stored.Ticket)?.Name };
+            return await batches.AppendBatchAsync(new TicketBatch(appends, null), cancellationToken).ConfigureAwait(false);
         }
 
-        if (!loaded.IsNew && decision.CountsBreaches)
+        // A batch's staging store: every append is staged and committed with the batch, all or nothing.
+        var results = new List<AppendResult>(appends.Count);
+        foreach (var append in appends)
         {
-            CountBreaches(loaded, stored.Ticket, after);
+            results.Add(await _store.AppendAsync(append, cancellationToken).ConfigureAwait(false));
         }
 
-        EngineLog.CommandApplied(_logger, command, stored.Ticket.Number, stored.Ticket.Tenant, CommandOutcome.Applied, stored.Ticket.Version);
-        return new CommandResult(CommandOutcome.Applied, stored.Ticket, append.Events)
+        return results;
+    }
+
+    /// <summary>Loads another ticket of the command's tenant (a link's other side, a cascade's target) with its memory, for a
+    /// decision committed with the command's own.</summary>
+    private async Task<Loaded?> LoadOtherAsync(TenantId tenant, TicketId id, Instant now, CancellationToken cancellationToken)
+    {
+        if (await _store.GetStoredAsync(tenant, id, cancellationToken).ConfigureAwait(false) is not { } stored)
         {
-            Cascades = decision.Cascades,
-            SlaPolicy = loaded.Policy?.Name,
-            NextSlaTimerAt = TicketView.Min(after, static c => c.NextTimerAt),
-        };
+            return null;
+        }
+
+        var ticket = stored.Ticket;
+        var workflow = Options.GetWorkflow(ticket.Kind);
+        var policy = PolicyOf(ticket);
+        var memory = await MemoryOfAsync(stored, workflow, policy, cancellationToken).ConfigureAwait(false);
+        return new Loaded(ticket, memory, workflow, policy, Later(now, ticket.UpdatedAt));
     }
 
     /// <summary>Compares the clocks before a command with <paramref name="after"/> (evaluated at the same instant); counts the
@@ -395,6 +495,9 @@ public sealed partial class ServiceDeskEngine : IDisposable
         public IReadOnlyList<UnmetGuard> UnmetGuards { get; init; } = [];
 
         public IReadOnlyList<CascadeAction> Cascades { get; init; } = [];
+
+        /// <summary>Gets the decisions on other tickets stored in the same transaction (a link's incoming side, cascades).</summary>
+        public IReadOnlyList<(Loaded Loaded, Decision Decision)> Companions { get; init; } = [];
 
         /// <summary>Gets a value indicating whether breaches the decision causes are counted by the commit (the sweeper counts
         /// the breaches it records itself).</summary>

@@ -130,6 +130,40 @@ public sealed class ServiceDeskEngineOptions
     /// <summary>Gets the trigger <see cref="ServiceDeskEngine.RejectResolutionAsync"/> fires; default <c>Reopen</c>.</summary>
     public WorkflowTrigger RejectResolutionTrigger { get; init; } = IncidentLifecycle.Reopen;
 
+    /// <summary>Gets the authorization policy the engine asks before every command and actor-aware query; default
+    /// <see cref="DefaultTicketAuthorizationPolicy.Instance"/> (requesters: their own tickets; agents: any ticket,
+    /// or their groups' by <see cref="AgentScope.Groups"/>). See docs/processes.md.</summary>
+    /// <exception cref="ArgumentNullException">Set to <see langword="null"/>.</exception>
+    public ITicketAuthorizationPolicy Authorization
+    {
+        get;
+        init => field = value ?? throw new ArgumentNullException(nameof(Authorization));
+    } = DefaultTicketAuthorizationPolicy.Instance;
+
+    /// <summary>Returns a copy with another authorization policy.</summary>
+    /// <param name="authorization">The policy.</param>
+    /// <returns>The copy; this instance is unchanged.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="authorization"/> is <see langword="null"/>.</exception>
+    public ServiceDeskEngineOptions With(ITicketAuthorizationPolicy authorization)
+    {
+        ArgumentNullException.ThrowIfNull(authorization);
+        var copy = Copy(Workflows, RoutingRules, SlaPolicies, Escalation);
+        return new ServiceDeskEngineOptions(copy.Workflows)
+        {
+            PriorityMatrix = copy.PriorityMatrix,
+            CallerReplyTrigger = copy.CallerReplyTrigger,
+            RoutingRules = copy.RoutingRules,
+            SlaPolicies = copy.SlaPolicies,
+            Escalation = copy.Escalation,
+            BusinessCalendar = copy.BusinessCalendar,
+            AutoCloseAfterBusinessDays = copy.AutoCloseAfterBusinessDays,
+            AutoCloseTrigger = copy.AutoCloseTrigger,
+            ConfirmResolutionTrigger = copy.ConfirmResolutionTrigger,
+            RejectResolutionTrigger = copy.RejectResolutionTrigger,
+            Authorization = authorization,
+        };
+    }
+
     /// <summary>Returns a copy with auto-close after <paramref name="businessDays"/> business days of <paramref name="calendar"/>.</summary>
     /// <param name="businessDays">0 (off) to 365.</param>
     /// <param name="calendar">The calendar, or <see langword="null"/> for 24-hour days.</param>
@@ -179,6 +213,7 @@ public sealed class ServiceDeskEngineOptions
             AutoCloseTrigger = AutoCloseTrigger,
             ConfirmResolutionTrigger = ConfirmResolutionTrigger,
             RejectResolutionTrigger = RejectResolutionTrigger,
+            Authorization = Authorization,
         };
 
     /// <summary>Gets the workflow of a kind.</summary>

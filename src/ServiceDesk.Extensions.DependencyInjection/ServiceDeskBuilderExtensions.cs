@@ -8,8 +8,6 @@ using ServiceDesk.Routing;
 using ServiceDesk.Sla;
 using ServiceDesk.Storage;
 using ServiceDesk.Storage.InMemory;
-using ServiceDesk.Storage.PostgreSql;
-using ServiceDesk.Storage.Sqlite;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -25,51 +23,16 @@ public static class ServiceDeskBuilderExtensions
     /// <summary>The configuration key naming the store in <see cref="UseStore(IServiceDeskBuilder, IConfiguration)"/>: <c>Provider</c>.</summary>
     public const string ProviderKey = "Provider";
 
+    private const string InMemoryProviderName = "InMemory";
+
     /// <summary>Stores tickets in memory (<see cref="InMemoryTicketStore"/>): tests, samples, single-process hosts.</summary>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
+    /// <remarks>The in-memory store has no dependency beyond ServiceDesk.Core, so it ships with this package; the SQLite
+    /// and PostgreSQL stores bring their database drivers, so their <c>UseSqlite</c> and <c>UsePostgreSql</c> live in their
+    /// own packages (ServiceDesk.Storage.Sqlite, ServiceDesk.Storage.PostgreSql).</remarks>
     public static IServiceDeskBuilder UseInMemory(this IServiceDeskBuilder builder)
-        => builder.Choose(new StoreChoice("InMemory", _ => { }, (_, _) => Task.FromResult<ITicketStore>(new InMemoryTicketStore())));
-
-    /// <summary>Stores tickets in a SQLite file (<see cref="SqliteTicketStore"/>), created and migrated at start-up.</summary>
-    /// <param name="builder">The builder.</param>
-    /// <param name="path">The database file; its folder must exist. Relative paths resolve against the current directory.</param>
-    /// <returns>The builder.</returns>
-    public static IServiceDeskBuilder UseSqlite(this IServiceDeskBuilder builder, string path)
-        => builder.UseSqlite(new SqliteTicketStoreOptions { DataSource = path });
-
-    /// <summary>Stores tickets in a SQLite file (<see cref="SqliteTicketStore"/>), created and migrated at start-up.</summary>
-    /// <param name="builder">The builder.</param>
-    /// <param name="options">The adapter options; validated at start-up (the file's folder must exist).</param>
-    /// <returns>The builder.</returns>
-    public static IServiceDeskBuilder UseSqlite(this IServiceDeskBuilder builder, SqliteTicketStoreOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        return builder.Choose(new StoreChoice(
-            "Sqlite",
-            faults => StoreValidation.Sqlite(options, faults),
-            async (_, ct) => await SqliteTicketStore.OpenAsync(options, ct).ConfigureAwait(false)));
-    }
-
-    /// <summary>Stores tickets in PostgreSQL (<see cref="PostgreSqlTicketStore"/>); the schema is migrated at start-up.</summary>
-    /// <param name="builder">The builder.</param>
-    /// <param name="connectionString">The Npgsql connection string.</param>
-    /// <returns>The builder.</returns>
-    public static IServiceDeskBuilder UsePostgreSql(this IServiceDeskBuilder builder, string connectionString)
-        => builder.UsePostgreSql(new PostgreSqlTicketStoreOptions { ConnectionString = connectionString });
-
-    /// <summary>Stores tickets in PostgreSQL (<see cref="PostgreSqlTicketStore"/>); the schema is migrated at start-up.</summary>
-    /// <param name="builder">The builder.</param>
-    /// <param name="options">The adapter options; validated at start-up.</param>
-    /// <returns>The builder.</returns>
-    public static IServiceDeskBuilder UsePostgreSql(this IServiceDeskBuilder builder, PostgreSqlTicketStoreOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        return builder.Choose(new StoreChoice(
-            "PostgreSql",
-            faults => StoreValidation.PostgreSql(options, faults),
-            async (_, ct) => await PostgreSqlTicketStore.OpenAsync(options, ct).ConfigureAwait(false)));
-    }
+        => builder.UseStore(new ServiceDeskStore(InMemoryProviderName, (_, _) => Task.FromResult<ITicketStore>(new InMemoryTicketStore())));
 
     /// <summary>Stores tickets in your own adapter.</summary>
     /// <param name="builder">The builder.</param>
@@ -77,63 +40,81 @@ public static class ServiceDeskBuilderExtensions
     /// <param name="open">Opens the store once; it may implement <see cref="ITimerStore"/>, <see cref="IOutboxStore"/> and <see cref="ITimeEntryStore"/> too.</param>
     /// <returns>The builder.</returns>
     public static IServiceDeskBuilder UseStore(this IServiceDeskBuilder builder, string name, Func<IServiceProvider, CancellationToken, Task<ITicketStore>> open)
+        => builder.UseStore(new ServiceDeskStore(name, open));
+
+    /// <summary>
+    /// Chooses a store described by a provider package (its name, settings check, opening and health check). This is the
+    /// registration hook the provider packages' <c>UseSqlite</c> and <c>UsePostgreSql</c> use; adapters of your own may
+    /// use it too.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="store">The store.</param>
+    /// <returns>The builder.</returns>
+    /// <remarks>Choosing stores of two different names is a start-up fault; a later choice of the same name replaces the
+    /// earlier one.</remarks>
+    public static IServiceDeskBuilder UseStore(this IServiceDeskBuilder builder, ServiceDeskStore store)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentNullException.ThrowIfNull(open);
-        return builder.Choose(new StoreChoice(name, _ => { }, open));
+        ArgumentNullException.ThrowIfNull(store);
+        return builder.Configure(o => o.Stores[store.Name] = store);
     }
 
     /// <summary>
-    /// Chooses the store named by the section's <c>Provider</c> (<c>InMemory</c>, <c>Sqlite</c> or <c>PostgreSql</c>) with
-    /// the adapter options bound from the sub-section of that name, e.g.
-    /// <c>{ "Provider": "Sqlite", "Sqlite": { "DataSource": "desk.db" } }</c>.
+    /// Makes a store provider known to <see cref="UseStore(IServiceDeskBuilder, IConfiguration)"/>, for stores of your own
+    /// chosen by configuration. The shipped SQLite and PostgreSQL providers need no registration: they are found when
+    /// their package is installed (registering them anyway is harmless and keeps a trimmed app from losing them).
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="provider">The provider; a later provider of the same name wins.</param>
+    /// <returns>The builder.</returns>
+    public static IServiceDeskBuilder AddStoreProvider(this IServiceDeskBuilder builder, ServiceDeskStoreProvider provider)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(provider);
+        builder.Services.AddSingleton(provider);
+        return builder;
+    }
+
+    /// <summary>
+    /// Chooses the store named by the section's <c>Provider</c> (<c>InMemory</c>, <c>Sqlite</c>, <c>PostgreSql</c> or the
+    /// name of a provider added with <see cref="AddStoreProvider"/>) with the adapter options bound from the sub-section
+    /// of that name, e.g. <c>{ "Provider": "Sqlite", "Sqlite": { "DataSource": "desk.db" } }</c>.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="section">The store section.</param>
     /// <returns>The builder.</returns>
-    /// <remarks>A missing or unknown provider is a start-up fault.</remarks>
+    /// <remarks>
+    /// <para>The provider is looked up when the options are built (at start-up), so <see cref="AddStoreProvider"/> may
+    /// come before or after this call. <c>Sqlite</c> and <c>PostgreSql</c> need their package (ServiceDesk.Storage.Sqlite,
+    /// ServiceDesk.Storage.PostgreSql) installed: its provider is then found by name.</para>
+    /// <para>A missing or unknown provider, a provider whose package is not installed, and a value the binder cannot
+    /// convert are start-up faults.</para>
+    /// </remarks>
     public static IServiceDeskBuilder UseStore(this IServiceDeskBuilder builder, IConfiguration section)
     {
+        ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(section);
-        var provider = section[ProviderKey];
-        switch (provider?.Trim().ToUpperInvariant())
+        var provider = section[ProviderKey]?.Trim();
+        var where = section is IConfigurationSection s ? s.Path + ":" + ProviderKey : ProviderKey;
+        if (string.Equals(provider, InMemoryProviderName, StringComparison.OrdinalIgnoreCase))
         {
-            case "INMEMORY":
-                return builder.UseInMemory();
-            case "SQLITE":
-                var sqlite = new SqliteTicketStoreOptions();
-                return TryBind(section.GetSection("Sqlite"), sqlite) is { } sqliteFault
-                    ? builder.Choose(Faulty("Sqlite", sqliteFault))
-                    : builder.UseSqlite(sqlite);
-            case "POSTGRESQL":
-                var postgres = new PostgreSqlTicketStoreOptions();
-                return TryBind(section.GetSection("PostgreSql"), postgres) is { } postgresFault
-                    ? builder.Choose(Faulty("PostgreSql", postgresFault))
-                    : builder.UsePostgreSql(postgres);
-            default:
-                var where = section is IConfigurationSection s ? s.Path + ":" + ProviderKey : ProviderKey;
-                return builder.Choose(Faulty("Configured", $"{where}: {ServiceDesk.TextPolicy.Echo(provider)} is not a store; use InMemory, Sqlite or PostgreSql"));
+            return builder.UseInMemory();
         }
+
+        // The provider is resolved when the options are built, so that providers registered later are seen too. The store
+        // is recorded under the provider's own name, so that UseSqlite(…) and a "Sqlite" section replace each other.
+        var key = StoreProviders.CanonicalName(provider);
+        builder.Services.AddOptions<ServiceDeskOptions>().Configure<IEnumerable<ServiceDeskStoreProvider>>((o, registered) =>
+        {
+            var store = StoreProviders.Find(provider, registered) is { } found
+                ? found.Create(section.GetSection(found.Name))
+                : Faulty(key, $"{where}: {StoreProviders.Unknown(provider)}");
+            o.Stores[store.Name] = store;
+        });
+        return builder;
     }
 
-    /// <summary>Binds adapter options; a value the binder cannot convert (not a number, out of range) becomes a start-up
-    /// fault naming the section instead of an exception at registration.</summary>
-    private static string? TryBind(IConfigurationSection section, object options)
-    {
-        try
-        {
-            section.Bind(options);
-            return null;
-        }
-        catch (InvalidOperationException ex)
-        {
-            var detail = ex.InnerException is { } inner ? $" ({inner.Message})" : string.Empty;
-            return $"{section.Path}: {ex.Message}{detail}";
-        }
-    }
-
-    private static StoreChoice Faulty(string name, string fault)
-        => new(name, faults => faults.Add(fault), (_, _) => throw new InvalidOperationException("No store is configured."));
+    private static ServiceDeskStore Faulty(string name, string fault)
+        => new(name, (_, _) => throw new InvalidOperationException("No store is configured.")) { Validate = faults => faults.Add(fault) };
 
     /// <summary>Adds a business calendar under a name (SLA policies and contracts refer to calendars by name).</summary>
     /// <param name="builder">The builder.</param>
@@ -224,8 +205,8 @@ public static class ServiceDeskBuilderExtensions
 
     /// <summary>
     /// Adds the escalation policy built at start-up from the calendars added to the builder (for
-    /// <see cref="EscalationPolicyBuilder.WithBusinessHours"/>). The escalation policy has no JSON form yet, so there is
-    /// no configuration overload.
+    /// <see cref="EscalationPolicyBuilder.WithBusinessHours"/>). For a policy in a JSON file, use
+    /// <see cref="AddEscalation(IServiceDeskBuilder, IConfigurationSection)"/>.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="build">Builds the policy from the calendars by name; an <see cref="ServiceDesk.InvalidDefinitionException"/> is a start-up fault.</param>
@@ -233,7 +214,24 @@ public static class ServiceDeskBuilderExtensions
     public static IServiceDeskBuilder AddEscalation(this IServiceDeskBuilder builder, Func<IReadOnlyDictionary<string, BusinessCalendar>, EscalationPolicy> build)
     {
         ArgumentNullException.ThrowIfNull(build);
-        return builder.Configure(o => o.Escalation = new DefinitionSource("escalation policy", context => build(context.Calendars)));
+        return builder.Configure(o => o.Escalation = new DefinitionSource("escalation policy", context => build(new CalendarLookup(context.Calendars))));
+    }
+
+    /// <summary>
+    /// Adds the escalation policy from the JSON file (<see cref="EscalationPolicy.FromJson"/>, docs/routing.md) whose path
+    /// is the section's value, e.g. <c>"Escalation": "config/escalation.json"</c>. A <c>calendar</c> it names is one added
+    /// with <see cref="AddCalendar"/> or <see cref="AddCalendars"/>; an unknown one is a start-up fault. The policy has no
+    /// group directory (next tiers, leads and managers): build it in code with
+    /// <see cref="EscalationPolicyBuilder.WithGroups"/> when you need one.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="section">The section holding the path.</param>
+    /// <returns>The builder.</returns>
+    public static IServiceDeskBuilder AddEscalation(this IServiceDeskBuilder builder, IConfigurationSection section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        var source = FileSource("escalation policy", section.Path, section.Value, (json, context) => EscalationPolicy.FromJson(json, context.Calendars));
+        return builder.Configure(o => o.Escalation = source);
     }
 
     /// <summary>Adds billing contracts (for invoices computed from logged time); a contract id added twice is a start-up fault.</summary>
@@ -313,9 +311,6 @@ public static class ServiceDeskBuilderExtensions
         ArgumentNullException.ThrowIfNull(section);
         return builder.AddEscalationWorker(o => WorkerSettings.Bind(section, o));
     }
-
-    private static IServiceDeskBuilder Choose(this IServiceDeskBuilder builder, StoreChoice choice)
-        => builder.Configure(o => o.Stores[choice.Name] = choice);
 
     private static IServiceDeskBuilder Configure(this IServiceDeskBuilder builder, Action<ServiceDeskOptions> configure)
     {

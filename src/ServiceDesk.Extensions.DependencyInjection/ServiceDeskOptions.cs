@@ -33,7 +33,7 @@ public sealed class ServiceDeskOptions
     /// </summary>
     public string? DefinitionsRoot { get; set; }
 
-    internal Dictionary<string, StoreChoice> Stores { get; } = new(StringComparer.Ordinal);
+    internal Dictionary<string, ServiceDeskStore> Stores { get; } = new(StringComparer.Ordinal);
 
     internal Dictionary<string, DefinitionSource> Calendars { get; } = new(StringComparer.Ordinal);
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using NodaTime;
+using ServiceDesk.Serialization;
 using ServiceDesk.Sla.Internal;
 
 namespace ServiceDesk.Sla;
@@ -32,21 +33,7 @@ public sealed partial class BusinessCalendar
     public static BusinessCalendar FromJson(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json);
-        }
-        catch (ArgumentException e) // text that is not valid UTF-16 (a lone surrogate) cannot be transcoded for the parser
-        {
-            throw new InvalidDefinitionException("business calendar", [$"$: not valid JSON text: {e.Message} At index {TextPolicy.IndexOfUnstorable(json)}."]);
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidDefinitionException("business calendar", [$"$: not valid JSON: {ex.Message}"]);
-        }
-
-        using (document)
+        using (var document = DefinitionJson.Parse(json, "business calendar"))
         {
             var errors = new List<string>();
             var builder = new BusinessCalendarBuilder();
@@ -157,7 +144,7 @@ public sealed partial class BusinessCalendar
             var hasWeek = false;
             foreach (var property in Properties(root, "$"))
             {
-                var path = "$." + property.Name;
+                var path = DefinitionJson.Field("$", property.Name);
                 switch (property.Name)
                 {
                     case "zone":
@@ -207,7 +194,7 @@ public sealed partial class BusinessCalendar
 
             foreach (var property in Properties(week, path))
             {
-                var dayPath = path + "." + property.Name;
+                var dayPath = DefinitionJson.Field(path, property.Name);
                 var day = Array.IndexOf(BusinessCalendarBuilder.DayNames, property.Name);
                 if (day < 0)
                 {
@@ -259,7 +246,7 @@ public sealed partial class BusinessCalendar
             {
                 errors.Add(text is null
                     ? $"{path}: expected a time string, found {Describe(element)}; {TimeText.TimeExpectation}."
-                    : $"{path}: \"{text}\" is not a time of day; {TimeText.TimeExpectation}.");
+                    : $"{path}: {TextPolicy.Echo(text)} is not a time of day; {TimeText.TimeExpectation}.");
                 return null;
             }
 
@@ -282,7 +269,7 @@ public sealed partial class BusinessCalendar
 
             errors.Add(text is null
                 ? $"{path}: expected a date string \"YYYY-MM-DD\", found {Describe(element)}."
-                : $"{path}: \"{text}\" is not a valid date; expected YYYY-MM-DD (years 0000 to 9999, a day that exists in its month).");
+                : $"{path}: {TextPolicy.Echo(text)} is not a valid date; expected YYYY-MM-DD (years 0000 to 9999, a day that exists in its month).");
             return null;
         }
 
@@ -327,7 +314,7 @@ public sealed partial class BusinessCalendar
             bool hasDate = false, hasYearly = false, hasFrom = false, hasTo = false, faulted = false;
             foreach (var property in Properties(item, path))
             {
-                var propertyPath = path + "." + property.Name;
+                var propertyPath = DefinitionJson.Field(path, property.Name);
                 switch (property.Name)
                 {
                     case "date":
@@ -347,7 +334,7 @@ public sealed partial class BusinessCalendar
                             faulted = true;
                             errors.Add(text is null
                                 ? $"{propertyPath}: expected a month-day string \"MM-DD\", found {Describe(property.Value)}."
-                                : $"{propertyPath}: \"{text}\" is not a valid month-day; expected MM-DD from 01-01 to 12-31 (02-29 applies in leap years only).");
+                                : $"{propertyPath}: {TextPolicy.Echo(text)} is not a valid month-day; expected MM-DD from 01-01 to 12-31 (02-29 applies in leap years only).");
                         }
 
                         break;
@@ -419,7 +406,7 @@ public sealed partial class BusinessCalendar
                 var faulted = false;
                 foreach (var property in Properties(item, itemPath))
                 {
-                    var propertyPath = itemPath + "." + property.Name;
+                    var propertyPath = DefinitionJson.Field(itemPath, property.Name);
                     switch (property.Name)
                     {
                         case "date":

@@ -199,7 +199,7 @@ public sealed class BusinessCalendarBuilder
                 zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(_zoneId) ?? FromWindowsId(_zoneId);
                 if (zone is null)
                 {
-                    errors.Add($"$.zone: unknown time zone \"{_zoneId}\"; expected an IANA id from the TZDB ({DateTimeZoneProviders.Tzdb.VersionId}) such as \"Europe/London\".");
+                    errors.Add($"$.zone: unknown time zone {TextPolicy.Echo(_zoneId)}; expected an IANA id from the TZDB ({DateTimeZoneProviders.Tzdb.VersionId}) such as \"Europe/London\".");
                 }
             }
         }

@@ -7,6 +7,7 @@ namespace ServiceDesk.Storage.PostgreSql;
 /// <item><term><see cref="ConnectionString"/></term><description>required (Npgsql format)</description></item>
 /// <item><term><see cref="Schema"/></term><description><c>servicedesk</c></description></item>
 /// <item><term><see cref="OnCorruptRow"/></term><description>none</description></item>
+/// <item><term><see cref="OutboxLagThreshold"/></term><description>5 minutes</description></item>
 /// </list>
 /// </remarks>
 public sealed class PostgreSqlTicketStoreOptions
@@ -27,6 +28,11 @@ public sealed class PostgreSqlTicketStoreOptions
     /// position with <see cref="PostgreSqlTicketStore.AcknowledgeOutboxAsync"/> (the ticket's later messages then follow).
     /// Log it here; an exception thrown by the callback fails the read instead.</remarks>
     public Action<StorageException>? OnCorruptRow { get; set; }
+
+    /// <summary>Gets or sets the outbox lag past which <see cref="PostgreSqlTicketStoreHealthCheck"/> reports
+    /// <see cref="Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded"/>: the age of the oldest message not
+    /// yet acknowledged. Default: 5 minutes; must be more than zero. The store itself does not use it.</summary>
+    public NodaTime.Duration OutboxLagThreshold { get; set; } = NodaTime.Duration.FromMinutes(5);
 
     internal void Validate()
     {

@@ -280,7 +280,7 @@ public sealed class EngineMemoryTests
         using var engine = new ServiceDeskEngine(new InMemoryTicketStore(), new TestClock(), Options);
         var batch = engine.BeginBatch(Desk.Tenant);
         var ex = await Assert.ThrowsAsync<ArgumentException>(() => batch.Engine.OpenTicketAsync(
-            new CommandContext(Desk.OtherTenant, Actor.OfRequester("X")), Desk.Incident("Other")));
+            new CommandContext(Desk.OtherTenant, Actor.OfRequester("Jane Doe")), Desk.Incident("Other")));
         Assert.Contains("globex", ex.Message, StringComparison.Ordinal);
         Assert.Empty(await batch.CommitAsync());
         using var plain = new ServiceDeskEngine(new CountingStore(new InMemoryTicketStore()), new TestClock(), Options);
@@ -301,10 +301,15 @@ public sealed class EngineMemoryTests
 
     private static string Describe(TicketEvent e) => ServiceDeskJson.Serialize(e);
 
-    /// <summary>A store that never returns derived state (as an adapter written before it existed), with timers.</summary>
-    private sealed class HidingStore(InMemoryTicketStore inner) : OriginalMembersTicketStore(inner), ITimerStore
+    /// <summary>A store that never returns derived state (as an adapter written before it existed), with timers and batches
+    /// (so links and cascades reach both tickets as on the kept store).</summary>
+    private sealed class HidingStore(InMemoryTicketStore inner) : OriginalMembersTicketStore(inner), ITimerStore, ITicketBatchStore
     {
         public new InMemoryTicketStore Inner => inner;
+
+        public Task<long> GetLastNumberAsync(TenantId tenant, TicketKind kind, CancellationToken cancellationToken = default) => inner.GetLastNumberAsync(tenant, kind, cancellationToken);
+
+        public Task<IReadOnlyList<AppendResult>> AppendBatchAsync(TicketBatch batch, CancellationToken cancellationToken = default) => inner.AppendBatchAsync(batch, cancellationToken);
 
         public Task<IReadOnlyList<TimerLease>> ClaimDueTimersAsync(Instant now, int maxCount, Duration leaseDuration, CancellationToken cancellationToken = default) => inner.ClaimDueTimersAsync(now, maxCount, leaseDuration, cancellationToken);
 

@@ -50,7 +50,6 @@ public sealed class EngineTelemetryTests : IDisposable
         await _engine.SetAttributeAsync(agent, id, "site", AttributeValue.FromString("HQ"));
         await _engine.LogTimeAsync(agent, id, Desk.Alice, _clock.Now, Duration.FromMinutes(15), billable: true);
         await _engine.TransitionAsync(agent, id, IncidentLifecycle.Start);
-        await _engine.RateSatisfactionAsync(Desk.Caller(), id, 5);
         await _engine.DeclareMajorIncidentAsync(agent, id);
         await _engine.ClearMajorIncidentAsync(agent, id);
         await _engine.RequestApprovalAsync(agent, id, ApprovalRequest.Of(ServiceDesk.Workflow.ApprovalRule.Any, Desk.Alice));
@@ -63,12 +62,13 @@ public sealed class EngineTelemetryTests : IDisposable
         await _engine.RejectResolutionAsync(Desk.Caller(), id, "Still broken.");
         await _engine.TransitionAsync(agent, id, IncidentLifecycle.Resolve, "SolvedPermanently", "Fixed again.");
         await _engine.ConfirmResolutionAsync(Desk.Caller(), id);
+        await _engine.RateSatisfactionAsync(Desk.Caller(), id, 5); // after the resolution: applied
 
         var commands = new[]
         {
-            "OpenTicket", "OpenTicket", "Assign", "Comment", "ChangePriority", "Link", "SetAttribute", "LogTime", "Transition", "RateSatisfaction",
+            "OpenTicket", "OpenTicket", "Assign", "Comment", "ChangePriority", "Link", "SetAttribute", "LogTime", "Transition",
             "DeclareMajorIncident", "ClearMajorIncident", "RequestApproval", "Approve", "RequestApproval", "WithdrawApproval", "RequestApproval",
-            "RejectApproval", "Transition", "RejectResolution", "Transition", "ConfirmResolution",
+            "RejectApproval", "Transition", "RejectResolution", "Transition", "ConfirmResolution", "RateSatisfaction",
         };
         Assert.Equal(commands.Select(c => "servicedesk.command " + c), spans.Stopped.Select(s => s.DisplayName));
         Assert.All(spans.Stopped, span =>

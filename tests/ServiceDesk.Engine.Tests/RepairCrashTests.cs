@@ -82,7 +82,7 @@ public sealed class RepairCrashTests : IDisposable
             var batch = engine.BeginBatch(RepairCrashRunner.Tenant);
             for (var i = 0; i < Tickets; i++)
             {
-                await batch.Engine.OpenTicketAsync(new CommandContext(RepairCrashRunner.Tenant, Actor.OfRequester("Jane")), Desk.Incident("Printer " + i));
+                await batch.Engine.OpenTicketAsync(new CommandContext(RepairCrashRunner.Tenant, Actor.OfRequester("Jane Doe")), Desk.Incident("Printer " + i));
             }
 
             await batch.CommitAsync();

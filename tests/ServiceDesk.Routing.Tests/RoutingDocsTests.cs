@@ -42,6 +42,23 @@ public partial class RoutingDocsTests
         Snapshot.Match(explanation);
     }
 
+    [Fact]
+    public void EscalationJsonExample_InDocs_ParsesToTheBuilderExample()
+    {
+        var json = EscalationJsonBlock().Match(Docs()).Groups[1].Value;
+        var office = new ServiceDesk.Sla.BusinessCalendarBuilder(NodaTime.DateTimeZoneProviders.Tzdb["Europe/Paris"])
+            .AddWeekdayHours(new NodaTime.LocalTime(9, 0), new NodaTime.LocalTime(17, 0))
+            .Build();
+
+        var policy = EscalationPolicy.FromJson(json, new Dictionary<string, ServiceDesk.Sla.BusinessCalendar> { ["office"] = office });
+
+        Assert.Equal(["warn", "1h", "breach", "late", "stale"], policy.Rules.Select(r => r.Name));
+        Assert.Same(office, policy.BusinessHours);
+    }
+
     [GeneratedRegex("```json\\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex JsonBlock();
+
+    [GeneratedRegex("```jsonc\\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex EscalationJsonBlock();
 }

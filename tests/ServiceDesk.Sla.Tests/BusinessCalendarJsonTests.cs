@@ -79,15 +79,15 @@ public sealed class BusinessCalendarJsonTests
     }
 
     [Theory]
-    [InlineData("""{"zone":"Mars/Olympus_Mons",WEEK}""", "$.zone: unknown time zone \"Mars/Olympus_Mons\"")]
+    [InlineData("""{"zone":"Mars/Olympus_Mons",WEEK}""", "$.zone: unknown time zone 'Mars/Olympus_Mons'")]
     [InlineData("""{WEEK}""", "$.zone: missing")]
     [InlineData("""{"zone":42,WEEK}""", "$.zone: expected an IANA time zone id string")]
     [InlineData("""{"zone":"Etc/UTC"}""", "$.week: missing")]
     [InlineData("""{"zone":"Etc/UTC","week":[]}""", "$.week: expected an object of weekdays")]
     [InlineData("""{"zone":"Etc/UTC","week":{"mon":[]}}""", "$.week: no opening hours on any weekday")]
-    [InlineData("""{"zone":"Etc/UTC","week":{"mon":[["09:00","25:00"]]}}""", "$.week.mon[0][1]: \"25:00\" is not a time of day")]
-    [InlineData("""{"zone":"Etc/UTC","week":{"mon":[["9:00","18:00"]]}}""", "$.week.mon[0][0]: \"9:00\" is not a time of day")]
-    [InlineData("""{"zone":"Etc/UTC","week":{"mon":[["09:60","18:00"]]}}""", "$.week.mon[0][0]: \"09:60\" is not a time of day")]
+    [InlineData("""{"zone":"Etc/UTC","week":{"mon":[["09:00","25:00"]]}}""", "$.week.mon[0][1]: '25:00' is not a time of day")]
+    [InlineData("""{"zone":"Etc/UTC","week":{"mon":[["9:00","18:00"]]}}""", "$.week.mon[0][0]: '9:00' is not a time of day")]
+    [InlineData("""{"zone":"Etc/UTC","week":{"mon":[["09:60","18:00"]]}}""", "$.week.mon[0][0]: '09:60' is not a time of day")]
     [InlineData("""{"zone":"Etc/UTC","week":{"mon":[["24:00","06:00"]]}}""", "$.week.mon[0][0]: \"24:00\" can only end an interval")]
     [InlineData("""{"zone":"Etc/UTC","week":{"mon":[[9,18]]}}""", "$.week.mon[0][0]: expected a time string, found the number 9")]
     [InlineData("""{"zone":"Etc/UTC","week":{"mon":[["09:00"]]}}""", "$.week.mon[0]: expected an interval")]
@@ -96,19 +96,19 @@ public sealed class BusinessCalendarJsonTests
     [InlineData("""{"zone":"Etc/UTC","week":{"mon":[["09:00","13:00"],["12:00","18:00"]]}}""", "$.week.mon[1]: [12:00, 18:00) on mon overlaps $.week.mon[0] [09:00, 13:00)")]
     [InlineData("""{"zone":"Etc/UTC","week":{"mon":[["22:00","06:00"]],"tue":[["05:00","12:00"]]}}""", "$.week.tue[0]: [05:00, 12:00) on tue overlaps $.week.mon[0] [22:00, 06:00) on mon (an interval that runs past midnight")]
     [InlineData("""{"zone":"Etc/UTC","week":{"sun":[["22:00","06:00"]],"mon":[["00:00","08:00"]]}}""", "$.week.sun[0]: [22:00, 06:00) on sun overlaps $.week.mon[0] [00:00, 08:00) on mon")]
-    [InlineData("""{"zone":"Etc/UTC",WEEK,"closed":["2025-02-30"]}""", "$.closed[0]: \"2025-02-30\" is not a valid date")]
-    [InlineData("""{"zone":"Etc/UTC",WEEK,"closed":["25-12-2025"]}""", "$.closed[0]: \"25-12-2025\" is not a valid date")]
-    [InlineData("""{"zone":"Etc/UTC",WEEK,"closed":[{"yearly":"02-30"}]}""", "$.closed[0].yearly: \"02-30\" is not a valid month-day")]
+    [InlineData("""{"zone":"Etc/UTC",WEEK,"closed":["2025-02-30"]}""", "$.closed[0]: '2025-02-30' is not a valid date")]
+    [InlineData("""{"zone":"Etc/UTC",WEEK,"closed":["25-12-2025"]}""", "$.closed[0]: '25-12-2025' is not a valid date")]
+    [InlineData("""{"zone":"Etc/UTC",WEEK,"closed":[{"yearly":"02-30"}]}""", "$.closed[0].yearly: '02-30' is not a valid month-day")]
     [InlineData("""{"zone":"Etc/UTC",WEEK,"closed":[{"date":"2025-12-31","from":"14:00"}]}""", "$.closed[0]: give both \"from\" and \"to\"")]
     [InlineData("""{"zone":"Etc/UTC",WEEK,"closed":[{"date":"2025-12-31","yearly":"12-31"}]}""", "$.closed[0]: give exactly one of \"date\"")]
     [InlineData("""{"zone":"Etc/UTC",WEEK,"closed":[{"date":"2025-12-31","reason":"NYE"}]}""", "$.closed[0].reason: unknown field")]
-    [InlineData("""{"zone":"Etc/UTC",WEEK,"closed":[{"date":"2025-12-31","from":"14:00","to":"26:00"}]}""", "$.closed[0].to: \"26:00\" is not a time of day")]
+    [InlineData("""{"zone":"Etc/UTC",WEEK,"closed":[{"date":"2025-12-31","from":"14:00","to":"26:00"}]}""", "$.closed[0].to: '26:00' is not a time of day")]
     [InlineData("""{"zone":"Etc/UTC",WEEK,"closed":[true]}""", "$.closed[0]: expected \"YYYY-MM-DD\" or an object")]
     [InlineData("""{"zone":"Etc/UTC",WEEK,"closed":"2025-01-01"}""", "$.closed: expected an array of closures")]
     [InlineData("""{"zone":"Etc/UTC",WEEK,"open":[{"date":"2025-11-01","hours":[]}]}""", "$.open[0].hours: empty")]
     [InlineData("""{"zone":"Etc/UTC",WEEK,"open":[{"date":"2025-11-01"}]}""", "$.open[0].hours: missing")]
     [InlineData("""{"zone":"Etc/UTC",WEEK,"open":[{"hours":[["09:00","18:00"]]}]}""", "$.open[0].date: missing")]
-    [InlineData("""{"zone":"Etc/UTC",WEEK,"open":[{"date":"2025-11-31","hours":[["09:00","18:00"]]}]}""", "$.open[0].date: \"2025-11-31\" is not a valid date")]
+    [InlineData("""{"zone":"Etc/UTC",WEEK,"open":[{"date":"2025-11-31","hours":[["09:00","18:00"]]}]}""", "$.open[0].date: '2025-11-31' is not a valid date")]
     [InlineData("""{"zone":"Etc/UTC",WEEK,"open":[{"date":"2025-11-01","hours":[["09:00","18:00"]],"note":"x"}]}""", "$.open[0].note: unknown field")]
     [InlineData("""{"zone":"Etc/UTC",WEEK,"open":[{"date":"2025-11-01","hours":[["09:00","13:00"],["10:00","11:00"]]}]}""", "$.open[0].hours[1]: [10:00, 11:00) overlaps $.open[0].hours[0]")]
     [InlineData("""{"zone":"Etc/UTC",WEEK,"open":[{"date":"2025-11-01","hours":[["09:00","18:00"]]},{"date":"2025-11-01","hours":[["09:00","18:00"]]}]}""", "$.open[1].date: 2025-11-01 is already an extra working day at $.open[0]")]
@@ -146,11 +146,11 @@ public sealed class BusinessCalendarJsonTests
         string[] expected =
         [
             "$.colour: unknown field",
-            "$.week.mon[1][1]: \"25:00\" is not a time of day",
+            "$.week.mon[1][1]: '25:00' is not a time of day",
             "$.week.fun: unknown weekday",
-            "$.closed[0]: \"2025-13-01\" is not a valid date",
-            "$.closed[1].yearly: \"00-10\" is not a valid month-day",
-            "$.zone: unknown time zone \"Nowhere/City\"",
+            "$.closed[0]: '2025-13-01' is not a valid date",
+            "$.closed[1].yearly: '00-10' is not a valid month-day",
+            "$.zone: unknown time zone 'Nowhere/City'",
             "$.week.mon[2]: [11:00, 14:00) on mon overlaps $.week.mon[0] [09:00, 13:00)",
             "$.open[0].hours: empty",
         ];
@@ -219,4 +219,40 @@ public sealed class BusinessCalendarJsonTests
     [Fact]
     public void FromJson_Null_ThrowsArgumentNull()
         => Assert.Throws<ArgumentNullException>(() => BusinessCalendar.FromJson(null!));
+
+    [Fact]
+    public void FromJson_CommentsAndTrailingCommas_AreAcceptedLikeEveryDefinition()
+    {
+        var calendar = BusinessCalendar.FromJson("""
+            {
+              "zone": "Etc/UTC", // UTC keeps the example short
+              /* Mondays only */
+              "week": { "mon": [["09:00", "17:00"],], },
+            }
+            """);
+
+        Assert.Equal("Etc/UTC", calendar.Zone.Id);
+    }
+
+    [Fact]
+    public void FromJson_HugeZone_IsEchoedCut()
+    {
+        var ex = Assert.Throws<InvalidDefinitionException>(() => BusinessCalendar.FromJson(
+            "{\"zone\":\"" + new string('Z', 4_000) + "\",\"week\":{\"mon\":[[\"09:00\",\"17:00\"]]}}"));
+
+        var fault = Assert.Single(ex.Errors);
+        Assert.Contains("4,000 characters", fault, StringComparison.Ordinal);
+        Assert.True(fault.Length < 400, fault);
+    }
+
+    [Fact]
+    public void FromJson_HugeUnknownWeekday_IsNamedCutInThePath()
+    {
+        var ex = Assert.Throws<InvalidDefinitionException>(() => BusinessCalendar.FromJson(
+            "{\"zone\":\"Etc/UTC\",\"week\":{\"mon\":[[\"09:00\",\"17:00\"]],\"" + new string('d', 20_000) + "\":[]}}"));
+
+        var fault = Assert.Single(ex.Errors);
+        Assert.StartsWith("$.week['ddd", fault, StringComparison.Ordinal);
+        Assert.True(fault.Length < 400, fault);
+    }
 }

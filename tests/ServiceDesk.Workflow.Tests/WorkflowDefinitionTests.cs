@@ -64,7 +64,7 @@ public class WorkflowDefinitionTests
 
         Assert.Equal(TransitionOutcome.Rejected, e.Result.Outcome);
         Assert.Equal(
-            "Ticket INC0000042 cannot take trigger 'Start' from status 'New':" + Environment.NewLine + "- actor:Agent|System: the actor is an agent or the system",
+            "Ticket INC0000042 cannot take trigger 'Start' from status 'New':" + Environment.NewLine + "- actor:Agent|System: not met: the actor is an agent or the system",
             e.Message);
         Assert.IsAssignableFrom<InvalidOperationException>(e);
     }

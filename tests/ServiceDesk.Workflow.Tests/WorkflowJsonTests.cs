@@ -77,7 +77,7 @@ public class WorkflowJsonTests
 
     [Fact]
     public void FromJson_NotAnObject_Faults()
-        => Assert.Equal("$: expected an object, found Array.", Assert.Single(Faults("[]")));
+        => Assert.Equal("$: expected an object, found an array.", Assert.Single(Faults("[]")));
 
     [Fact]
     public void FromJson_EmptyObject_FaultsEveryRequiredMember()
@@ -115,21 +115,21 @@ public class WorkflowJsonTests
                 "$.colour: unknown property; expected name, kind, initial, states, transitions.",
                 "$.kind: 'Ticket' is not a ticket kind; use Incident, ServiceRequest, Problem, Change.",
                 "$.states[0].sla: 'Frozen' is not valid; use Running, Paused, Stopped.",
-                "$.states[0].hold: expected true or false, found String.",
+                "$.states[0].hold: expected true or false, found the string 'yes'.",
                 "$.states[1].name: 'bad name' is not a valid state name; use 1 to 64 ASCII letters, digits or underscores, starting with a letter.",
-                "$.states[2].reasons[0]: expected a reason name or an object with 'name' and 'sla', found Number.",
+                "$.states[2].reasons[0]: expected a reason name or an object with 'name' and 'sla', found the number 5.",
                 "$.states[2].reasons[1].name: required.",
-                "$.states[3]: expected an object, found String.",
-                "$.transitions[0].from: expected a state name or a non-empty array of state names, found Number.",
-                "$.transitions[1].from[1]: expected a state name, found Number.",
+                "$.states[3]: expected an object, found the string 'Done'.",
+                "$.transitions[0].from: expected a state name or a non-empty array of state names, found the number 1.",
+                "$.transitions[1].from[1]: expected a state name, found the number 2.",
                 "$.transitions[1].trigger: 'no spaces' is not a valid trigger name; use 1 to 64 ASCII letters, digits or underscores, starting with a letter.",
-                "$.transitions[1].guards: expected an array of strings, found String.",
-                "$.transitions[2].requiresNotes: expected true or false, found Number.",
-                "$.transitions[2].otherwise: expected an object with 'outcome' and 'guard', found String.",
+                "$.transitions[1].guards: expected an array of strings, found the string 'actor:Agent'.",
+                "$.transitions[2].requiresNotes: expected true or false, found the number 1.",
+                "$.transitions[2].otherwise: expected an object with 'outcome' and 'guard', found the string 'NewLinkedTicket'.",
                 "$.transitions[2].cascade.linkType: 'Sibling' is not valid; use CausedBy, FixedBy, ChildOf, DuplicateOf, RelatedTo, FollowUpOf.",
                 "$.transitions[2].cascade.linkType: required; one of CausedBy, FixedBy, ChildOf, DuplicateOf, RelatedTo, FollowUpOf.",
                 "$.transitions[2].cascade.direction: required; one of Outgoing, Incoming.",
-                "$.transitions[3]: expected an object, found Number.",
+                "$.transitions[3]: expected an object, found the number 7.",
             ],
             faults);
     }
@@ -182,6 +182,34 @@ public class WorkflowJsonTests
     {
         Assert.Throws<ArgumentNullException>(() => WorkflowDefinition.FromJson(null!, []));
         Assert.Throws<ArgumentNullException>(() => WorkflowDefinition.FromJson("{}", null!));
+    }
+
+    [Fact]
+    public void FromJson_DuplicateKey_IsAFaultNamingItsPath()
+    {
+        var json = Minimal.Replace("\"trigger\": \"Wait\",", "\"trigger\": \"Wait\", \"trigger\": \"Pause\",", StringComparison.Ordinal);
+
+        Assert.Equal(["$.transitions[0].trigger: duplicate field; give each field once."], Faults(json));
+    }
+
+    [Fact]
+    public void FromJson_DuplicateRootKey_IsAFaultInsteadOfLastWins()
+    {
+        var json = Minimal.Replace("\"name\": \"todo\",", "\"name\": \"todo\", \"name\": \"other\",", StringComparison.Ordinal);
+
+        Assert.Equal(["$.name: duplicate field; give each field once."], Faults(json));
+    }
+
+    [Fact]
+    public void FromJson_HugeKindValue_IsEchoedCut()
+    {
+        var json = Minimal.Replace("\"kind\": \"ServiceRequest\"", "\"kind\": \"" + new string('K', 5_000) + "\"", StringComparison.Ordinal);
+
+        var fault = Assert.Single(Faults(json));
+
+        Assert.StartsWith("$.kind: 'KKK", fault, StringComparison.Ordinal);
+        Assert.Contains("5,000 characters", fault, StringComparison.Ordinal);
+        Assert.True(fault.Length < 300, fault);
     }
 }
 

@@ -57,6 +57,18 @@ public sealed record ApprovalRequested(
     /// <summary>Gets when a decision is due, if set.</summary>
     public Instant? DueAt { get; init; } = DueAt;
 
+    /// <summary>Compares every value, the approvers by content and order (not by list instance), so an event read back
+    /// from JSON equals the one written.</summary>
+    /// <param name="other">The other event.</param>
+    /// <returns>Whether they are equal.</returns>
+    public bool Equals(ApprovalRequested? other)
+        => other is not null && base.Equals(other) && Approval == other.Approval && Approvers.SequenceEqual(other.Approvers, StringComparer.Ordinal)
+            && ApproverGroup == other.ApproverGroup && Required == other.Required && DueAt == other.DueAt;
+
+    /// <summary>Returns a hash of the values, consistent with <see cref="Equals(ApprovalRequested?)"/>.</summary>
+    /// <returns>The hash.</returns>
+    public override int GetHashCode() => HashCode.Combine(base.GetHashCode(), Approval, Approvers.Count, ApproverGroup, Required, DueAt);
+
     private static IReadOnlyList<string> CheckApprovers(IReadOnlyList<string> approvers, GroupId? group)
     {
         ArgumentNullException.ThrowIfNull(approvers, nameof(Approvers));

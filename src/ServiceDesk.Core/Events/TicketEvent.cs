@@ -21,6 +21,7 @@ namespace ServiceDesk.Events;
 [JsonDerivedType(typeof(CommentAdded), "comment")]
 [JsonDerivedType(typeof(TimeLogged), "time")]
 [JsonDerivedType(typeof(TicketLinked), "linked")]
+[JsonDerivedType(typeof(TicketLinkedFrom), "linked-from")]
 [JsonDerivedType(typeof(SatisfactionRated), "satisfaction")]
 [JsonDerivedType(typeof(Escalated), "escalated")]
 [JsonDerivedType(typeof(SlaThresholdReached), "sla-threshold")]

@@ -238,6 +238,31 @@ public sealed record TicketLinked(
     public TicketLinkType LinkType { get; init; } = EventGuard.Defined(LinkType, nameof(LinkType));
 }
 
+/// <summary>Another ticket of the same tenant was linked to this one: the incoming side of the <see cref="TicketLinked"/>
+/// recorded on <paramref name="Other"/> ("the other ticket <paramref name="LinkType"/> this one"), appended to this ticket's
+/// history in the same transaction, so that each ticket knows its links in both directions (for example, a problem knows
+/// the incidents caused by it, a major incident its children).</summary>
+/// <param name="Tenant">The tenant.</param>
+/// <param name="Ticket">The ticket linked to.</param>
+/// <param name="Version">The version produced.</param>
+/// <param name="At">When it happened.</param>
+/// <param name="Actor">Who linked them.</param>
+/// <param name="Other">The ticket that links to this one; not the ticket itself.</param>
+/// <param name="LinkType">How the other ticket is linked to this one.</param>
+public sealed record TicketLinkedFrom(
+    TenantId Tenant, TicketId Ticket, long Version, Instant At, Actor Actor,
+    TicketId Other, TicketLinkType LinkType)
+    : TicketEvent(Tenant, Ticket, Version, At, Actor)
+{
+    /// <summary>Gets the ticket that links to this one.</summary>
+    public TicketId Other { get; init; } = Other.IsDefault || Other == Ticket
+        ? throw new ArgumentException($"A ticket must be linked from another, non-default ticket; got {Other}.", nameof(Other))
+        : Other;
+
+    /// <summary>Gets how the other ticket is linked to this one.</summary>
+    public TicketLinkType LinkType { get; init; } = EventGuard.Defined(LinkType, nameof(LinkType));
+}
+
 /// <summary>The requester rated their satisfaction with the service.</summary>
 /// <param name="Tenant">The tenant.</param>
 /// <param name="Ticket">The ticket.</param>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ServiceDesk.Events;
 
 namespace ServiceDesk.Engine.Internal;
 
@@ -56,4 +57,12 @@ internal static partial class EngineLog
     [LoggerMessage(EventId = 13, EventName = "CommandDenied", Level = LogLevel.Warning,
         Message = "Denied {Command} by {Actor} on ticket {TicketId} of tenant {Tenant}: {Reason}")]
     public static partial void CommandDenied(ILogger logger, string command, string actor, TicketId ticketId, TenantId tenant, string reason);
+
+    [LoggerMessage(EventId = 14, EventName = "CascadeApplied", Level = LogLevel.Information,
+        Message = "{Source} in tenant {Tenant}: cascade {Trigger} fired on {Target} (linked {LinkType})")]
+    public static partial void CascadeApplied(ILogger logger, TicketNumber source, TenantId tenant, string trigger, TicketNumber target, TicketLinkType linkType);
+
+    [LoggerMessage(EventId = 15, EventName = "CascadeSkipped", Level = LogLevel.Information,
+        Message = "{Source} in tenant {Tenant}: cascade {Trigger} not fired on {Target}: {Unmet}")]
+    public static partial void CascadeSkipped(ILogger logger, TicketNumber source, TenantId tenant, string trigger, TicketId target, string unmet);
 }

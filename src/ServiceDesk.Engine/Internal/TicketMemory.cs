@@ -18,8 +18,9 @@ internal sealed class TicketMemory
 {
     /// <summary>The schema of the stored form; a stored memory of another schema is rebuilt from the history.</summary>
     /// <remarks>2: a hold state held without a reason is on hold for the clocks (reason = the state's name). 3: the latest
-    /// approval (approvers, rule, decisions, outcome) and the number of approvals asked.</remarks>
-    public const int Schema = 3;
+    /// approval (approvers, rule, decisions, outcome) and the number of approvals asked. 4: incoming links
+    /// (<see cref="TicketLinkedFrom"/>), the resolution cycle and the cycle last rated.</remarks>
+    public const int Schema = 4;
 
     public long Version { get; set; }
 
@@ -36,6 +37,16 @@ internal sealed class TicketMemory
     public Instant? LastPublicUpdate { get; set; }
 
     public List<(TicketId Other, TicketLinkType Type)> Links { get; } = [];
+
+    /// <summary>The tickets that link to this one (recorded by <see cref="TicketLinkedFrom"/>).</summary>
+    public List<(TicketId Other, TicketLinkType Type)> IncomingLinks { get; } = [];
+
+    /// <summary>How many times the ticket was resolved: entered <see cref="TicketStatus.Resolved"/>, or
+    /// <see cref="TicketStatus.Closed"/> other than from Resolved.</summary>
+    public int ResolutionCycle { get; set; }
+
+    /// <summary>The resolution cycle of the last satisfaction rating (0 when never rated).</summary>
+    public int RatedCycle { get; set; }
 
     public List<EscalationMark> Marks { get; } = [];
 
@@ -110,6 +121,11 @@ internal sealed class TicketMemory
         switch (e)
         {
             case StatusChanged s:
+                if (s.To == TicketStatus.Resolved || (s.To == TicketStatus.Closed && s.From != TicketStatus.Resolved))
+                {
+                    ResolutionCycle++;
+                }
+
                 StatusSince = s.At;
                 LastPublicUpdate = s.At;
                 if (Tracker is { } statusTracker)
@@ -133,6 +149,12 @@ internal sealed class TicketMemory
                 break;
             case TicketLinked l:
                 Links.Add((l.Other, l.LinkType));
+                break;
+            case TicketLinkedFrom f:
+                IncomingLinks.Add((f.Other, f.LinkType));
+                break;
+            case SatisfactionRated:
+                RatedCycle = ResolutionCycle;
                 break;
             case Escalated { Cycle: { } cycle } x:
                 Marks.Add(new EscalationMark(x.Level, x.Metric, cycle, x.IdleSince));
@@ -186,6 +208,20 @@ internal sealed class TicketMemory
         return false;
     }
 
+    /// <summary>Whether <paramref name="other"/> links to this ticket with <paramref name="type"/>.</summary>
+    public bool HasIncomingLink(TicketId other, TicketLinkType type)
+    {
+        foreach (var (o, t) in IncomingLinks)
+        {
+            if (o == other && t == type)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The clocks at <paramref name="now"/> (at least the last change's instant); empty without a policy.</summary>
     public IReadOnlyList<SlaClockState> Evaluate(Instant now)
         => Tracker is { } tracker ? tracker.Evaluate(now < tracker.LastAt ? tracker.LastAt : now) : [];
@@ -201,9 +237,12 @@ internal sealed class TicketMemory
             StatusSince = StatusSince,
             LastPublicUpdate = LastPublicUpdate,
             ApprovalCount = ApprovalCount,
+            ResolutionCycle = ResolutionCycle,
+            RatedCycle = RatedCycle,
             Approval = Approval?.Clone(),
         };
         copy.Links.AddRange(Links);
+        copy.IncomingLinks.AddRange(IncomingLinks);
         copy.Marks.AddRange(Marks);
         copy.Recorded.AddRange(Recorded);
         return copy;

@@ -52,6 +52,30 @@ internal static class TicketMemoryJson
                 w.WriteEndArray();
             }
 
+            if (memory.IncomingLinks.Count > 0)
+            {
+                w.WriteStartArray("li");
+                foreach (var (other, type) in memory.IncomingLinks)
+                {
+                    w.WriteStartArray();
+                    w.WriteStringValue(other.Value);
+                    w.WriteNumberValue((int)type);
+                    w.WriteEndArray();
+                }
+
+                w.WriteEndArray();
+            }
+
+            if (memory.ResolutionCycle > 0)
+            {
+                w.WriteNumber("rc", memory.ResolutionCycle);
+            }
+
+            if (memory.RatedCycle > 0)
+            {
+                w.WriteNumber("rr", memory.RatedCycle);
+            }
+
             if (memory.Marks.Count > 0)
             {
                 w.WriteStartArray("m");
@@ -186,6 +210,23 @@ internal static class TicketMemoryJson
                         memory.Links.Add((other, type));
                     }
 
+                    break;
+                case "li":
+                    Expect(ref r, JsonTokenType.StartArray);
+                    while (Next(ref r) == JsonTokenType.StartArray)
+                    {
+                        var from = new TicketId(Guid.Parse(ReadString(ref r)!));
+                        var fromType = (TicketLinkType)ReadInt(ref r);
+                        Expect(ref r, JsonTokenType.EndArray);
+                        memory.IncomingLinks.Add((from, fromType));
+                    }
+
+                    break;
+                case "rc":
+                    memory.ResolutionCycle = ReadInt(ref r);
+                    break;
+                case "rr":
+                    memory.RatedCycle = ReadInt(ref r);
                     break;
                 case "m":
                     Expect(ref r, JsonTokenType.StartArray);

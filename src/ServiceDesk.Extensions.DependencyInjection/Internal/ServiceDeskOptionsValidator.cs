@@ -29,7 +29,7 @@ internal sealed class ServiceDeskOptionsValidator(IServiceProvider services) : I
 
         foreach (var store in options.Stores.Values)
         {
-            store.Validate(faults);
+            store.Validate?.Invoke(faults);
         }
 
         if (options.Engine is null)
@@ -127,7 +127,7 @@ internal sealed class ServiceDeskOptionsValidator(IServiceProvider services) : I
         {
             faults.AddRange(ex.Errors.Select(e => $"{source.Description}: {e}"));
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or ArgumentException or FormatException or InvalidOperationException or ArithmeticException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or ArgumentException or FormatException or InvalidOperationException or ArithmeticException or KeyNotFoundException)
         {
             faults.Add($"{source.Description}: {ex.Message}");
         }

@@ -81,7 +81,7 @@ public sealed record EscalationEvaluation(IReadOnlyList<EscalationFiring> Firing
 /// <see cref="NotificationDelivery.BusinessHours"/> rule are deferred to the next opening of the policy's calendar.</para>
 /// <para>Immutable and thread-safe; reads no clock.</para>
 /// </remarks>
-public sealed class EscalationPolicy
+public sealed partial class EscalationPolicy
 {
     private readonly EscalationRule[] _rules;
     private readonly TicketStatus[] _inactive;

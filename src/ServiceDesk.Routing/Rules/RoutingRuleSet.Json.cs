@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using NodaTime.Text;
+using ServiceDesk.Serialization;
 
 namespace ServiceDesk.Routing;
 
@@ -24,23 +25,7 @@ public sealed partial class RoutingRuleSet
     public static RoutingRuleSet FromJson(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        }
-        catch (ArgumentException e) // text that is not valid UTF-16 (a lone surrogate) cannot be transcoded for the parser
-        {
-            throw new InvalidDefinitionException("routing rule set", [$"$: not valid JSON text: {e.Message} At index {TextPolicy.IndexOfUnstorable(json)}."]);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDefinitionException(
-                "routing rule set",
-                [$"$: not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {e.Message}"]);
-        }
-
-        using (document)
+        using (var document = DefinitionJson.Parse(json, "routing rule set"))
         {
             var errors = new List<string>();
             var builder = RuleJsonReader.Read(document.RootElement, errors);
@@ -320,7 +305,7 @@ public sealed partial class RoutingRuleSet
 
                 if (Array.IndexOf(ConditionKeys, property.Name) < 0)
                 {
-                    errors.Add($"{path}.{property.Name}: unknown condition; use one of {string.Join(", ", ConditionKeys)}.");
+                    errors.Add($"{DefinitionJson.Field(path, property.Name)}: unknown condition; use one of {string.Join(", ", ConditionKeys)}.");
                     return null;
                 }
 
@@ -442,7 +427,7 @@ public sealed partial class RoutingRuleSet
             };
             if (comparison == 0)
             {
-                errors.Add($"{at}.op: '{op}' is not an operator; use exists, eq, ne, lt, le, gt or ge.");
+                errors.Add($"{at}.op: {TextPolicy.Echo(op)} is not an operator; use exists, eq, ne, lt, le, gt or ge.");
                 return null;
             }
 
@@ -483,7 +468,7 @@ public sealed partial class RoutingRuleSet
             {
                 errors.Add(type is null or "instant" or "date"
                     ? $"{at}.value: {Describe(v)} is not a valid {type ?? "string, number or Boolean"} value{(type is null ? string.Empty : " (ISO-8601 text)")}."
-                    : $"{at}.type: '{type}' is not a type; use \"instant\" or \"date\", or omit it for strings, numbers and Booleans.");
+                    : $"{at}.type: {TextPolicy.Echo(type)} is not a type; use \"instant\" or \"date\", or omit it for strings, numbers and Booleans.");
                 return null;
             }
 
@@ -576,7 +561,7 @@ public sealed partial class RoutingRuleSet
                     return (Priority)n;
                 }
 
-                errors.Add($"{at}: {value.GetRawText()} is not a priority; use 1 to 5 or P1Critical to P5Planning.");
+                errors.Add($"{at}: {Describe(value)} is not a priority; use 1 to 5 or P1Critical to P5Planning.");
                 return null;
             }
 
@@ -678,19 +663,11 @@ public sealed partial class RoutingRuleSet
             {
                 if (Array.IndexOf(known, property.Name) < 0)
                 {
-                    errors.Add($"{path}.{property.Name}: unknown field; expected one of {string.Join(", ", known)}.");
+                    errors.Add($"{DefinitionJson.Field(path, property.Name)}: unknown field; expected one of {string.Join(", ", known)}.");
                 }
             }
         }
 
-        private static string Describe(JsonElement value) => value.ValueKind switch
-        {
-            JsonValueKind.String => $"'{value.GetString()}'",
-            JsonValueKind.Number => value.GetRawText(),
-            JsonValueKind.Array => "an array",
-            JsonValueKind.Object => "an object",
-            JsonValueKind.Null => "null",
-            _ => value.ValueKind.ToString().ToLowerInvariant(),
-        };
+        private static string Describe(JsonElement value) => DefinitionJson.Describe(value);
     }
 }

@@ -220,7 +220,7 @@ public sealed class SlaPolicyOptions
             {
                 if (metrics.Exists(m => string.Equals(m.Name, metric.Name, StringComparison.Ordinal)))
                 {
-                    errors.Add($"{metricPath}.name: \"{metric.Name}\" is already a metric of this policy; names must be unique.");
+                    errors.Add($"{metricPath}.name: {TextPolicy.Echo(metric.Name)} is already a metric of this policy; names must be unique.");
                 }
 
                 metrics.Add(metric);

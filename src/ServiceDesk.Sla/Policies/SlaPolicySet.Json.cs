@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using NodaTime;
+using ServiceDesk.Serialization;
 using ServiceDesk.Sla.Internal;
 
 namespace ServiceDesk.Sla;
@@ -23,21 +24,7 @@ public sealed partial class SlaPolicySet
     public static SlaPolicySet FromJson(string json, IReadOnlyDictionary<string, BusinessCalendar>? calendars = null)
     {
         ArgumentNullException.ThrowIfNull(json);
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json);
-        }
-        catch (ArgumentException e) // text that is not valid UTF-16 (a lone surrogate) cannot be transcoded for the parser
-        {
-            throw new InvalidDefinitionException("SLA policy set", [$"$: not valid JSON text: {e.Message} At index {TextPolicy.IndexOfUnstorable(json)}."]);
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidDefinitionException("SLA policy set", [$"$: not valid JSON: {ex.Message}"]);
-        }
-
-        using (document)
+        using (var document = DefinitionJson.Parse(json, "SLA policy set"))
         {
             var errors = new List<string>();
             var policies = new PolicyReader(errors, calendars).Read(document.RootElement);
@@ -92,7 +79,7 @@ public sealed partial class SlaPolicySet
                             {
                                 if (!names.Add(policy.Name))
                                 {
-                                    errors.Add($"{path}.name: \"{policy.Name}\" is already the name of another policy; names must be unique.");
+                                    errors.Add($"{path}.name: {TextPolicy.Echo(policy.Name)} is already the name of another policy; names must be unique.");
                                 }
 
                                 result.Add(policy);
@@ -101,7 +88,7 @@ public sealed partial class SlaPolicySet
 
                         break;
                     default:
-                        errors.Add($"$.{property.Name}: unknown field; expected calendars or policies.");
+                        errors.Add($"{DefinitionJson.Field("$", property.Name)}: unknown field; expected calendars or policies.");
                         break;
                 }
             }
@@ -130,7 +117,7 @@ public sealed partial class SlaPolicySet
 
             foreach (var property in Properties(calendars, path))
             {
-                if (ReadCalendar(property.Value, $"{path}.{property.Name}") is { } calendar)
+                if (ReadCalendar(property.Value, DefinitionJson.Field(path, property.Name)) is { } calendar)
                 {
                     _calendars[property.Name] = calendar;
                 }
@@ -164,7 +151,7 @@ public sealed partial class SlaPolicySet
             var metrics = new List<(SlaMetricOptions Options, string Path)>();
             foreach (var property in Properties(element, path))
             {
-                var propertyPath = $"{path}.{property.Name}";
+                var propertyPath = DefinitionJson.Field(path, property.Name);
                 switch (property.Name)
                 {
                     case "name":
@@ -217,7 +204,7 @@ public sealed partial class SlaPolicySet
 
             foreach (var property in Properties(element, path))
             {
-                var propertyPath = $"{path}.{property.Name}";
+                var propertyPath = DefinitionJson.Field(path, property.Name);
                 var values = ReadStrings(property.Value, propertyPath);
                 switch (property.Name)
                 {
@@ -230,7 +217,7 @@ public sealed partial class SlaPolicySet
                             }
                             else
                             {
-                                errors.Add($"{Index(propertyPath, i)}: \"{values[i]}\" is not a ticket kind; expected one of {string.Join(", ", Enum.GetNames<TicketKind>())}.");
+                                errors.Add($"{Index(propertyPath, i)}: {TextPolicy.Echo(values[i])} is not a ticket kind; expected one of {string.Join(", ", Enum.GetNames<TicketKind>())}.");
                             }
                         }
 
@@ -244,7 +231,7 @@ public sealed partial class SlaPolicySet
                             }
                             else
                             {
-                                errors.Add($"{Index(propertyPath, i)}: \"{values[i]}\" is not a priority; expected P1 to P5.");
+                                errors.Add($"{Index(propertyPath, i)}: {TextPolicy.Echo(values[i])} is not a priority; expected P1 to P5.");
                             }
                         }
 
@@ -316,7 +303,7 @@ public sealed partial class SlaPolicySet
                     case null:
                         break;
                     default:
-                        errors.Add($"{path}.kind: \"{kind}\" is not a metric kind; expected firstResponse, nextResponse, resolution or custom.");
+                        errors.Add($"{path}.kind: {TextPolicy.Echo(kind)} is not a metric kind; expected firstResponse, nextResponse, resolution or custom.");
                         break;
                 }
             }
@@ -325,7 +312,7 @@ public sealed partial class SlaPolicySet
             options.Target = target;
             foreach (var property in Properties(element, path))
             {
-                var propertyPath = $"{path}.{property.Name}";
+                var propertyPath = DefinitionJson.Field(path, property.Name);
                 switch (property.Name)
                 {
                     case "kind":
@@ -361,7 +348,7 @@ public sealed partial class SlaPolicySet
                         {
                             "newCycle" => SlaReopenBehavior.NewCycle,
                             "continue" => SlaReopenBehavior.Continue,
-                            var other => Fault<SlaReopenBehavior>($"{propertyPath}: \"{other}\" is not a reopen behaviour; expected newCycle or continue."),
+                            var other => Fault<SlaReopenBehavior>($"{propertyPath}: {TextPolicy.Echo(other)} is not a reopen behaviour; expected newCycle or continue."),
                         };
                         break;
                     case "priorityChange":
@@ -370,7 +357,7 @@ public sealed partial class SlaPolicySet
                             "keepElapsed" => SlaPriorityChange.KeepElapsed,
                             "restart" => SlaPriorityChange.Restart,
                             "retroactive" => SlaPriorityChange.Retroactive,
-                            var other => Fault<SlaPriorityChange>($"{propertyPath}: \"{other}\" is not a priority-change mode; expected keepElapsed, restart or retroactive."),
+                            var other => Fault<SlaPriorityChange>($"{propertyPath}: {TextPolicy.Echo(other)} is not a priority-change mode; expected keepElapsed, restart or retroactive."),
                         };
                         break;
                     case "retroactiveStart":
@@ -431,7 +418,7 @@ public sealed partial class SlaPolicySet
             }
 
             var known = _calendars.Keys.Concat(external?.Keys ?? []).Order(StringComparer.Ordinal).ToList();
-            errors.Add($"{path}: unknown calendar \"{name}\"; known: {(known.Count == 0 ? "none" : string.Join(", ", known))}.");
+            errors.Add($"{path}: unknown calendar {TextPolicy.Echo(name)}; known: {(known.Count == 0 ? "none" : string.Join(", ", known))}.");
             return null;
         }
 
@@ -445,10 +432,10 @@ public sealed partial class SlaPolicySet
 
             foreach (var property in Properties(element, path))
             {
-                var propertyPath = $"{path}.{property.Name}";
+                var propertyPath = DefinitionJson.Field(path, property.Name);
                 if (!TryParsePriority(property.Name, out var priority))
                 {
-                    errors.Add($"{propertyPath}: \"{property.Name}\" is not a priority; expected P1 to P5.");
+                    errors.Add($"{propertyPath}: {TextPolicy.Echo(property.Name)} is not a priority; expected P1 to P5.");
                     continue;
                 }
 
@@ -478,7 +465,7 @@ public sealed partial class SlaPolicySet
                 }
 
                 var property = item.EnumerateObject().First();
-                var propertyPath = $"{itemPath}.{property.Name}";
+                var propertyPath = DefinitionJson.Field(itemPath, property.Name);
                 switch (property.Name)
                 {
                     case "percent":
@@ -488,7 +475,7 @@ public sealed partial class SlaPolicySet
                         }
                         else
                         {
-                            errors.Add($"{propertyPath}: {property.Value.GetRawText()} is not a valid percentage; expected a number more than 0 and at most {SlaThreshold.MaxPercent}.");
+                            errors.Add($"{propertyPath}: {Describe(property.Value)} is not a valid percentage; expected a number more than 0 and at most {SlaThreshold.MaxPercent}.");
                         }
 
                         break;
@@ -529,7 +516,7 @@ public sealed partial class SlaPolicySet
             }
 
             var property = properties[0];
-            var propertyPath = $"{path}.{property.Name}";
+            var propertyPath = DefinitionJson.Field(path, property.Name);
             switch (property.Name)
             {
                 case "created":
@@ -568,7 +555,7 @@ public sealed partial class SlaPolicySet
                         }
                         else
                         {
-                            errors.Add($"{Index(propertyPath, i)}: \"{names[i]}\" is not a priority; expected P1 to P5.");
+                            errors.Add($"{Index(propertyPath, i)}: {TextPolicy.Echo(names[i])} is not a priority; expected P1 to P5.");
                         }
                     }
 
@@ -622,7 +609,7 @@ public sealed partial class SlaPolicySet
             var faulted = false;
             foreach (var property in Properties(element, path))
             {
-                var propertyPath = $"{path}.{property.Name}";
+                var propertyPath = DefinitionJson.Field(path, property.Name);
                 switch (property.Name)
                 {
                     case "by":
@@ -631,7 +618,7 @@ public sealed partial class SlaPolicySet
                             "agent" => SlaActor.Agent,
                             "customer" => SlaActor.Customer,
                             "system" => SlaActor.System,
-                            var other => Fault<SlaActor?>($"{propertyPath}: \"{other}\" is not an actor; expected agent, customer or system."),
+                            var other => Fault<SlaActor?>($"{propertyPath}: {TextPolicy.Echo(other)} is not an actor; expected agent, customer or system."),
                         };
                         faulted |= actor is null;
                         break;
@@ -701,13 +688,13 @@ public sealed partial class SlaPolicySet
             {
                 errors.Add(text is null
                     ? $"{path}: expected a duration string, found {Describe(element)}; {SlaDurationText.Expectation}."
-                    : $"{path}: \"{text}\" is not a duration; {SlaDurationText.Expectation}.");
+                    : $"{path}: {TextPolicy.Echo(text)} is not a duration; {SlaDurationText.Expectation}.");
                 return null;
             }
 
             if (negative || (!allowZero && duration == Duration.Zero))
             {
-                errors.Add($"{path}: \"{text}\" is {(negative ? "negative" : "zero")}; it must be more than zero.");
+                errors.Add($"{path}: {TextPolicy.Echo(text)} is {(negative ? "negative" : "zero")}; it must be more than zero.");
                 return null;
             }
 

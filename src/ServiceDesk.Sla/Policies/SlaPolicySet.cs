@@ -38,7 +38,7 @@ public sealed partial class SlaPolicySet
 
         var errors = list.Select((p, i) => (p, i))
             .Where(x => list.Take(x.i).Any(q => string.Equals(q.Name, x.p.Name, StringComparison.Ordinal)))
-            .Select(x => string.Create(CultureInfo.InvariantCulture, $"$.policies[{x.i}].name: \"{x.p.Name}\" is already the name of another policy; names must be unique."))
+            .Select(x => string.Create(CultureInfo.InvariantCulture, $"$.policies[{x.i}].name: {TextPolicy.Echo(x.p.Name)} is already the name of another policy; names must be unique."))
             .ToList();
         if (errors.Count > 0)
         {

@@ -22,9 +22,10 @@ public enum TransitionOutcome
 /// <param name="Description">What must be true, e.g. <c>"the actor is an agent"</c>.</param>
 public sealed record UnmetGuard(string Name, string Description)
 {
-    /// <summary>Returns <c>Name: Description</c>.</summary>
+    /// <summary>Returns <c>Name: not met: Description</c>, e.g. <c>notes: not met: notes are given for 'Resolve'</c>: the
+    /// description states what must be true, so the text says that it is not.</summary>
     /// <returns>The display text.</returns>
-    public override string ToString() => $"{Name}: {Description}";
+    public override string ToString() => $"{Name}: not met: {Description}";
 }
 
 /// <summary>A trigger the caller should fire on a linked ticket because of this transition (see <see cref="CascadeRule"/>).</summary>

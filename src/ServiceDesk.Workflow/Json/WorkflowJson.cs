@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using ServiceDesk.Events;
+using ServiceDesk.Serialization;
 
 namespace ServiceDesk.Workflow;
 
@@ -16,27 +17,13 @@ internal static class WorkflowJson
 
     public static WorkflowBuilder Read(string json, IEnumerable<WorkflowGuard> guards)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        }
-        catch (ArgumentException e) // text that is not valid UTF-16 (a lone surrogate) cannot be transcoded for the parser
-        {
-            throw new InvalidDefinitionException("workflow JSON", [$"$: not valid JSON text: {e.Message} At index {TextPolicy.IndexOfUnstorable(json)}."]);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDefinitionException("workflow JSON", [$"$: not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {e.Message}"]);
-        }
-
-        using (document)
+        using (var document = DefinitionJson.Parse(json, "workflow JSON"))
         {
             var errors = new List<string>();
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                throw new InvalidDefinitionException("workflow JSON", [$"$: expected an object, found {root.ValueKind}."]);
+                throw new InvalidDefinitionException("workflow JSON", [$"$: expected an object, found {DefinitionJson.Describe(root)}."]);
             }
 
             UnknownKeys(root, "$", RootKeys, errors);
@@ -65,7 +52,7 @@ internal static class WorkflowJson
                 }
                 else
                 {
-                    errors.Add($"$.kind: '{kindText}' is not a ticket kind; use {string.Join(", ", System.Enum.GetNames<TicketKind>())}.");
+                    errors.Add($"$.kind: {TextPolicy.Echo(kindText)} is not a ticket kind; use {string.Join(", ", System.Enum.GetNames<TicketKind>())}.");
                 }
             }
 
@@ -225,7 +212,7 @@ internal static class WorkflowJson
 
         if (states.ValueKind != JsonValueKind.Array)
         {
-            errors.Add($"$.states: expected an array, found {states.ValueKind}.");
+            errors.Add($"$.states: expected an array, found {DefinitionJson.Describe(states)}.");
             return;
         }
 
@@ -235,7 +222,7 @@ internal static class WorkflowJson
             var path = $"$.states[{i++}]";
             if (state.ValueKind != JsonValueKind.Object)
             {
-                errors.Add($"{path}: expected an object, found {state.ValueKind}.");
+                errors.Add($"{path}: expected an object, found {DefinitionJson.Describe(state)}.");
                 continue;
             }
 
@@ -249,7 +236,7 @@ internal static class WorkflowJson
             {
                 if (reasonArray.ValueKind != JsonValueKind.Array)
                 {
-                    errors.Add($"{path}.reasons: expected an array, found {reasonArray.ValueKind}.");
+                    errors.Add($"{path}.reasons: expected an array, found {DefinitionJson.Describe(reasonArray)}.");
                 }
                 else
                 {
@@ -271,7 +258,7 @@ internal static class WorkflowJson
                         }
                         else
                         {
-                            errors.Add($"{reasonPath}: expected a reason name or an object with 'name' and 'sla', found {reason.ValueKind}.");
+                            errors.Add($"{reasonPath}: expected a reason name or an object with 'name' and 'sla', found {DefinitionJson.Describe(reason)}.");
                         }
                     }
                 }
@@ -301,7 +288,7 @@ internal static class WorkflowJson
 
         if (transitions.ValueKind != JsonValueKind.Array)
         {
-            errors.Add($"$.transitions: expected an array, found {transitions.ValueKind}.");
+            errors.Add($"$.transitions: expected an array, found {DefinitionJson.Describe(transitions)}.");
             return;
         }
 
@@ -311,7 +298,7 @@ internal static class WorkflowJson
             var path = $"$.transitions[{i++}]";
             if (t.ValueKind != JsonValueKind.Object)
             {
-                errors.Add($"{path}: expected an object, found {t.ValueKind}.");
+                errors.Add($"{path}: expected an object, found {DefinitionJson.Describe(t)}.");
                 continue;
             }
 
@@ -336,7 +323,7 @@ internal static class WorkflowJson
                     var itemPath = $"{path}.from[{f++}]";
                     if (item.ValueKind != JsonValueKind.String)
                     {
-                        errors.Add($"{itemPath}: expected a state name, found {item.ValueKind}.");
+                        errors.Add($"{itemPath}: expected a state name, found {DefinitionJson.Describe(item)}.");
                     }
                     else if (Status(item.GetString()!, itemPath, errors) is { } s)
                     {
@@ -346,7 +333,7 @@ internal static class WorkflowJson
             }
             else
             {
-                errors.Add($"{path}.from: expected a state name or a non-empty array of state names, found {from.ValueKind}.");
+                errors.Add($"{path}.from: expected a state name or a non-empty array of state names, found {DefinitionJson.Describe(from)}.");
             }
 
             var triggerText = String(t, "trigger", path, errors, required: true);
@@ -359,7 +346,7 @@ internal static class WorkflowJson
                 }
                 else
                 {
-                    errors.Add($"{path}.trigger: '{triggerText}' is not a valid trigger name; use 1 to {WorkflowTrigger.MaxLength} ASCII letters, digits or underscores, starting with a letter.");
+                    errors.Add($"{path}.trigger: {TextPolicy.Echo(triggerText)} is not a valid trigger name; use 1 to {WorkflowTrigger.MaxLength} ASCII letters, digits or underscores, starting with a letter.");
                 }
             }
 
@@ -374,7 +361,7 @@ internal static class WorkflowJson
             {
                 if (o.ValueKind != JsonValueKind.Object)
                 {
-                    errors.Add($"{path}.otherwise: expected an object with 'outcome' and 'guard', found {o.ValueKind}.");
+                    errors.Add($"{path}.otherwise: expected an object with 'outcome' and 'guard', found {DefinitionJson.Describe(o)}.");
                 }
                 else
                 {
@@ -413,7 +400,7 @@ internal static class WorkflowJson
     {
         if (c.ValueKind != JsonValueKind.Object)
         {
-            errors.Add($"{path}: expected an object, found {c.ValueKind}.");
+            errors.Add($"{path}: expected an object, found {DefinitionJson.Describe(c)}.");
             return null;
         }
 
@@ -446,7 +433,7 @@ internal static class WorkflowJson
 
         if (triggerText is not null && !Names.IsIdentifier(triggerText, WorkflowTrigger.MaxLength))
         {
-            errors.Add($"{path}.trigger: '{triggerText}' is not a valid trigger name.");
+            errors.Add($"{path}.trigger: {TextPolicy.Echo(triggerText)} is not a valid trigger name.");
             triggerText = null;
         }
 
@@ -466,7 +453,7 @@ internal static class WorkflowJson
         {
             if (Array.IndexOf(known, property.Name) < 0)
             {
-                errors.Add($"{path}.{property.Name}: unknown property; expected {string.Join(", ", known)}.");
+                errors.Add($"{DefinitionJson.Field(path, property.Name)}: unknown property; expected {string.Join(", ", known)}.");
             }
         }
     }
@@ -485,7 +472,7 @@ internal static class WorkflowJson
 
         if (value.ValueKind != JsonValueKind.String)
         {
-            errors.Add($"{path}.{key}: expected a string, found {value.ValueKind}.");
+            errors.Add($"{path}.{key}: expected a string, found {DefinitionJson.Describe(value)}.");
             return null;
         }
 
@@ -504,7 +491,7 @@ internal static class WorkflowJson
             return value.GetBoolean();
         }
 
-        errors.Add($"{path}.{key}: expected true or false, found {value.ValueKind}.");
+        errors.Add($"{path}.{key}: expected true or false, found {DefinitionJson.Describe(value)}.");
         return null;
     }
 
@@ -518,7 +505,7 @@ internal static class WorkflowJson
 
         if (value.ValueKind != JsonValueKind.Array)
         {
-            errors.Add($"{path}.{key}: expected an array of strings, found {value.ValueKind}.");
+            errors.Add($"{path}.{key}: expected an array of strings, found {DefinitionJson.Describe(value)}.");
             return list;
         }
 
@@ -531,7 +518,7 @@ internal static class WorkflowJson
             }
             else
             {
-                errors.Add($"{path}.{key}[{i}]: expected a string, found {item.ValueKind}.");
+                errors.Add($"{path}.{key}[{i}]: expected a string, found {DefinitionJson.Describe(item)}.");
             }
 
             i++;
@@ -554,7 +541,7 @@ internal static class WorkflowJson
             return value;
         }
 
-        errors.Add($"{path}.{key}: '{text}' is not valid; use {string.Join(", ", System.Enum.GetNames<TEnum>())}.");
+        errors.Add($"{path}.{key}: {TextPolicy.Echo(text)} is not valid; use {string.Join(", ", System.Enum.GetNames<TEnum>())}.");
         return null;
     }
 
@@ -565,7 +552,7 @@ internal static class WorkflowJson
             return new TicketStatus(text);
         }
 
-        errors.Add($"{path}: '{text}' is not a valid state name; use 1 to {TicketStatus.MaxLength} ASCII letters, digits or underscores, starting with a letter.");
+        errors.Add($"{path}: {TextPolicy.Echo(text)} is not a valid state name; use 1 to {TicketStatus.MaxLength} ASCII letters, digits or underscores, starting with a letter.");
         return null;
     }
 }

@@ -26,6 +26,11 @@ public sealed class ServiceDeskJsonTests
         new AttributeChanged(T, Id, 11, At, Actor.OfAgent(new AgentId("alice")), "known_error", AttributeValue.FromBoolean(true)),
         new AttributeChanged(T, Id, 12, At, Actor.OfAgent(new AgentId("alice")), "workaround", null),
         new SlaRepaired(T, Id, 13, At, Actor.System, "standard", "0123456789abcdef", "fedcba9876543210"),
+        new TicketLinkedFrom(T, Id, 14, At, Actor.OfAgent(new AgentId("alice")), TicketId.New(), TicketLinkType.ChildOf),
+        new ApprovalRequested(T, Id, 15, At, Actor.OfAgent(new AgentId("alice")), 1, ["bob", "carol"], null, 0, At + Duration.FromHours(4)),
+        new ApprovalDecided(T, Id, 16, At, Actor.OfAgent(new AgentId("bob")), 1, true, "fine", ApprovalOutcome.Pending),
+        new ApprovalWithdrawn(T, Id, 17, At, Actor.OfAgent(new AgentId("alice")), 1, "wrong approver"),
+        new MajorIncidentChanged(T, Id, 18, At, Actor.System, true, "all sites"),
     };
 
     [Theory]

@@ -105,9 +105,9 @@ public class RoutingRuleSetJsonTests
     [InlineData("[]", "$: expected an object with \"mode\" and \"rules\", found an array.")]
     [InlineData("{}", "$.rules: required; give an array of rules (it may be empty).")]
     [InlineData("{\"rules\": {}}", "$.rules: expected an array, found an object.")]
-    [InlineData("{\"rules\": [], \"mode\": \"best\"}", "$.mode: 'best' is not a RuleEvaluationMode; use one of FirstMatch, AllMatch.")]
+    [InlineData("{\"rules\": [], \"mode\": \"best\"}", "$.mode: the string 'best' is not a RuleEvaluationMode; use one of FirstMatch, AllMatch.")]
     [InlineData("{\"rules\": [], \"extra\": 1}", "$.extra: unknown field; expected one of mode, rules.")]
-    [InlineData("{\"rules\": [3]}", "$.rules[0]: expected a rule object, found 3.")]
+    [InlineData("{\"rules\": [3]}", "$.rules[0]: expected a rule object, found the number 3.")]
     public void FromJson_RootFault_IsReportedWithItsPath(string json, string expected)
     {
         var ex = Assert.Throws<InvalidDefinitionException>(() => RoutingRuleSet.FromJson(json));
@@ -164,27 +164,27 @@ public class RoutingRuleSetJsonTests
             [
                 "$.rules[0].name: required; give a string.",
                 "$.rules[1].colour: unknown field; expected one of name, order, when, then.",
-                "$.rules[1].when.always: expected true, found false.",
-                "$.rules[1].order: expected a 32-bit integer, found 1.5.",
+                "$.rules[1].when.always: expected true, found the boolean false.",
+                "$.rules[1].order: expected a 32-bit integer, found the number 1.5.",
                 "$.rules[1].then.tags: empty array; give at least one value.",
-                "$.rules[2].when.priority[0]: 'P9' is not a Priority; use one of P1Critical, P2High, P3Moderate, P4Low, P5Planning.",
-                "$.rules[2].when.priority[1]: 0 is not a priority; use 1 to 5 or P1Critical to P5Planning.",
-                "$.rules[2].when.priority[2]: true is not a Priority; use one of P1Critical, P2High, P3Moderate, P4Low, P5Planning.",
-                "$.rules[2].then.tier: 'fourth' is not a SupportTier; use one of FirstLine, SecondLine, ThirdLine, Vendor.",
+                "$.rules[2].when.priority[0]: the string 'P9' is not a Priority; use one of P1Critical, P2High, P3Moderate, P4Low, P5Planning.",
+                "$.rules[2].when.priority[1]: the number 0 is not a priority; use 1 to 5 or P1Critical to P5Planning.",
+                "$.rules[2].when.priority[2]: the boolean true is not a Priority; use one of P1Critical, P2High, P3Moderate, P4Low, P5Planning.",
+                "$.rules[2].then.tier: the string 'fourth' is not a SupportTier; use one of FirstLine, SecondLine, ThirdLine, Vendor.",
                 "$.rules[2].then.group: A GroupId may not contain whitespace or control characters; got 'has space'.",
                 "$.rules[3].when.all[0].keywords[1]: A keyword must be 1 to 100 characters with at least one letter or digit; got '!!'.",
-                "$.rules[3].when.all[0].keywords[2]: expected a string, found 3.",
-                "$.rules[3].when.all[1].kind: 'Bug' is not a TicketKind; use one of Incident, ServiceRequest, Problem, Change.",
+                "$.rules[3].when.all[0].keywords[2]: expected a string, found the number 3.",
+                "$.rules[3].when.all[1].kind: the string 'Bug' is not a TicketKind; use one of Incident, ServiceRequest, Problem, Change.",
                 "$.rules[3].when.all[2]: empty condition; give exactly one of all, any, not, always, kind, category, service, configurationItem, customer, customerTier, contract, priority, priorityAtLeast, channel, location, keywords, attribute.",
-                "$.rules[3].then.priority: 7 is not a priority; use 1 to 5 or P1Critical to P5Planning.",
-                "$.rules[3].then.stop: expected true or false, found 'yes'.",
+                "$.rules[3].then.priority: the number 7 is not a priority; use 1 to 5 or P1Critical to P5Planning.",
+                "$.rules[3].then.stop: expected true or false, found the string 'yes'.",
                 "$.rules[4].when: a condition object holds exactly one condition, found channel, keywords; combine them with \"all\" or \"any\".",
-                "$.rules[4].then: expected an object of actions, found 1.",
+                "$.rules[4].then: expected an object of actions, found the number 1.",
                 "$.rules[5].when.colour: unknown condition; use one of all, any, not, always, kind, category, service, configurationItem, customer, customerTier, contract, priority, priorityAtLeast, channel, location, keywords, attribute.",
                 "$.rules[5].then: required; give at least one action (group, tier, priority, raisePriority, slaPolicy, tags, stop).",
                 "$.rules[6].when.any: expected a non-empty array of conditions, found an array.",
-                "$.rules[6].then.slaPolicy: expected a string, found 5.",
-                "$.rules[7].when.subcategory: expected a string, found 1.",
+                "$.rules[6].then.slaPolicy: expected a string, found the number 5.",
+                "$.rules[7].when.subcategory: expected a string, found the number 1.",
                 "$.rules[8].when.not: expected a condition object such as {\"keywords\": [\"vpn\"]}, found an array.",
                 "$.rules[9].when.subcategory: only allowed next to \"category\".",
                 "$.rules[9].when.service[0]: A ServiceId must be 1 to 128 characters long; got 0.",
@@ -192,14 +192,57 @@ public class RoutingRuleSetJsonTests
                 "$.rules[11].when.attribute.key: '1x' is not a valid attribute key: use 1 to 64 ASCII letters, digits, '_', '-' or '.', starting with a letter.",
                 "$.rules[12].when.attribute.op: 'like' is not an operator; use exists, eq, ne, lt, le, gt or ge.",
                 "$.rules[13].when.attribute: Less needs a number, instant or date; a String supports only Equal and NotEqual.",
-                "$.rules[14].when.attribute.value: 'yesterday' is not a valid instant value (ISO-8601 text).",
+                "$.rules[14].when.attribute.value: the string 'yesterday' is not a valid instant value (ISO-8601 text).",
                 "$.rules[15].when.attribute.value: required with op \"eq\".",
                 "$.rules[16].when.attribute.value: not allowed with op \"exists\".",
                 "$.rules[17].when.attribute.type: 'money' is not a type; use \"instant\" or \"date\", or omit it for strings, numbers and Booleans.",
-                "$.rules[18].when: expected a condition object such as {\"keywords\": [\"vpn\"]}, found 'always'.",
+                "$.rules[18].when: expected a condition object such as {\"keywords\": [\"vpn\"]}, found the string 'always'.",
                 "$.rules[6].then.tags[0]: a tag must be 1 to 64 characters without whitespace; got 't t'.",
                 "$.rules[18].name: 'a' is already the name of $.rules[1]; rule names must be unique.",
             ],
             ex.Errors);
+    }
+
+    [Fact]
+    public void FromJson_DuplicateKeyInActions_IsAFaultNamingItsPath()
+    {
+        var json = Valid.Replace("\"group\": \"network\", \"tier\"", "\"group\": \"network\", \"group\": \"mail\", \"tier\"", StringComparison.Ordinal);
+        Assert.NotEqual(Valid, json);
+
+        var ex = Assert.Throws<InvalidDefinitionException>(() => RoutingRuleSet.FromJson(json));
+
+        Assert.Equal(["$.rules[1].then.group: duplicate field; give each field once."], ex.Errors);
+    }
+
+    [Fact]
+    public void FromJson_DuplicateMode_IsAFaultInsteadOfLastWins()
+    {
+        var ex = Assert.Throws<InvalidDefinitionException>(() => RoutingRuleSet.FromJson("""{ "mode": "allMatch", "rules": [], "mode": "firstMatch" }"""));
+
+        Assert.Equal(["$.mode: duplicate field; give each field once."], ex.Errors);
+    }
+
+    [Fact]
+    public void FromJson_HugeOperator_IsEchoedCut()
+    {
+        var op = new string('o', 3_000);
+        var ex = Assert.Throws<InvalidDefinitionException>(() => RoutingRuleSet.FromJson(
+            "{ \"rules\": [ { \"name\": \"r\", \"when\": { \"attribute\": { \"key\": \"k\", \"op\": \"" + op + "\", \"value\": 1 } }, \"then\": { \"group\": \"g\" } } ] }"));
+
+        var fault = Assert.Single(ex.Errors, e => e.StartsWith("$.rules[0].when.attribute.op:", StringComparison.Ordinal));
+        Assert.Contains("3,000 characters", fault, StringComparison.Ordinal);
+        Assert.True(fault.Length < 300, fault);
+    }
+
+    [Fact]
+    public void FromJson_HugeUnknownKey_IsNamedCutInThePath()
+    {
+        var key = new string('k', 50_000);
+        var ex = Assert.Throws<InvalidDefinitionException>(() => RoutingRuleSet.FromJson("{ \"rules\": [], \"" + key + "\": 1 }"));
+
+        var fault = Assert.Single(ex.Errors);
+        Assert.StartsWith("$['kkk", fault, StringComparison.Ordinal);
+        Assert.Contains("50,000 characters", fault, StringComparison.Ordinal);
+        Assert.True(fault.Length < 400, fault);
     }
 }

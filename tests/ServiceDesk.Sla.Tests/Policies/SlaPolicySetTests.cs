@@ -118,34 +118,34 @@ public sealed class SlaPolicySetTests
     }
 
     [Theory]
-    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"-4h"}]}]}""", "$.policies[0].metrics[0].target: \"-4h\" is negative")]
-    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"0m"}]}]}""", "$.policies[0].metrics[0].target: \"0m\" is zero")]
-    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4 hours"}]}]}""", "$.policies[0].metrics[0].target: \"4 hours\" is not a duration")]
-    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"nowhere","target":"4h"}]}]}""", "$.policies[0].metrics[0].calendar: unknown calendar \"nowhere\"")]
+    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"-4h"}]}]}""", "$.policies[0].metrics[0].target: '-4h' is negative")]
+    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"0m"}]}]}""", "$.policies[0].metrics[0].target: '0m' is zero")]
+    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4 hours"}]}]}""", "$.policies[0].metrics[0].target: '4 hours' is not a duration")]
+    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"nowhere","target":"4h"}]}]}""", "$.policies[0].metrics[0].calendar: unknown calendar 'nowhere'")]
     [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","target":"4h"}]}]}""", "$.policies[0].metrics[0].calendar: missing")]
     [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business"}]}]}""", "$.policies[0].metrics[0].target: missing")]
-    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"speed","calendar":"business","target":"4h"}]}]}""", "$.policies[0].metrics[0].kind: \"speed\" is not a metric kind")]
+    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"speed","calendar":"business","target":"4h"}]}]}""", "$.policies[0].metrics[0].kind: 'speed' is not a metric kind")]
     [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","calendar":"business","target":"4h"}]}]}""", "$.policies[0].metrics[0].start: missing")]
-    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h","targets":{"P9":"1h"}}]}]}""", "$.policies[0].metrics[0].targets.P9: \"P9\" is not a priority")]
-    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h","targets":{"P1":"-1h"}}]}]}""", "$.policies[0].metrics[0].targets.P1: \"-1h\" is negative")]
-    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h","thresholds":[{"percent":0}]}]}]}""", "$.policies[0].metrics[0].thresholds[0].percent: 0 is not a valid percentage")]
-    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h","thresholds":[{"before":"-5m"}]}]}]}""", "$.policies[0].metrics[0].thresholds[0].before: \"-5m\" is negative")]
+    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h","targets":{"P9":"1h"}}]}]}""", "$.policies[0].metrics[0].targets.P9: 'P9' is not a priority")]
+    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h","targets":{"P1":"-1h"}}]}]}""", "$.policies[0].metrics[0].targets.P1: '-1h' is negative")]
+    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h","thresholds":[{"percent":0}]}]}]}""", "$.policies[0].metrics[0].thresholds[0].percent: the number 0 is not a valid percentage")]
+    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h","thresholds":[{"before":"-5m"}]}]}]}""", "$.policies[0].metrics[0].thresholds[0].before: '-5m' is negative")]
     [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h","thresholds":[{"percent":50},{"percent":50}]}]}]}""", "$.policies[0].metrics[0].thresholds[1]: 50% is listed twice")]
     [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h","stop":{"colour":"red"}}]}]}""", "$.policies[0].metrics[0].stop.colour: unknown condition")]
     [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h","stop":{"status":[],"hold":[]}}]}]}""", "$.policies[0].metrics[0].stop: a condition has exactly one of")]
-    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h","stop":{"comment":{"by":"robot"}}}]}]}""", "$.policies[0].metrics[0].stop.comment.by: \"robot\" is not an actor")]
-    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h","reopen":"sometimes"}]}]}""", "$.policies[0].metrics[0].reopen: \"sometimes\" is not a reopen behaviour")]
-    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h","priorityChange":"ignore"}]}]}""", "$.policies[0].metrics[0].priorityChange: \"ignore\" is not a priority-change mode")]
+    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h","stop":{"comment":{"by":"robot"}}}]}]}""", "$.policies[0].metrics[0].stop.comment.by: 'robot' is not an actor")]
+    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h","reopen":"sometimes"}]}]}""", "$.policies[0].metrics[0].reopen: 'sometimes' is not a reopen behaviour")]
+    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h","priorityChange":"ignore"}]}]}""", "$.policies[0].metrics[0].priorityChange: 'ignore' is not a priority-change mode")]
     [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h","owner":"me"}]}]}""", "$.policies[0].metrics[0].owner: unknown field")]
-    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h"},{"name":"r","kind":"resolution","calendar":"business","target":"4h"}]}]}""", "$.policies[0].metrics[1].name: \"r\" is already a metric of this policy")]
+    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h"},{"name":"r","kind":"resolution","calendar":"business","target":"4h"}]}]}""", "$.policies[0].metrics[1].name: 'r' is already a metric of this policy")]
     [InlineData("""{"policies":[{"name":"p","metrics":[]}]}""", "$.policies[0].metrics: empty")]
     [InlineData("""{"policies":[{"metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h"}]}]}""", "$.policies[0].name: missing")]
-    [InlineData("""{"policies":[{"name":"p","match":{"kinds":["Bug"]},"metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h"}]}]}""", "$.policies[0].match.kinds[0]: \"Bug\" is not a ticket kind")]
-    [InlineData("""{"policies":[{"name":"p","match":{"priorities":["high"]},"metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h"}]}]}""", "$.policies[0].match.priorities[0]: \"high\" is not a priority")]
+    [InlineData("""{"policies":[{"name":"p","match":{"kinds":["Bug"]},"metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h"}]}]}""", "$.policies[0].match.kinds[0]: 'Bug' is not a ticket kind")]
+    [InlineData("""{"policies":[{"name":"p","match":{"priorities":["high"]},"metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h"}]}]}""", "$.policies[0].match.priorities[0]: 'high' is not a priority")]
     [InlineData("""{"policies":[{"name":"p","match":{"region":["EU"]},"metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h"}]}]}""", "$.policies[0].match.region: unknown field")]
-    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h"}]},{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h"}]}]}""", "$.policies[1].name: \"p\" is already the name of another policy")]
-    [InlineData("""{"calendars":{"bad":{"zone":"Etc/UTC","week":{"mon":[["09:00","25:00"]]}}},"policies":[]}""", "$.calendars.bad.week.mon[0][1]: \"25:00\" is not a time of day")]
-    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":{"zone":"Mars/Base","week":{"mon":[["09:00","18:00"]]}},"target":"4h"}]}]}""", "$.policies[0].metrics[0].calendar.zone: unknown time zone \"Mars/Base\"")]
+    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h"}]},{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h"}]}]}""", "$.policies[1].name: 'p' is already the name of another policy")]
+    [InlineData("""{"calendars":{"bad":{"zone":"Etc/UTC","week":{"mon":[["09:00","25:00"]]}}},"policies":[]}""", "$.calendars.bad.week.mon[0][1]: '25:00' is not a time of day")]
+    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":{"zone":"Mars/Base","week":{"mon":[["09:00","18:00"]]}},"target":"4h"}]}]}""", "$.policies[0].metrics[0].calendar.zone: unknown time zone 'Mars/Base'")]
     [InlineData("""{"rules":[]}""", "$.rules: unknown field")]
     [InlineData("""{"policies":{}}""", "$.policies: expected an array of policies")]
     [InlineData("""{}""", "$.policies: missing")]
@@ -162,11 +162,11 @@ public sealed class SlaPolicySetTests
     [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h","stop":{"any":[]}}]}]}""", "$.policies[0].metrics[0].stop.any: expected a non-empty array of conditions")]
     [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h","start":{"created":false}}]}]}""", "$.policies[0].metrics[0].start.created: expected true")]
     [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h","stop":{"status":[]}}]}]}""", "$.policies[0].metrics[0].stop.status: expected a non-empty array of status names")]
-    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h","cancel":{"priority":["P7"]}}]}]}""", "$.policies[0].metrics[0].cancel.priority[0]: \"P7\" is not a priority")]
+    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h","cancel":{"priority":["P7"]}}]}]}""", "$.policies[0].metrics[0].cancel.priority[0]: 'P7' is not a priority")]
     [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h","stop":{"comment":{"by":"agent","public":"yes"}}}]}]}""", "$.policies[0].metrics[0].stop.comment.public: expected true or false")]
     [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h","stop":{"comment":{"public":true}}}]}]}""", "$.policies[0].metrics[0].stop.comment.by: missing")]
     [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":4}]}]}""", "$.policies[0].metrics[0].target: expected a duration string")]
-    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"30m4h"}]}]}""", "$.policies[0].metrics[0].target: \"30m4h\" is not a duration")]
+    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"30m4h"}]}]}""", "$.policies[0].metrics[0].target: '30m4h' is not a duration")]
     [InlineData("""{"policies":""", "$: not valid JSON")]
     public void FromJson_MalformedPolicy_ThrowsNamingFaultAndPath(string json, string expectedFault)
     {
@@ -199,5 +199,28 @@ public sealed class SlaPolicySetTests
     {
         Assert.Contains("more than 0 and at most 1000", Assert.Throws<ArgumentOutOfRangeException>(() => SlaThreshold.Percent(0)).Message, StringComparison.Ordinal);
         Assert.Equal("offset", Assert.Throws<ArgumentOutOfRangeException>(() => SlaThreshold.BeforeDue(-Duration.FromMinutes(1))).ParamName);
+    }
+
+    [Fact]
+    public void FromJson_CommentsAndTrailingCommas_AreAcceptedLikeEveryDefinition()
+    {
+        var set = SlaPolicySet.FromJson("""
+            {
+              // the same dialect as routing rules and workflows
+              "calendars": { "business": {"zone":"Etc/UTC","week":{"mon":[["09:00","17:00"],],},}, },
+              "policies": [ {"name":"default","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h",},],}, ],
+            }
+            """);
+
+        Assert.Equal("default", Assert.Single(set.Policies).Name);
+    }
+
+    [Fact]
+    public void FromJson_DuplicateKeyInMetric_IsAFaultNamingItsPath()
+    {
+        var ex = Assert.Throws<InvalidDefinitionException>(() => SlaPolicySet.FromJson(
+            """{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"c","target":"4h","target":"8h"}]}]}"""));
+
+        Assert.Equal(["$.policies[0].metrics[0].target: duplicate field; give each field once."], ex.Errors);
     }
 }

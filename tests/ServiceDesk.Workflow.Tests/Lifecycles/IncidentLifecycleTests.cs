@@ -175,6 +175,7 @@ public class IncidentLifecycleTests
         Assert.Equal(["reason", "notes"], result.UnmetGuards.Names());
         Assert.StartsWith("a reason for 'Resolved' is given, one of 'SolvedPermanently'", result.UnmetGuards[0].Description, StringComparison.Ordinal);
         Assert.Equal("notes are given for 'Resolve'", result.UnmetGuards[1].Description);
+        Assert.Equal("notes: not met: notes are given for 'Resolve'", result.UnmetGuards[1].ToString());
     }
 
     [Fact]
@@ -324,7 +325,7 @@ public class IncidentLifecycleTests
 
         Assert.Equal(TransitionOutcome.NewLinkedTicketRequired, e.Result.Outcome);
         Assert.Contains("open a new ticket linked to it instead", e.Message, StringComparison.Ordinal);
-        Assert.Contains("WithinReopenWindow: the incident was closed less than 10 days ago", e.Message, StringComparison.Ordinal);
+        Assert.Contains("WithinReopenWindow: not met: the incident was closed less than 10 days ago", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

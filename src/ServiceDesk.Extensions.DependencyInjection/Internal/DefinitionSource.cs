@@ -1,12 +1,4 @@
-using ServiceDesk.Storage;
-
 namespace ServiceDesk.Extensions.DependencyInjection.Internal;
-
-/// <summary>A store chosen with the builder: its name, how to check its settings and how to open it.</summary>
-internal sealed record StoreChoice(
-    string Name,
-    Action<ICollection<string>> Validate,
-    Func<IServiceProvider, CancellationToken, Task<ITicketStore>> Open);
 
 /// <summary>A definition (calendar, policy set, rule set, contract) from code, a file or configuration.</summary>
 /// <param name="Description">Where it comes from, for fault messages: "calendar 'uk' (file config/uk.json)".</param>
