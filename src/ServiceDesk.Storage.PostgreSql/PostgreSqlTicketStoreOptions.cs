@@ -12,6 +12,9 @@ namespace ServiceDesk.Storage.PostgreSql;
 /// </remarks>
 public sealed class PostgreSqlTicketStoreOptions
 {
+    /// <summary>A shallow copy, for registrations that fill in defaults without changing the caller's instance.</summary>
+    internal PostgreSqlTicketStoreOptions Clone() => (PostgreSqlTicketStoreOptions)MemberwiseClone();
+
     /// <summary>Gets or sets the Npgsql connection string, e.g. <c>Host=db;Database=desk;Username=desk;Password=…</c>.</summary>
     public string ConnectionString { get; set; } = string.Empty;
 

@@ -27,6 +27,9 @@ public enum SqliteDurability
 /// </remarks>
 public sealed class SqliteTicketStoreOptions
 {
+    /// <summary>A shallow copy, for registrations that fill in defaults without changing the caller's instance.</summary>
+    internal SqliteTicketStoreOptions Clone() => (SqliteTicketStoreOptions)MemberwiseClone();
+
     /// <summary>Gets or sets the path of the database file; created, with its folder, when absent.</summary>
     public string DataSource { get; set; } = string.Empty;
 
