@@ -54,7 +54,14 @@ public static class StaffingCalculator
 
         // Least N that is stable (N > A) and within the occupancy cap (A / N <= cap).
         var stable = (int)Math.Floor(erlangs) + 1;
+        // The division can land just above an integer (214.8 / 0.6 is 358.00000000000006), so the ceiling is corrected
+        // both ways against the cap as it is checked: A / N <= cap.
         var capped = (int)Math.Ceiling(erlangs / target.MaxOccupancy);
+        while (capped > 1 && erlangs / (capped - 1) <= target.MaxOccupancy)
+        {
+            capped--;
+        }
+
         while (erlangs / capped > target.MaxOccupancy)
         {
             capped++;

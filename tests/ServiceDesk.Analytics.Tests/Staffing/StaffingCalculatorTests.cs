@@ -49,6 +49,17 @@ public sealed class StaffingCalculatorTests
     }
 
     [Fact]
+    public void Required_CapExactlyMet_DoesNotAddAnAgentForFloatingPointNoise()
+    {
+        // Found by the property below: 2,148 arrivals in half an hour at 180 s are 214.8 erlangs; 214.8 / 0.6 is
+        // 358.00000000000006 in binary floating point, whose ceiling is 359, yet 358 agents are exactly 60 % busy.
+        var r = StaffingCalculator.Required(new StaffingTarget(0.82, Duration.FromSeconds(90)) { MaxOccupancy = 0.60 }, 2_148, HalfHour, Aht);
+
+        Assert.Equal(358, r.Agents);
+        Assert.True(r.LimitedByOccupancy);
+    }
+
+    [Fact]
     public void Required_NoArrivals_NoAgents()
     {
         var r = StaffingCalculator.Required(EightyTwenty, 0, HalfHour, Aht);
