@@ -12,6 +12,10 @@ internal static class SlaDurationText
 {
     internal const string Expectation = "expected a duration such as \"30m\", \"4h\", \"1h30m\" or \"2d\" (units d, h, m, s; a day is 24 hours of business time)";
 
+    /// <summary>The longest duration the syntax holds: 10,000,000 days (well inside NodaTime's range; every limit of the
+    /// definitions that use it, such as an SLA target's 3,650 days, is far below).</summary>
+    internal const long MaxTicks = 10_000_000L * NodaConstants.TicksPerDay;
+
     internal static bool TryParse(string? text, out Duration duration, out bool negative)
     {
         duration = Duration.Zero;
@@ -30,6 +34,7 @@ internal static class SlaDurationText
 
         var lastUnit = int.MaxValue;
         var any = false;
+        var ticks = 0L;
         while (span.Length > 0)
         {
             var digits = 0;
@@ -44,21 +49,29 @@ internal static class SlaDurationText
             }
 
             var value = long.Parse(span[..digits], NumberStyles.None, CultureInfo.InvariantCulture);
-            var (rank, unit) = span[digits] switch
+            var (rank, unitTicks) = span[digits] switch
             {
-                'd' => (3, Duration.FromDays(1)),
-                'h' => (2, Duration.FromHours(1)),
-                'm' => (1, Duration.FromMinutes(1)),
-                's' => (0, Duration.FromSeconds(1)),
-                _ => (-1, Duration.Zero),
+                'd' => (3, NodaConstants.TicksPerDay),
+                'h' => (2, NodaConstants.TicksPerHour),
+                'm' => (1, NodaConstants.TicksPerMinute),
+                's' => (0, NodaConstants.TicksPerSecond),
+                _ => (-1, 0L),
             };
             if (rank < 0 || rank >= lastUnit)
             {
                 return false;
             }
 
+            // Nine digits of days would leave NodaTime's Duration range (about 16.7 million days): such text is not a
+            // duration this syntax can hold, so it is refused here rather than overflowing later.
+            if (value > (MaxTicks - ticks) / unitTicks)
+            {
+                return false;
+            }
+
             lastUnit = rank;
-            duration += unit * value;
+            ticks += value * unitTicks;
+            duration = Duration.FromTicks(ticks);
             any = true;
             span = span[(digits + 1)..];
         }

@@ -94,4 +94,31 @@ public sealed class DefinitionLimitsTests
 
         Assert.True(due > SlaMetricOptions.PlaceableFrom);
     }
+
+    [Theory]
+    [InlineData("999999999d")]
+    [InlineData("9999999d23h")]
+    public void FromJson_DurationBeyondTheSyntaxRange_IsAFaultNotAnOverflow(string target)
+    {
+        // Found by the engine's definition fuzz suite: nine digits of days overflowed NodaTime's Duration inside the parser.
+        var json = """{ "calendars": { "c": { "zone": "UTC", "week": { "mon": [["09:00","17:00"]] } } }, """
+            + """ "policies": [ { "name": "p", "metrics": [ { "name": "resolution", "kind": "resolution", "calendar": "c", """
+            + """ "target": "8h", "targets": { "P1": " """.TrimEnd() + target + "\" } } ] } ] }";
+
+        var ex = Assert.Throws<InvalidDefinitionException>(() => SlaPolicySet.FromJson(json));
+
+        Assert.Contains(ex.Errors, e => e.Contains("targets", StringComparison.Ordinal) && e.Contains("P1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void FromJson_EscapedLoneSurrogate_IsAFaultWithItsPathNotARawException()
+    {
+        // Found by the engine's definition fuzz suite: "\uDE00" is valid JSON but no valid .NET string; reading it threw
+        // InvalidOperationException from deep inside the reader.
+        const string json = """{ "policies": [ { "name": "p\uDE00", "metrics": [] } ] }""";
+
+        var ex = Assert.Throws<InvalidDefinitionException>(() => SlaPolicySet.FromJson(json));
+
+        Assert.Contains("$.policies[0].name: the string holds an escaped lone surrogate", Assert.Single(ex.Errors), StringComparison.Ordinal);
+    }
 }
