@@ -93,7 +93,7 @@ public abstract class CommandFuzzTests : IAsyncLifetime
 
         for (var i = 0; i < Cases; i++)
         {
-            var seed = HashCode.Combine(i, 19);
+            var seed = 19_000 + i; // fixed seeds: CI is deterministic; a failure names its seed
             var random = new Random(seed);
             try
             {
