@@ -2,9 +2,6 @@ using NodaTime;
 using ServiceDesk.Engine;
 using ServiceDesk.Events;
 using ServiceDesk.Storage;
-using ServiceDesk.Storage.InMemory;
-using ServiceDesk.Storage.PostgreSql;
-using ServiceDesk.Storage.Sqlite;
 using ServiceDesk.Testing;
 using ServiceDesk.Workflow;
 
@@ -13,37 +10,8 @@ namespace ServiceDesk.Engine.Tests;
 /// <summary>Issue 19, class 6: an idempotency key names one command. Retrying it with the same parameters replays; reusing it
 /// with different parameters (or for another ticket kind) is an <see cref="IdempotencyConflictException"/> naming the key,
 /// never a silent replay that drops the second command. On every store.</summary>
-public abstract class EngineIdempotencyTests : IAsyncLifetime
+public abstract class EngineIdempotencyTests(StoreKind kind) : StoreBackedTests(kind)
 {
-    private ITicketStore? _store;
-
-    protected TenantId Tenant { get; } = new("i" + Guid.NewGuid().ToString("N")[..10]);
-
-    protected TestClock Clock { get; } = new();
-
-    protected ITicketStore Store => _store ?? throw new InvalidOperationException("Not initialized.");
-
-    public async Task InitializeAsync() => _store = await CreateStoreAsync();
-
-    public async Task DisposeAsync()
-    {
-        switch (_store)
-        {
-            case IAsyncDisposable d:
-                await d.DisposeAsync();
-                break;
-            case IDisposable d:
-                d.Dispose();
-                break;
-        }
-
-        await DisposeStoreAsync();
-    }
-
-    protected abstract Task<ITicketStore> CreateStoreAsync();
-
-    protected virtual Task DisposeStoreAsync() => Task.CompletedTask;
-
     private CommandContext Caller(string? key = null) => new(Tenant, Actor.OfRequester("Jane Doe")) { IdempotencyKey = key };
 
     private CommandContext Agent(string? key = null) => new(Tenant, Actor.OfAgent(Desk.Alice)) { IdempotencyKey = key };
@@ -154,41 +122,12 @@ public abstract class EngineIdempotencyTests : IAsyncLifetime
 }
 
 /// <summary>On the in-memory store.</summary>
-public sealed class InMemoryEngineIdempotencyTests : EngineIdempotencyTests
-{
-    protected override Task<ITicketStore> CreateStoreAsync() => Task.FromResult<ITicketStore>(new InMemoryTicketStore());
-}
+public sealed class InMemoryEngineIdempotencyTests() : EngineIdempotencyTests(StoreKind.InMemory);
 
 /// <summary>On a fresh SQLite file.</summary>
-public sealed class SqliteEngineIdempotencyTests : EngineIdempotencyTests
-{
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "servicedesk-idem-" + Guid.NewGuid().ToString("N"));
+public sealed class SqliteEngineIdempotencyTests() : EngineIdempotencyTests(StoreKind.Sqlite);
 
-    protected override async Task<ITicketStore> CreateStoreAsync() => await SqliteTicketStore.OpenAsync(Path.Combine(_folder, "desk.db"));
-
-    protected override Task DisposeStoreAsync()
-    {
-        if (Directory.Exists(_folder))
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-
-        return Task.CompletedTask;
-    }
-}
-
-/// <summary>On a real PostgreSQL server.</summary>
+/// <summary>On a real PostgreSQL server, in a schema of each test's own (skipped with the reason when none is configured
+/// outside CI).</summary>
 [ConformanceSkip(typeof(EnginePostgres), nameof(EnginePostgres.SkipReason))]
-public sealed class PostgreSqlEngineIdempotencyTests : EngineIdempotencyTests
-{
-    private readonly string _schema = EnginePostgres.NewSchema();
-
-    protected override async Task<ITicketStore> CreateStoreAsync()
-        => await PostgreSqlTicketStore.OpenAsync(new PostgreSqlTicketStoreOptions
-        {
-            ConnectionString = EnginePostgres.RequireConnectionString(),
-            Schema = _schema,
-        });
-
-    protected override Task DisposeStoreAsync() => EnginePostgres.DropSchemaAsync(_schema);
-}
+public sealed class PostgreSqlEngineIdempotencyTests() : EngineIdempotencyTests(StoreKind.PostgreSql);

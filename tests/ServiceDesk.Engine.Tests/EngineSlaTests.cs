@@ -3,9 +3,6 @@ using ServiceDesk.Events;
 using ServiceDesk.Routing;
 using ServiceDesk.Sla;
 using ServiceDesk.Storage;
-using ServiceDesk.Storage.InMemory;
-using ServiceDesk.Storage.PostgreSql;
-using ServiceDesk.Storage.Sqlite;
 using ServiceDesk.Testing;
 using ServiceDesk.Workflow;
 using Xunit;
@@ -17,39 +14,9 @@ namespace ServiceDesk.Engine.Tests;
 /// resolved, what counts as a response, priority change, policy selection), on every store adapter. The clock starts on
 /// Monday 2025-01-06 09:00 UTC; <see cref="Desk.Calendar"/> is weekdays 09:00-17:00 UTC.
 /// </summary>
-public abstract class EngineSlaTests : IAsyncLifetime
+public abstract class EngineSlaTests(StoreKind kind) : StoreBackedTests(kind)
 {
     private static readonly TicketStatus Pending = new("Pending");
-    private ITicketStore? _store;
-
-    /// <summary>Gets a tenant of this test alone (the PostgreSQL tests share a schema per class).</summary>
-    protected TenantId Tenant { get; } = new("t" + Guid.NewGuid().ToString("N")[..10]);
-
-    protected TestClock Clock { get; } = new();
-
-    protected ITicketStore Store => _store ?? throw new InvalidOperationException("Not initialized.");
-
-    public async Task InitializeAsync() => _store = await CreateStoreAsync();
-
-    public async Task DisposeAsync()
-    {
-        switch (_store)
-        {
-            case IAsyncDisposable d:
-                await d.DisposeAsync();
-                break;
-            case IDisposable d:
-                d.Dispose();
-                break;
-        }
-
-        await DisposeStoreAsync();
-    }
-
-    protected abstract Task<ITicketStore> CreateStoreAsync();
-
-    protected virtual Task DisposeStoreAsync() => Task.CompletedTask;
-
     private CommandContext Caller() => new(Tenant, Actor.OfRequester("Jane Doe"));
 
     private CommandContext Agent() => new(Tenant, Actor.OfAgent(Desk.Alice));
@@ -265,51 +232,12 @@ public abstract class EngineSlaTests : IAsyncLifetime
 }
 
 /// <summary>On the in-memory store.</summary>
-public sealed class InMemoryEngineSlaTests : EngineSlaTests
-{
-    protected override Task<ITicketStore> CreateStoreAsync() => Task.FromResult<ITicketStore>(new InMemoryTicketStore());
-}
+public sealed class InMemoryEngineSlaTests() : EngineSlaTests(StoreKind.InMemory);
 
 /// <summary>On a fresh SQLite file.</summary>
-public sealed class SqliteEngineSlaTests : EngineSlaTests
-{
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "servicedesk-enginesla-" + Guid.NewGuid().ToString("N"));
+public sealed class SqliteEngineSlaTests() : EngineSlaTests(StoreKind.Sqlite);
 
-    protected override async Task<ITicketStore> CreateStoreAsync() => await SqliteTicketStore.OpenAsync(Path.Combine(_folder, "desk.db"));
-
-    protected override Task DisposeStoreAsync()
-    {
-        if (Directory.Exists(_folder))
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-
-        return Task.CompletedTask;
-    }
-}
-
-/// <summary>
-/// On a real PostgreSQL server (skipped with the reason when none is configured outside CI), in a schema of each test's
-/// own, dropped afterwards: the sweeper claims the due timers of every tenant in its schema, so tickets of other tests
-/// (of this class or of <see cref="PostgreSqlEngineStoreTests"/>, running in parallel) must not be in it.
-/// </summary>
+/// <summary>On a real PostgreSQL server, in a schema of each test's own (skipped with the reason when none is configured
+/// outside CI).</summary>
 [ConformanceSkip(typeof(EnginePostgres), nameof(EnginePostgres.SkipReason))]
-public sealed class PostgreSqlEngineSlaTests : EngineSlaTests
-{
-    private readonly string _schema = "sdenginesla_" + Guid.NewGuid().ToString("N")[..12];
-
-    protected override async Task<ITicketStore> CreateStoreAsync()
-        => await PostgreSqlTicketStore.OpenAsync(new PostgreSqlTicketStoreOptions
-        {
-            ConnectionString = EnginePostgres.RequireConnectionString(),
-            Schema = _schema,
-        });
-
-    protected override async Task DisposeStoreAsync()
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(EnginePostgres.RequireConnectionString());
-        await connection.OpenAsync();
-        await using var drop = new Npgsql.NpgsqlCommand($"DROP SCHEMA IF EXISTS {_schema} CASCADE", connection);
-        await drop.ExecuteNonQueryAsync();
-    }
-}
+public sealed class PostgreSqlEngineSlaTests() : EngineSlaTests(StoreKind.PostgreSql);

@@ -2,9 +2,6 @@ using NodaTime;
 using ServiceDesk.Events;
 using ServiceDesk.Sla;
 using ServiceDesk.Storage;
-using ServiceDesk.Storage.InMemory;
-using ServiceDesk.Storage.PostgreSql;
-using ServiceDesk.Storage.Sqlite;
 using ServiceDesk.Testing;
 using ServiceDesk.Workflow;
 using Xunit;
@@ -12,38 +9,8 @@ using Xunit;
 namespace ServiceDesk.Engine.Tests;
 
 /// <summary>SLA repair and batches through the engine, on every store adapter (PostgreSQL on a real server).</summary>
-public abstract class EngineStoreTests : IAsyncLifetime
+public abstract class EngineStoreTests(StoreKind kind) : StoreBackedTests(kind)
 {
-    private ITicketStore? _store;
-
-    /// <summary>Gets a tenant of this test alone (the PostgreSQL tests share a schema per class).</summary>
-    protected TenantId Tenant { get; } = new("t" + Guid.NewGuid().ToString("N")[..10]);
-
-    protected TestClock Clock { get; } = new();
-
-    protected ITicketStore Store => _store ?? throw new InvalidOperationException("Not initialized.");
-
-    public async Task InitializeAsync() => _store = await CreateStoreAsync();
-
-    public async Task DisposeAsync()
-    {
-        switch (_store)
-        {
-            case IAsyncDisposable d:
-                await d.DisposeAsync();
-                break;
-            case IDisposable d:
-                d.Dispose();
-                break;
-        }
-
-        await DisposeStoreAsync();
-    }
-
-    protected abstract Task<ITicketStore> CreateStoreAsync();
-
-    protected virtual Task DisposeStoreAsync() => Task.CompletedTask;
-
     private static ServiceDeskEngineOptions WithResolution(Duration target, Duration? p1 = null)
     {
         var options = new SlaPolicyOptions { Name = "standard" };
@@ -213,44 +180,15 @@ public abstract class EngineStoreTests : IAsyncLifetime
 }
 
 /// <summary>On the in-memory store.</summary>
-public sealed class InMemoryEngineStoreTests : EngineStoreTests
-{
-    protected override Task<ITicketStore> CreateStoreAsync() => Task.FromResult<ITicketStore>(new InMemoryTicketStore());
-}
+public sealed class InMemoryEngineStoreTests() : EngineStoreTests(StoreKind.InMemory);
 
 /// <summary>On a fresh SQLite file.</summary>
-public sealed class SqliteEngineStoreTests : EngineStoreTests
-{
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "servicedesk-enginestore-" + Guid.NewGuid().ToString("N"));
+public sealed class SqliteEngineStoreTests() : EngineStoreTests(StoreKind.Sqlite);
 
-    protected override async Task<ITicketStore> CreateStoreAsync() => await SqliteTicketStore.OpenAsync(Path.Combine(_folder, "desk.db"));
-
-    protected override Task DisposeStoreAsync()
-    {
-        if (Directory.Exists(_folder))
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-
-        return Task.CompletedTask;
-    }
-}
-
-/// <summary>On a real PostgreSQL server (skipped with the reason when none is configured outside CI).</summary>
+/// <summary>On a real PostgreSQL server, in a schema of each test's own (skipped with the reason when none is configured
+/// outside CI).</summary>
 [ConformanceSkip(typeof(EnginePostgres), nameof(EnginePostgres.SkipReason))]
-public sealed class PostgreSqlEngineStoreTests : EngineStoreTests
-{
-    private readonly string _schema = EnginePostgres.NewSchema();
-
-    protected override async Task<ITicketStore> CreateStoreAsync()
-        => await PostgreSqlTicketStore.OpenAsync(new PostgreSqlTicketStoreOptions
-        {
-            ConnectionString = EnginePostgres.RequireConnectionString(),
-            Schema = _schema,
-        });
-
-    protected override Task DisposeStoreAsync() => EnginePostgres.DropSchemaAsync(_schema);
-}
+public sealed class PostgreSqlEngineStoreTests() : EngineStoreTests(StoreKind.PostgreSql);
 
 /// <summary>The PostgreSQL server of the engine tests: <c>SERVICEDESK_POSTGRES</c>, required when <c>CI=true</c>.</summary>
 public static class EnginePostgres

@@ -1,9 +1,6 @@
 using NodaTime;
 using ServiceDesk.Events;
 using ServiceDesk.Storage;
-using ServiceDesk.Storage.InMemory;
-using ServiceDesk.Storage.PostgreSql;
-using ServiceDesk.Storage.Sqlite;
 using ServiceDesk.Testing;
 
 namespace ServiceDesk.Engine.Tests.Fuzz;
@@ -15,7 +12,7 @@ namespace ServiceDesk.Engine.Tests.Fuzz;
 /// (no ticket, no event, no number burnt) or be applied, and then every value reads back exactly from the store.
 /// </summary>
 /// <remarks>Cases are drawn from a seeded <see cref="Random"/>; a failure names the case's seed, which replays it.</remarks>
-public abstract class CommandFuzzTests : IAsyncLifetime
+public abstract class CommandFuzzTests(StoreKind kind) : StoreBackedTests(kind)
 {
     private const int Cases = 40;
 
@@ -24,35 +21,6 @@ public abstract class CommandFuzzTests : IAsyncLifetime
         "a", "Z", " ", "\t", "\n", "\0", "\uD800", "\uDFFF", "\uD83D\uDE00", "\U0010FFFF", "\u0001", "\u007F", "\uFFFE", "\uFFFF",
         "é", "\u0301", "\u202E", "'", "\"", "\\", "%", "_", ";--", "<script>", "{", "}", "NULL", "1,5",
     ];
-
-    private ITicketStore? _store;
-
-    protected TenantId Tenant { get; } = new("f" + Guid.NewGuid().ToString("N")[..10]);
-
-    protected TestClock Clock { get; } = new();
-
-    protected ITicketStore Store => _store ?? throw new InvalidOperationException("Not initialized.");
-
-    public async Task InitializeAsync() => _store = await CreateStoreAsync();
-
-    public async Task DisposeAsync()
-    {
-        switch (_store)
-        {
-            case IAsyncDisposable d:
-                await d.DisposeAsync();
-                break;
-            case IDisposable d:
-                d.Dispose();
-                break;
-        }
-
-        await DisposeStoreAsync();
-    }
-
-    protected abstract Task<ITicketStore> CreateStoreAsync();
-
-    protected virtual Task DisposeStoreAsync() => Task.CompletedTask;
 
     /// <summary>A random text: short runs of hostile pieces, now and then far longer than any limit.</summary>
     private static string Text(Random random)
@@ -199,41 +167,12 @@ public abstract class CommandFuzzTests : IAsyncLifetime
 }
 
 /// <summary>On the in-memory store.</summary>
-public sealed class InMemoryCommandFuzzTests : CommandFuzzTests
-{
-    protected override Task<ITicketStore> CreateStoreAsync() => Task.FromResult<ITicketStore>(new InMemoryTicketStore());
-}
+public sealed class InMemoryCommandFuzzTests() : CommandFuzzTests(StoreKind.InMemory);
 
 /// <summary>On a fresh SQLite file.</summary>
-public sealed class SqliteCommandFuzzTests : CommandFuzzTests
-{
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "servicedesk-fuzz-" + Guid.NewGuid().ToString("N"));
+public sealed class SqliteCommandFuzzTests() : CommandFuzzTests(StoreKind.Sqlite);
 
-    protected override async Task<ITicketStore> CreateStoreAsync() => await SqliteTicketStore.OpenAsync(Path.Combine(_folder, "desk.db"));
-
-    protected override Task DisposeStoreAsync()
-    {
-        if (Directory.Exists(_folder))
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-
-        return Task.CompletedTask;
-    }
-}
-
-/// <summary>On a real PostgreSQL server.</summary>
+/// <summary>On a real PostgreSQL server, in a schema of each test's own (skipped with the reason when none is configured
+/// outside CI).</summary>
 [ConformanceSkip(typeof(EnginePostgres), nameof(EnginePostgres.SkipReason))]
-public sealed class PostgreSqlCommandFuzzTests : CommandFuzzTests
-{
-    private readonly string _schema = EnginePostgres.NewSchema();
-
-    protected override async Task<ITicketStore> CreateStoreAsync()
-        => await PostgreSqlTicketStore.OpenAsync(new PostgreSqlTicketStoreOptions
-        {
-            ConnectionString = EnginePostgres.RequireConnectionString(),
-            Schema = _schema,
-        });
-
-    protected override Task DisposeStoreAsync() => EnginePostgres.DropSchemaAsync(_schema);
-}
+public sealed class PostgreSqlCommandFuzzTests() : CommandFuzzTests(StoreKind.PostgreSql);
