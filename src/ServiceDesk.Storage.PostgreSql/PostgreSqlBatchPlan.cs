@@ -85,11 +85,7 @@ internal sealed class PostgreSqlBatchPlan
 
             if (_storedKeys.TryGetValue(key, out var stored))
             {
-                if (stored.Ticket != ticket.Id.Value)
-                {
-                    throw new IdempotencyConflictException(_tenant, key, new TicketId(stored.Ticket), ticket.Id, differentParameters: false);
-                }
-
+                // ThrowIfConflict compares the ticket the key was applied to (the replay's snapshot) and the fingerprints.
                 var replay = new AppendResult(PostgreSqlRows.ReadTicket(stored.Snapshot, "idempotency_keys", _tenant.Value, $"key {TextPolicy.Echo(key)}"), IsReplay: true) { IdempotencyFingerprint = stored.Fingerprint };
                 IdempotencyConflictException.ThrowIfConflict(_tenant, key, replay, ticket.Id, append.IdempotencyFingerprint);
                 return replay;

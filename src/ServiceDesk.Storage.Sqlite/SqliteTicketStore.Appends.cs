@@ -241,11 +241,7 @@ public sealed partial class SqliteTicketStore
             var id = ticket.Id.ToString();
             if (append.IdempotencyKey is { } key && await FindKeyAsync(tenant, key, cancellationToken).ConfigureAwait(false) is { } applied)
             {
-                if (applied.Ticket != id)
-                {
-                    throw new IdempotencyConflictException(ticket.Tenant, key, TicketId.Parse(applied.Ticket), ticket.Id, differentParameters: false);
-                }
-
+                // ThrowIfConflict compares the ticket the key was applied to (the replay's snapshot) and the fingerprints.
                 var replay = new AppendResult(store.ReadTicket(applied.Snapshot, "idempotency_keys", tenant, $"key {TextPolicy.Echo(key)}"), IsReplay: true) { IdempotencyFingerprint = applied.Fingerprint };
                 IdempotencyConflictException.ThrowIfConflict(ticket.Tenant, key, replay, ticket.Id, append.IdempotencyFingerprint);
                 return replay;

@@ -19,26 +19,20 @@ internal static class Identifier
                     : $"A {typeName} must be 1 to {MaxLength} characters long; got {value.Length:N0}: {TextPolicy.Echo(value)}.");
         }
 
-        for (var i = 0; i < value.Length; i++)
+        foreach (var c in value)
         {
-            var c = value[i];
-            if (char.IsSurrogate(c))
-            {
-                if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
-                {
-                    i++;
-                    continue;
-                }
-
-                throw new ArgumentException(TextPolicy.Describe(value, i, typeName), nameof(value));
-            }
-
             if (char.IsControl(c) || char.IsWhiteSpace(c))
             {
                 throw new ArgumentException(
                     $"A {typeName} may not contain whitespace or control characters; got {TextPolicy.Echo(value)}.",
                     nameof(value));
             }
+        }
+
+        var at = TextPolicy.IndexOfUnstorable(value); // NUL is a control character, so only a lone surrogate is left to find
+        if (at >= 0)
+        {
+            throw new ArgumentException(TextPolicy.Describe(value, at, typeName), nameof(value));
         }
 
         return value;
