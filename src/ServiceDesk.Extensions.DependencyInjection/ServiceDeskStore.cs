@@ -46,4 +46,35 @@ public sealed class ServiceDeskStore
     /// Default: <see langword="null"/>, meaning the check reports whether the store opens.
     /// </summary>
     public Func<IServiceProvider, IHealthCheck>? HealthCheck { get; init; }
+
+    /// <summary>
+    /// A reporter for the corrupt rows a store skips (its <c>OnCorruptRow</c> option) that logs each at error level (event
+    /// id 1901, the given category, with the <see cref="StorageException"/>) through the application's
+    /// <see cref="Microsoft.Extensions.Logging.ILoggerFactory"/>; provider packages use it when the application set no
+    /// callback of its own.
+    /// </summary>
+    /// <param name="services">The application's services.</param>
+    /// <param name="category">The logger category, e.g. <c>ServiceDesk.Storage.Sqlite</c>.</param>
+    /// <returns>The reporter, or <see langword="null"/> when no logger factory is registered.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    public static Action<StorageException>? CorruptRowLogger(IServiceProvider services, string category)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(category);
+        if (services.GetService(typeof(Microsoft.Extensions.Logging.ILoggerFactory)) is not Microsoft.Extensions.Logging.ILoggerFactory factory)
+        {
+            return null;
+        }
+
+        var logger = factory.CreateLogger(category);
+        return ex => CorruptRowLog.Skipped(logger, ex.Message, ex);
+    }
+}
+
+/// <summary>The log message of a corrupt row a store skipped.</summary>
+internal static partial class CorruptRowLog
+{
+    [Microsoft.Extensions.Logging.LoggerMessage(EventId = 1901, Level = Microsoft.Extensions.Logging.LogLevel.Error,
+        Message = "Skipped a corrupt stored row: {Detail} Repair the row, or acknowledge its outbox position to skip it for good.")]
+    public static partial void Skipped(Microsoft.Extensions.Logging.ILogger logger, string detail, Exception exception);
 }

@@ -31,28 +31,18 @@ public sealed class PostgreSqlStoreProvider : ServiceDeskStoreProvider<PostgreSq
             HealthCheck = services => new PostgreSqlTicketStoreHealthCheck(options, services.GetService(typeof(IClock)) as IClock),
         };
 
-    /// <summary>The options with <see cref="PostgreSqlTicketStoreOptions.OnCorruptRow"/> logging each skipped corrupt row at error level
-    /// (event id 1901, category <c>ServiceDesk.Storage.PostgreSql</c>) when the application set no callback of its own and a logger
-    /// factory is registered; otherwise the options unchanged.</summary>
+    /// <summary>The options with <see cref="PostgreSqlTicketStoreOptions.OnCorruptRow"/> logging each skipped corrupt row (see
+    /// <see cref="ServiceDeskStore.CorruptRowLogger"/>) when the application set no callback of its own; otherwise the
+    /// options unchanged. The caller's instance is copied, not changed.</summary>
     internal static PostgreSqlTicketStoreOptions CorruptRowsLogged(PostgreSqlTicketStoreOptions options, IServiceProvider services)
     {
-        if (options.OnCorruptRow is not null
-            || services.GetService(typeof(Microsoft.Extensions.Logging.ILoggerFactory)) is not Microsoft.Extensions.Logging.ILoggerFactory factory)
+        if (options.OnCorruptRow is not null || ServiceDeskStore.CorruptRowLogger(services, "ServiceDesk.Storage.PostgreSql") is not { } log)
         {
             return options;
         }
 
-        var logger = factory.CreateLogger("ServiceDesk.Storage.PostgreSql");
         var copy = options.Clone();
-        copy.OnCorruptRow = ex => CorruptRowLog.Skipped(logger, ex.Message, ex);
+        copy.OnCorruptRow = log;
         return copy;
     }
-}
-
-/// <summary>The log message of a corrupt row the store skipped.</summary>
-internal static partial class CorruptRowLog
-{
-    [Microsoft.Extensions.Logging.LoggerMessage(EventId = 1901, Level = Microsoft.Extensions.Logging.LogLevel.Error,
-        Message = "Skipped a corrupt stored row: {Detail} Repair the row, or acknowledge its outbox position to skip it for good.")]
-    public static partial void Skipped(Microsoft.Extensions.Logging.ILogger logger, string detail, Exception exception);
 }
