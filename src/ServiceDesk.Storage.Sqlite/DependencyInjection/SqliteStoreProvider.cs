@@ -9,7 +9,7 @@ namespace ServiceDesk.Storage.Sqlite;
 /// </summary>
 /// <remarks>
 /// <c>AddServiceDesk()</c> finds this provider by name when this package is installed; registering it with
-/// <c>builder.AddStoreProvider(new SqliteStoreProvider())</c> is optional (and keeps it in a trimmed app). Stateless and
+/// <c>builder.AddStoreProvider(new SqliteStoreProvider())</c> is optional (the lookup by type name is resolved by the trimmer and the native AOT compiler, so it works in trimmed and AOT apps too). Stateless and
 /// thread-safe.
 /// </remarks>
 public sealed class SqliteStoreProvider : ServiceDeskStoreProvider<SqliteTicketStoreOptions>
