@@ -27,6 +27,10 @@ public static class ServiceDeskJson
     /// <summary>Gets the read-only options used by the methods of this class.</summary>
     public static JsonSerializerOptions Options { get; } = Freeze(CreateOptions());
 
+    // After Options: static initializers run in textual order.
+    private static readonly JsonTypeInfo<Ticket> TicketInfo = (JsonTypeInfo<Ticket>)Options.GetTypeInfo(typeof(Ticket));
+    private static readonly JsonTypeInfo<TicketEvent> EventInfo = (JsonTypeInfo<TicketEvent>)Options.GetTypeInfo(typeof(TicketEvent));
+
     /// <summary>Creates a new, mutable copy of the options, with every converter the SDK's types need.</summary>
     /// <returns>The options.</returns>
     public static JsonSerializerOptions CreateOptions()
@@ -90,10 +94,6 @@ public static class ServiceDeskJson
         ArgumentNullException.ThrowIfNull(json);
         return Read(json, EventInfo, "ticket event");
     }
-
-    private static JsonTypeInfo<Ticket> TicketInfo => (JsonTypeInfo<Ticket>)Options.GetTypeInfo(typeof(Ticket));
-
-    private static JsonTypeInfo<TicketEvent> EventInfo => (JsonTypeInfo<TicketEvent>)Options.GetTypeInfo(typeof(TicketEvent));
 
     private static T Read<T>(string json, JsonTypeInfo<T> typeInfo, string what)
         where T : class
