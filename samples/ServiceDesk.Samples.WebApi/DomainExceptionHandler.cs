@@ -61,6 +61,17 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problems) : 
 
         using (body)
         {
+            // RespectRequiredConstructorParameters: "… was missing required properties including: 'subject', 'requester'."
+            const string missingMarker = "missing required properties including: ";
+            var missingAt = json.Message.IndexOf(missingMarker, StringComparison.Ordinal);
+            if (missingAt >= 0)
+            {
+                var names = json.Message[(missingAt + missingMarker.Length)..].TrimEnd('.').Replace("'", string.Empty, StringComparison.Ordinal)
+                    .Split(", ", StringSplitOptions.RemoveEmptyEntries);
+                var first = path == "$" ? $"$.{names[0]}" : $"{path}.{names[0]}";
+                return Problem(StatusCodes.Status400BadRequest, "Invalid request body", $"{path}: missing {string.Join(", ", names)} (required).", "path", first);
+            }
+
             // The exception handler clears the request's endpoint before it runs; the feature keeps the one that threw.
             var expected = BodyJson.Expectation(httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint, path);
             var found = BodyJson.Find(body.RootElement, path) is { } element ? BodyJson.Describe(element) : "a value";

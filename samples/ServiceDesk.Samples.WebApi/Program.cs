@@ -34,6 +34,7 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 {
     // Durations as ISO-8601 (PT1H) ahead of the SDK's storage form (0:01:00:00); enums as strings (the SDK's options
     // hold JsonStringEnumConverter without integer values), so the OpenAPI document lists each enum's values.
+    o.SerializerOptions.RespectRequiredConstructorParameters = true; // a missing "subject" is a 400 naming it, not a null
     o.SerializerOptions.Converters.Add(new IsoDurationConverter());
     foreach (var converter in ServiceDeskJson.CreateOptions().Converters)
     {

@@ -134,6 +134,15 @@ public sealed class WebApiTests : IClassFixture<WebApiTests.InMemoryApp>
     }
 
     [Fact]
+    public async Task OpenTicket_MissingRequiredField_NamesIt()
+    {
+        var problem = await ProblemAsync(await PostRawAsync("/tenants/acme/tickets", """{ "kind": "Incident", "requester": "J", "customer": "c", "impact": 1, "urgency": 1 }"""));
+
+        Assert.Equal("$: missing subject (required).", problem.GetProperty("detail").GetString());
+        Assert.Equal("$.subject", problem.GetProperty("path").GetString());
+    }
+
+    [Fact]
     public async Task BadValues_AreNamedAsTheClientSentThem()
     {
         var impact = await ProblemAsync(await _client.PostAsJsonAsync("/tenants/acme/tickets", Incident(impact: 9)));
