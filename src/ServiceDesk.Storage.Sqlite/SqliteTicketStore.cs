@@ -1,5 +1,6 @@
 using System.Collections.ObjectModel;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using NodaTime;
 using ServiceDesk.Events;
@@ -45,8 +46,11 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore, ITimerStore, 
     private const int SqliteLocked = 6;
 
     private readonly string _connectionString;
-    private readonly string _synchronous;
+    private readonly string _connectionSettings;
     private readonly Action<StorageException>? _onCorruptRow;
+
+    /// <summary>The native connections (kept by the pool across opens) whose per-connection settings are already made.</summary>
+    private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _configured = [];
 
     private SqliteTicketStore(SqliteTicketStoreOptions options)
     {
@@ -59,10 +63,18 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore, ITimerStore, 
             Pooling = true,
             DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
         }.ToString();
-        _synchronous = options.Durability == SqliteDurability.Full ? "FULL" : "NORMAL";
+        _connectionSettings = string.Create(
+            CultureInfo.InvariantCulture,
+            $"PRAGMA synchronous = {(options.Durability == SqliteDurability.Full ? "FULL" : "NORMAL")}; PRAGMA foreign_keys = ON; " +
+            $"PRAGMA cache_size = -{options.PageCacheSize / 1024}; PRAGMA mmap_size = {options.MemoryMapSize}; " +
+            $"PRAGMA wal_autocheckpoint = {WalCheckpointPages};");
         _onCorruptRow = options.OnCorruptRow;
         DataSource = Path.GetFullPath(options.DataSource);
     }
+
+    /// <summary>The WAL size, in pages, at which a commit copies the log back into the database (SQLite's default is 1,000).
+    /// A larger log lets a page changed by many commits be copied once; 16,384 pages are 64 MiB of 4 KiB pages.</summary>
+    internal const int WalCheckpointPages = 16_384;
 
     /// <summary>Gets the schema version this library creates and understands.</summary>
     public static int SchemaVersion => SqliteMigrations.Latest;
@@ -378,6 +390,14 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore, ITimerStore, 
         return command;
     }
 
+    /// <summary>Reads a per-connection setting (<c>PRAGMA name</c>) as a pooled connection of this store sees it; for tests.</summary>
+    internal async Task<long> ReadPragmaAsync(string name)
+    {
+        await using var connection = await OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
+        using var command = Command(connection, null, $"PRAGMA {name};");
+        return Convert.ToInt64(await command.ExecuteScalarAsync().ConfigureAwait(false), CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Takes a connection from the pool (with <paramref name="create"/>, a connection of its own that may create the
     /// file) and checks that its file is still the one at the path.</summary>
     private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken, bool create = false)
@@ -389,9 +409,16 @@ public sealed partial class SqliteTicketStore : ITicketBatchStore, ITimerStore, 
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             CheckNotMoved(connection);
-            using var pragma = connection.CreateCommand();
-            pragma.CommandText = $"PRAGMA synchronous = {_synchronous}; PRAGMA foreign_keys = ON;";
-            pragma.ExecuteNonQuery();
+            var handle = connection.Handle!;
+            if (!_configured.TryGetValue(handle, out _))
+            {
+                // Settings of the native connection, which the pool keeps open between uses: made once, not on every open.
+                using var pragma = connection.CreateCommand();
+                pragma.CommandText = _connectionSettings;
+                pragma.ExecuteNonQuery();
+                _configured.AddOrUpdate(handle, this);
+            }
+
             return connection;
         }
         catch

@@ -1,3 +1,4 @@
+using System.Globalization;
 using NodaTime;
 
 namespace ServiceDesk.Storage.Sqlite;
@@ -22,6 +23,8 @@ public enum SqliteDurability
 /// <item><term><see cref="DataSource"/></term><description>required: the database file path</description></item>
 /// <item><term><see cref="Durability"/></term><description><see cref="SqliteDurability.Normal"/></description></item>
 /// <item><term><see cref="BusyTimeout"/></term><description>30 seconds</description></item>
+/// <item><term><see cref="PageCacheSize"/></term><description>64 MiB per connection</description></item>
+/// <item><term><see cref="MemoryMapSize"/></term><description>0 (reads through the page cache)</description></item>
 /// <item><term><see cref="OnCorruptRow"/></term><description>none</description></item>
 /// </list>
 /// </remarks>
@@ -39,6 +42,27 @@ public sealed class SqliteTicketStoreOptions
     /// <summary>Gets or sets how long a command waits for another writer's lock before failing. Default: 30 seconds;
     /// 1 second to 10 minutes.</summary>
     public Duration BusyTimeout { get; set; } = Duration.FromSeconds(30);
+
+    /// <summary>The largest <see cref="PageCacheSize"/>: 4 GiB.</summary>
+    public const long MaxPageCacheSize = 4L * 1024 * 1024 * 1024;
+
+    /// <summary>The largest <see cref="MemoryMapSize"/>: 2,147,418,112 bytes (just under 2 GiB), the most the bundled SQLite
+    /// maps (its compile-time <c>SQLITE_MAX_MMAP_SIZE</c>); a larger value would be cut to it without a word.</summary>
+    public const long MaxMemoryMapSize = 0x7fff0000;
+
+    /// <summary>Gets or sets the most memory, in bytes, each pooled connection keeps of the database's pages
+    /// (<c>PRAGMA cache_size</c>). Default: 64 MiB; 1 MiB to <see cref="MaxPageCacheSize"/>.</summary>
+    /// <remarks>SQLite's own default is 2 MiB, too small for a desk of thousands of tickets: pages are read again and
+    /// again from the file, and a batch that changes more pages than the cache holds spills them into the log before it
+    /// commits. The memory is taken only as pages are read, and is returned when the store is disposed.</remarks>
+    public long PageCacheSize { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Gets or sets how many bytes of the database file each connection reads through a memory map
+    /// (<c>PRAGMA mmap_size</c>). Default: 0, no memory map; 0 to <see cref="MaxMemoryMapSize"/>.</summary>
+    /// <remarks>A memory map saves a copy and a system call per page read, but SQLite then learns of an I/O error
+    /// (a disk failing, the file truncated by another program) as a signal that ends the process instead of as an error
+    /// it can report, which is why it is off unless asked for.</remarks>
+    public long MemoryMapSize { get; set; }
 
     /// <summary>Gets or sets what is told of each corrupt stored event that <see cref="SqliteTicketStore.ReadOutboxAsync"/>
     /// skips: a <see cref="StorageException"/> naming the table, the tenant, the ticket, the version and the outbox
@@ -62,19 +86,36 @@ public sealed class SqliteTicketStoreOptions
             faults.Add($"DataSource: '{DataSource}' must be a file path (no ';', not :memory:)");
         }
 
-        if (!Enum.IsDefined(Durability))
-        {
-            faults.Add($"Durability: {(int)Durability} is not Normal or Full");
-        }
-
-        if (BusyTimeout < Duration.FromSeconds(1) || BusyTimeout > Duration.FromMinutes(10))
-        {
-            faults.Add($"BusyTimeout: {BusyTimeout} is outside 1 second to 10 minutes");
-        }
+        CollectSettingFaults(faults, string.Empty);
 
         if (faults.Count > 0)
         {
             throw new InvalidDefinitionException("SQLite ticket store options", faults);
+        }
+    }
+
+    /// <summary>Lists the faults of every option but <see cref="DataSource"/>, each prefixed by <paramref name="prefix"/>
+    /// (the start-up validation of <c>AddServiceDesk()</c> passes <c>"Sqlite."</c>).</summary>
+    internal void CollectSettingFaults(ICollection<string> faults, string prefix)
+    {
+        if (!Enum.IsDefined(Durability))
+        {
+            faults.Add($"{prefix}Durability: {(int)Durability} is not Normal or Full");
+        }
+
+        if (BusyTimeout < Duration.FromSeconds(1) || BusyTimeout > Duration.FromMinutes(10))
+        {
+            faults.Add($"{prefix}BusyTimeout: {BusyTimeout} is outside 1 second to 10 minutes");
+        }
+
+        if (PageCacheSize < 1024 * 1024 || PageCacheSize > MaxPageCacheSize)
+        {
+            faults.Add(string.Create(CultureInfo.InvariantCulture, $"{prefix}PageCacheSize: {PageCacheSize} bytes is outside 1 MiB (1048576) to 4 GiB ({MaxPageCacheSize})"));
+        }
+
+        if (MemoryMapSize < 0 || MemoryMapSize > MaxMemoryMapSize)
+        {
+            faults.Add(string.Create(CultureInfo.InvariantCulture, $"{prefix}MemoryMapSize: {MemoryMapSize} bytes is outside 0 to {MaxMemoryMapSize}"));
         }
     }
 }

@@ -63,12 +63,16 @@ public sealed class ValidationTests
         {
             ["Store:Provider"] = "Sqlite",
             ["Store:Sqlite:DataSource"] = "",
+            ["Store:Sqlite:PageCacheSize"] = "1000",
+            ["Store:Sqlite:MemoryMapSize"] = "-5",
             ["Routing"] = "",
         }).Build();
         var ex = await StartFailsAsync(s => s.AddServiceDesk()
             .UseStore(configuration.GetSection("Store"))
             .AddRouting(configuration.GetSection("Routing")));
         Assert.Contains("Sqlite.DataSource: a database file path is required", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Sqlite.PageCacheSize: 1000 bytes is outside 1 MiB (1048576) to 4 GiB (4294967296)", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Sqlite.MemoryMapSize: -5 bytes is outside 0 to 2147418112", ex.Message, StringComparison.Ordinal);
         Assert.Contains("routing rules (Routing): a JSON file path is required", ex.Message, StringComparison.Ordinal);
     }
 

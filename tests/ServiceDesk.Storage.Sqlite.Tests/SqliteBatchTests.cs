@@ -78,13 +78,33 @@ public sealed class SqliteBatchTests(ITestOutputHelper output) : IDisposable
         await using (var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
         {
             await connection.OpenAsync();
-            Assert.Equal(5, SqliteMigrations.CurrentVersion(connection));
+            Assert.Equal(6, SqliteMigrations.CurrentVersion(connection));
             using var columns = connection.CreateCommand();
             columns.CommandText = "SELECT type FROM pragma_table_info('tickets') WHERE name = 'derived';";
             Assert.Equal("TEXT", await columns.ExecuteScalarAsync());
+
+            // Step 6 rebuilt tickets and their events as rowid tables with every index of before.
+            using var tables = connection.CreateCommand();
+            tables.CommandText = "SELECT sql FROM sqlite_master WHERE type = 'table' AND name IN ('tickets', 'ticket_events');";
+            var definitions = new List<string>();
+            using (var reader = await tables.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    definitions.Add(reader.GetString(0));
+                }
+            }
+
+            Assert.Equal(2, definitions.Count);
+            Assert.All(definitions, sql => Assert.DoesNotContain("WITHOUT ROWID", sql, StringComparison.OrdinalIgnoreCase));
+            using var indexes = connection.CreateCommand();
+            indexes.CommandText = "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix_%' ORDER BY name);";
+            Assert.Equal(
+                "ix_outbox_tenant,ix_ticket_events_time,ix_tickets_leases,ix_tickets_number,ix_tickets_order,ix_tickets_queue,ix_tickets_timers,ix_tickets_timers_unleased",
+                await indexes.ExecuteScalarAsync());
         }
 
-        Assert.Equal(5, SqliteTicketStore.SchemaVersion);
+        Assert.Equal(6, SqliteTicketStore.SchemaVersion);
         var stored = await store.GetStoredAsync(tenant, opened.Ticket.Id);
         Assert.NotNull(stored);
         Assert.Equal(ServiceDeskJson.Serialize(commented.Ticket), ServiceDeskJson.Serialize(stored.Ticket));
@@ -121,7 +141,7 @@ public sealed class SqliteBatchTests(ITestOutputHelper output) : IDisposable
         }
 
         output.WriteLine(string.Join(Environment.NewLine, plan));
-        Assert.Contains(plan, line => line.StartsWith("SEARCH tickets USING PRIMARY KEY (tenant=? AND id=?)", StringComparison.Ordinal));
+        Assert.Contains(plan, line => line.StartsWith("SEARCH tickets USING INDEX sqlite_autoindex_tickets_1 (tenant=? AND id=?)", StringComparison.Ordinal));
         Assert.DoesNotContain(plan, line => line.StartsWith("SCAN tickets", StringComparison.Ordinal));
     }
 

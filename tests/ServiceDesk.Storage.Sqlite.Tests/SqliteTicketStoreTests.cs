@@ -87,13 +87,63 @@ public sealed class SqliteTicketStoreTests : IDisposable
             DataSource = "a;b",
             Durability = (SqliteDurability)7,
             BusyTimeout = Duration.FromMilliseconds(10),
+            PageCacheSize = 1024,
+            MemoryMapSize = -1,
         }));
-        Assert.Equal(3, ex.Errors.Count);
+        Assert.Equal(5, ex.Errors.Count);
+        Assert.Contains("PageCacheSize: 1024 bytes is outside 1 MiB (1048576) to 4 GiB (4294967296)", ex.Errors);
+        Assert.Contains("MemoryMapSize: -1 bytes is outside 0 to 2147418112", ex.Errors);
         Assert.Contains(ex.Errors, e => e.StartsWith("DataSource", StringComparison.Ordinal));
         Assert.Contains(ex.Errors, e => e.StartsWith("Durability", StringComparison.Ordinal));
         Assert.Contains(ex.Errors, e => e.StartsWith("BusyTimeout", StringComparison.Ordinal));
         await Assert.ThrowsAsync<InvalidDefinitionException>(() => SqliteTicketStore.OpenAsync(" "));
         await Assert.ThrowsAsync<ArgumentNullException>(() => SqliteTicketStore.OpenAsync((SqliteTicketStoreOptions)null!));
+    }
+
+    [Theory]
+    [InlineData(SqliteTicketStoreOptions.MaxPageCacheSize + 1, 0L)]
+    [InlineData(64L * 1024 * 1024, SqliteTicketStoreOptions.MaxMemoryMapSize + 1)]
+    public async Task OpenAsync_CacheOrMapTooLarge_NamesTheValueAndRange(long cache, long map)
+    {
+        var ex = await Assert.ThrowsAsync<InvalidDefinitionException>(() => SqliteTicketStore.OpenAsync(new SqliteTicketStoreOptions
+        {
+            DataSource = Path.Combine(Path.GetTempPath(), "never-created-" + Guid.NewGuid().ToString("N"), "desk.db"),
+            PageCacheSize = cache,
+            MemoryMapSize = map,
+        }));
+        var fault = Assert.Single(ex.Errors);
+        Assert.Contains((cache > SqliteTicketStoreOptions.MaxPageCacheSize ? cache : map).ToString(System.Globalization.CultureInfo.InvariantCulture), fault, StringComparison.Ordinal);
+        Assert.Contains("outside", fault, StringComparison.Ordinal);
+    }
+
+    /// <summary>Every pooled connection gets the store's settings: the page cache and memory map asked for, the WAL
+    /// checkpoint size, the durability and foreign keys; the defaults when nothing is asked.</summary>
+    [Fact]
+    public async Task OpenAsync_ConnectionSettings_AppliedToPooledConnections()
+    {
+        await using (var defaults = await SqliteTicketStore.OpenAsync(new SqliteTicketStoreOptions { DataSource = Path.Combine(_folder, "defaults.db") }))
+        {
+            Assert.Equal(-64L * 1024, await defaults.ReadPragmaAsync("cache_size"));
+            Assert.Equal(0, await defaults.ReadPragmaAsync("mmap_size"));
+            Assert.Equal(SqliteTicketStore.WalCheckpointPages, await defaults.ReadPragmaAsync("wal_autocheckpoint"));
+            Assert.Equal(1, await defaults.ReadPragmaAsync("synchronous")); // NORMAL
+            Assert.Equal(1, await defaults.ReadPragmaAsync("foreign_keys"));
+        }
+
+        await using var tuned = await SqliteTicketStore.OpenAsync(new SqliteTicketStoreOptions
+        {
+            DataSource = Path.Combine(_folder, "tuned.db"),
+            PageCacheSize = 1024 * 1024,
+            MemoryMapSize = 8 * 1024 * 1024,
+            Durability = SqliteDurability.Full,
+        });
+        // Twice: the second read takes the pooled connection the first returned, whose settings are kept, not made again.
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal(-1024, await tuned.ReadPragmaAsync("cache_size"));
+            Assert.Equal(8 * 1024 * 1024, await tuned.ReadPragmaAsync("mmap_size"));
+            Assert.Equal(2, await tuned.ReadPragmaAsync("synchronous")); // FULL
+        }
     }
 
     [Theory]

@@ -1,5 +1,3 @@
-using NodaTime;
-
 namespace ServiceDesk.Storage.Sqlite;
 
 /// <summary>The options check run at start-up by <c>AddServiceDesk()</c>, so its faults join the others (the store checks
@@ -30,14 +28,6 @@ internal static class SqliteStartupValidation
             }
         }
 
-        if (!Enum.IsDefined(options.Durability))
-        {
-            faults.Add($"Sqlite.Durability: {(int)options.Durability} is not Normal or Full");
-        }
-
-        if (options.BusyTimeout < Duration.FromSeconds(1) || options.BusyTimeout > Duration.FromMinutes(10))
-        {
-            faults.Add($"Sqlite.BusyTimeout: {options.BusyTimeout} is outside 1 second to 10 minutes");
-        }
+        options.CollectSettingFaults(faults, "Sqlite.");
     }
 }
