@@ -32,11 +32,14 @@ public sealed class EscalationWorkerOptions
     /// sooner; the interval bounds how late a timer stored meanwhile by a command (or by another host) is noticed.</remarks>
     public Duration PollInterval { get; set; } = Duration.FromSeconds(10);
 
-    /// <summary>Lists every fault of these options.</summary>
+    /// <summary>The values configuration held that could not be read (see <c>AddEscalationWorker(section)</c>).</summary>
+    internal List<string> ConfigurationFaults { get; } = [];
+
+    /// <summary>Lists every fault of these options: values out of range, and values in configuration that could not be read.</summary>
     /// <returns>The faults; empty when the options are valid.</returns>
     public IReadOnlyList<string> Validate()
     {
-        var faults = new List<string>();
+        var faults = new List<string>(ConfigurationFaults);
         if (BatchSize is < 1 or > ITimerStore.MaxClaim)
         {
             faults.Add($"EscalationWorker.BatchSize: {BatchSize} is outside 1 to {ITimerStore.MaxClaim:N0}");

@@ -46,6 +46,4 @@ public sealed class ServiceDeskOptions
     internal List<DefinitionSource> Contracts { get; } = [];
 
     internal bool WorkerEnabled { get; set; }
-
-    internal ServiceDeskDefinitions? Built { get; set; }
 }

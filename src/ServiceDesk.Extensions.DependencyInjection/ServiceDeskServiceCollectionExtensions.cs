@@ -65,8 +65,8 @@ public static class ServiceDeskServiceCollectionExtensions
                 HealthCheckName, sp => sp.GetRequiredService<ServiceDeskStoreHealthCheck>(), failureStatus: null, HealthCheckTags)));
         }
 
-        services.TryAddSingleton(sp => sp.GetRequiredService<IOptionsMonitor<ServiceDeskOptions>>().CurrentValue.Built
-            ?? throw new InvalidOperationException("The ServiceDesk options were not validated."));
+        services.TryAddSingleton<ServiceDeskDefinitionsFactory>();
+        services.TryAddSingleton(sp => sp.GetRequiredService<ServiceDeskDefinitionsFactory>().Create(sp.GetRequiredService<IOptions<ServiceDeskOptions>>().Value));
         services.TryAddSingleton<IClock>(sp => sp.GetService<TimeProvider>() is { } time ? new TimeProviderClock(time) : SystemClockAccess.Instance);
         services.TryAddSingleton(sp => sp.GetRequiredService<ServiceDeskStoreHolder>().Current);
         services.TryAddSingleton(sp => sp.GetRequiredService<ServiceDeskStoreHolder>().As<ITimerStore>());

@@ -110,6 +110,75 @@ public sealed class ValidationTests
         Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<ServiceDeskEngine>());
     }
 
+    /// <summary>Every unreadable worker value is listed (binding records them instead of throwing at the first), with the
+    /// option left at its default rather than half-read.</summary>
+    [Fact]
+    public async Task Start_EveryUnreadableWorkerValue_IsListed()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Worker:BatchSize"] = "ten",
+            ["Worker:LeaseDuration"] = "1 minute",
+            ["Worker:PollInterval"] = "0,5",
+        }).Build();
+        var ex = await StartFailsAsync(s => s.AddServiceDesk().UseInMemory().AddEscalationWorker(configuration.GetSection("Worker")));
+        Assert.StartsWith("The ServiceDesk configuration is invalid (3 faults):", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("EscalationWorker.BatchSize: 'ten' is not a whole number from 1 to 1,000", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("EscalationWorker.LeaseDuration: '1 minute' is not a duration (hh:mm:ss, or d.hh:mm:ss)", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("EscalationWorker.PollInterval: '0,5' is not a duration (hh:mm:ss, or d.hh:mm:ss)", ex.Message, StringComparison.Ordinal);
+
+        var options = new EscalationWorkerOptions();
+        var good = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["BatchSize"] = "250",
+            ["LeaseDuration"] = "00:02:30",
+            ["PollInterval"] = "0.00:00:05",
+        }).Build();
+        using var host = Hosts.Build(s => s.AddServiceDesk().UseInMemory().AddEscalationWorker(good));
+        await host.StartAsync();
+        var bound = host.Services.GetRequiredService<IOptions<EscalationWorkerOptions>>().Value;
+        Assert.Equal((250, Duration.FromSeconds(150), Duration.FromSeconds(5)), (bound.BatchSize, bound.LeaseDuration, bound.PollInterval));
+        Assert.Empty(bound.Validate());
+        await host.StopAsync();
+    }
+
+    /// <summary>Definitions are built by a factory, once: validation and the <see cref="ServiceDeskDefinitions"/> singleton
+    /// share the build (an escalation builder runs once), and validating changes nothing in the options.</summary>
+    [Fact]
+    public async Task Definitions_BuiltOnceByTheFactory_ValidationChangesNothing()
+    {
+        var builds = 0;
+        using var host = Hosts.Build(s => s.AddServiceDesk()
+            .UseInMemory()
+            .AddEscalation(_ =>
+            {
+                Interlocked.Increment(ref builds);
+                return new ServiceDesk.Routing.EscalationPolicyBuilder().Build();
+            }));
+        var options = host.Services.GetRequiredService<IOptions<ServiceDeskOptions>>().Value; // validates
+        var validator = host.Services.GetServices<IValidateOptions<ServiceDeskOptions>>().Single();
+        Assert.True(validator.Validate(Options.DefaultName, options).Succeeded);
+        Assert.True(validator.Validate(Options.DefaultName, options).Succeeded);
+        await host.StartAsync();
+        var definitions = host.Services.GetRequiredService<ServiceDeskDefinitions>();
+        Assert.Same(definitions.EngineOptions, host.Services.GetRequiredService<ServiceDeskDefinitions>().EngineOptions);
+        Assert.Equal(1, builds);
+        await host.StopAsync();
+    }
+
+    /// <summary>Without a host (nothing validates at start), the definitions singleton is still built, from the validated
+    /// options, when first resolved.</summary>
+    [Fact]
+    public async Task Resolve_WithoutHost_ValidOptions_DefinitionsBuiltOnFirstUse()
+    {
+        var services = new ServiceCollection();
+        services.AddServiceDesk().UseInMemory();
+        await using var provider = services.BuildServiceProvider(Hosts.Strict);
+        var definitions = provider.GetRequiredService<ServiceDeskDefinitions>();
+        Assert.Empty(definitions.Calendars);
+        Assert.NotNull(provider.GetRequiredService<ServiceDeskEngine>());
+    }
+
     [Fact]
     public void WorkerOptions_Validate_ListsEveryRangeFault()
     {

@@ -57,6 +57,17 @@ public sealed class PackageMetadataTests
         Assert.Equal("expression", metadata.Element(ns + "license")!.Attribute("type")!.Value);
         Assert.Contains("itsm", Value("tags"), StringComparison.Ordinal);
         Assert.Equal("README.md", Value("readme"));
+        Assert.Equal("icon.png", Value("icon"));
+        var icon = zip.GetEntry("icon.png");
+        Assert.NotNull(icon);
+        using (var png = icon.Open())
+        {
+            var signature = new byte[8];
+            png.ReadExactly(signature);
+            Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A }, signature);
+        }
+
+        Assert.Contains("CHANGELOG.md", Value("releaseNotes"), StringComparison.Ordinal);
         Assert.NotEmpty(Value("projectUrl"));
         var repository = metadata.Element(ns + "repository");
         Assert.NotNull(repository);
