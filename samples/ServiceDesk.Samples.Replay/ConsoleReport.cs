@@ -1,3 +1,4 @@
+using NodaTime;
 using Spectre.Console;
 using static ServiceDesk.Samples.Replay.ReportFormat;
 
@@ -23,6 +24,12 @@ public static class ConsoleReport
         Line("engine commands", $"{N(report.Commands)} ({N(report.TransitionsApplied)} transitions applied, {N(report.TransitionsRejected)} refused by the lifecycle, {N(report.ResolvedBeforeClose)} closures replayed as resolve + close)");
         Line("wall time", $"{Wall(report.Elapsed)} in all, {Wall(report.ReplayElapsed)} replaying (of which {Wall(report.SweepElapsed)} sweeping); {Rate(report.EventsPerSecond)} events/s");
         console.Write(summary);
+        if (report.Incidents == 0)
+        {
+            console.WriteLine();
+            console.MarkupLine($"[yellow]{ReplayApp.NoIncidents}[/]");
+            return;
+        }
 
         if (report.RefusedTransitions.Count > 0)
         {
@@ -60,7 +67,7 @@ public static class ConsoleReport
         var (met, breached, open) = (report.Sla.Sum(s => s.Met), report.Sla.Sum(s => s.Breached), report.Sla.Sum(s => s.Open));
         sla.AddRow("[bold]all[/]", $"[bold]{N(met)}[/]", $"[bold]{N(breached)}[/]", $"[bold]{N(open)}[/]", $"[bold]{N(met + breached + open)}[/]", $"[bold]{Percent(met, met + breached)}[/]");
         console.Write(sla);
-        console.Write(new BarChart().Label("SLA breached per priority").Width(70).UseValueFormatter(v => N((long)Math.Round(v)))
+        WriteBars(console, new BarChart().Label("SLA breached per priority").Width(70).UseValueFormatter(v => N((long)Math.Round(v)))
             .AddItems(report.Sla, s => new BarChartItem(Priority(s.Priority), s.Breached, Color.Red)));
 
         console.WriteLine();
@@ -91,7 +98,7 @@ public static class ConsoleReport
             console.Write(escalations);
             if (report.EscalationsByLevel.Count > 0)
             {
-                console.Write(new BarChart().Label("Tickets escalated per level").Width(70).UseValueFormatter(v => N((long)Math.Round(v)))
+                WriteBars(console, new BarChart().Label("Tickets escalated per level").Width(70).UseValueFormatter(v => N((long)Math.Round(v)))
                     .AddItems(report.EscalationsByLevel, e => new BarChartItem($"L{e.Level} {e.Rule}", e.Count, Color.Orange1)));
             }
         }
@@ -107,7 +114,7 @@ public static class ConsoleReport
         }
 
         console.Write(groups);
-        console.Write(new BarChart().Label("Tickets per group (top 10)").Width(70).UseValueFormatter(v => N((long)Math.Round(v)))
+        WriteBars(console, new BarChart().Label("Tickets per group (top 10)").Width(70).UseValueFormatter(v => N((long)Math.Round(v)))
             .AddItems(report.BusiestGroups, g => new BarChartItem(g.Group, g.Tickets, Color.SteelBlue)));
 
         console.WriteLine();
@@ -118,23 +125,62 @@ public static class ConsoleReport
         }
 
         console.Write(plans);
-        var invoices = new Table().Title("Invoices per contract (EUR rounded to the euro; exact in the HTML report)").Border(TableBorder.Rounded)
-            .AddColumns("contract", "tickets", "entries", "hours", "invoices", "net", "total");
-        foreach (var c in new[] { 1, 2, 3, 4, 5, 6 })
+        var invoices = new Table().Title("Invoices per contract (EUR to the cent; time logged as hours:minutes; the all row adds the rows as shown; entries and invoices in the HTML report)").Border(TableBorder.Rounded)
+            .AddColumns("contract", "tickets", "time", "net", "tax", "total");
+        foreach (var c in new[] { 1, 2, 3, 4, 5 })
         {
             invoices.Columns[c].RightAligned();
         }
 
-        foreach (var c in report.Contracts)
+        var rows = InvoiceRows(report.Contracts);
+        foreach (var row in rows.Take(rows.Count - 1))
         {
-            invoices.AddRow(c.Contract, N(c.Tickets), N(c.Entries), N((long)Math.Round(c.LoggedTime.TotalHours)), N(c.Invoices), N((long)Math.Round(c.Net)), N((long)Math.Round(c.Total)));
+            invoices.AddRow([.. row.Select(Markup.Escape)]);
         }
 
-        invoices.AddRow("[bold]all[/]", N(report.Contracts.Sum(c => c.Tickets)), N(report.Contracts.Sum(c => c.Entries)), N((long)Math.Round(report.Contracts.Sum(c => c.LoggedTime.TotalHours))),
-            N(report.Contracts.Sum(c => c.Invoices)), N((long)Math.Round(report.Contracts.Sum(c => c.Net))),
-            $"[bold]{N((long)Math.Round(report.Contracts.Sum(c => c.Total)))}[/]");
+        invoices.AddRow([.. rows[^1].Select(cell => $"[bold]{Markup.Escape(cell)}[/]")]);
         console.Write(invoices);
-        console.Write(new BarChart().Label("Invoiced total per contract (EUR)").Width(70).UseValueFormatter(v => N((long)Math.Round(v)))
+        WriteBars(console, new BarChart().Label("Invoiced total per contract (EUR)").Width(70).UseValueFormatter(v => N((long)Math.Round(v)))
             .AddItems(report.Contracts, c => new BarChartItem(c.Contract, (double)c.Total, Color.Green)));
+    }
+
+    /// <summary>
+    /// The cells of the console's invoice table, one row per contract and a last <c>all</c> row. Every cell is rounded
+    /// once, half away from zero (money to the cent, time to the minute), and each cell of the <c>all</c> row is the sum of
+    /// the rounded cells above it, so the table adds up as printed (the invoices' own amounts are in cents already, so it
+    /// is also the exact total).
+    /// </summary>
+    /// <param name="contracts">The contracts of the report.</param>
+    /// <returns>The rows: contract, tickets, time logged (<c>h:mm</c>), net, tax, total.</returns>
+    public static IReadOnlyList<string[]> InvoiceRows(IReadOnlyList<ContractRow> contracts)
+    {
+        ArgumentNullException.ThrowIfNull(contracts);
+        static decimal Cents(decimal amount) => Math.Round(amount, 2, MidpointRounding.AwayFromZero);
+        static long Minutes(Duration time) => (long)Math.Round(time.TotalMinutes, MidpointRounding.AwayFromZero);
+        var rows = new List<string[]>();
+        var (tickets, minutes, net, tax, total) = (0L, 0L, 0m, 0m, 0m);
+        foreach (var c in contracts)
+        {
+            var (rowMinutes, rowNet, rowTax, rowTotal) = (Minutes(c.LoggedTime), Cents(c.Net), Cents(c.Tax), Cents(c.Total));
+            rows.Add([c.Contract, N(c.Tickets), HoursMinutes(rowMinutes), Money(rowNet), Money(rowTax), Money(rowTotal)]);
+            (tickets, minutes) = (tickets + c.Tickets, minutes + rowMinutes);
+            (net, tax, total) = (net + rowNet, tax + rowTax, total + rowTotal);
+        }
+
+        rows.Add(["all", N(tickets), HoursMinutes(minutes), Money(net), Money(tax), Money(total)]);
+        return rows;
+    }
+
+    private static string Money(decimal amount) => amount.ToString("N2", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string HoursMinutes(long minutes) => $"{N(minutes / 60)}:{minutes % 60:00}";
+
+    /// <summary>Writes a bar chart unless it has no bars (Spectre's chart needs at least one).</summary>
+    private static void WriteBars(IAnsiConsole console, BarChart chart)
+    {
+        if (chart.Data.Count > 0)
+        {
+            console.Write(chart);
+        }
     }
 }

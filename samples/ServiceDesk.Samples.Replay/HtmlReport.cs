@@ -37,6 +37,11 @@ public static class HtmlReport
         Dt(h, "engine commands", $"{N(report.Commands)}: {N(report.TransitionsApplied)} transitions applied, {N(report.TransitionsRejected)} refused by the lifecycle, {N(report.ResolvedBeforeClose)} closures replayed as resolve + close");
         Dt(h, "wall time", $"{Wall(report.Elapsed)} in all ({Wall(report.ReplayElapsed)} replaying, of which {Wall(report.SweepElapsed)} sweeping), {Rate(report.EventsPerSecond)} events/s");
         h.Append("</dl>");
+        if (report.Incidents == 0)
+        {
+            h.Append("<p class=\"warn\">").Append(E(ReplayApp.NoIncidents)).Append(".</p></body></html>\n");
+            return h.ToString();
+        }
 
         if (report.RefusedTransitions.Count > 0)
         {
@@ -158,12 +163,12 @@ public static class HtmlReport
     /// <summary>A horizontal bar chart as inline SVG.</summary>
     private static void Bars(StringBuilder h, string title, IReadOnlyList<(string Label, double Value, string Color)> bars, Func<double, string> format)
     {
+        const int labelWidth = 210, barWidth = 560, rowHeight = 24, valueWidth = 150;
         if (bars.Count == 0)
         {
             return;
         }
 
-        const int labelWidth = 210, barWidth = 560, rowHeight = 24, valueWidth = 150;
         var max = Math.Max(1, bars.Max(b => b.Value));
         var height = (bars.Count * rowHeight) + 30;
         h.Append(CultureInfo.InvariantCulture, $"<figure><svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"{labelWidth + barWidth + valueWidth}\" height=\"{height}\" viewBox=\"0 0 {labelWidth + barWidth + valueWidth} {height}\">");

@@ -109,8 +109,9 @@ public sealed class ReplayRunner(ReplaySettings settings)
     public async Task<ReplayReport> RunAsync(IProgress<ReplayProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var total = Stopwatch.StartNew();
-        progress?.Report(new ReplayProgress("Reading the log", 0, 1, null));
-        var log = ServiceNowLog.Read(Settings.EventsPath, Settings.From, Settings.To, Settings.Limit);
+        progress?.Report(new ReplayProgress("Reading the log", 0, 100, null));
+        var log = ServiceNowLog.Read(Settings.EventsPath, Settings.From, Settings.To, Settings.Limit,
+            progress is null ? null : percent => progress.Report(new ReplayProgress("Reading the log", percent, 100, null)));
         foreach (var issue in log.Issues)
         {
             AddIssue(issue);
@@ -631,6 +632,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
             var rules = new Dictionary<int, string> { [1] = "warn-75", [2] = "breach-to-2nd-line", [3] = "overdue-150" };
             progress?.Report(new ReplayProgress("Invoicing", 0, contracts.Count, null));
             var invoices = Invoice(end, ticketsPerContract);
+            progress?.Report(new ReplayProgress("Invoicing", contracts.Count, contracts.Count, null));
             return new ReplayReport
             {
                 Source = string.Empty,

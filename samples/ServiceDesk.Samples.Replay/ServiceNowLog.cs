@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using NodaTime;
+using Sylvan.Data.Csv;
 using ServiceDesk.Workflow.Replay;
 
 namespace ServiceDesk.Samples.Replay;
@@ -47,17 +48,19 @@ public sealed record LogIssue(long Line, string Message)
 /// <param name="Issues">The rows skipped, with their line numbers.</param>
 public sealed record LogReadResult(IReadOnlyList<LogIncident> Incidents, long Rows, IReadOnlyList<LogIssue> Issues);
 
-/// <summary>Thrown when a ServiceNow export cannot be read at all (missing file, missing columns).</summary>
+/// <summary>Thrown when a ServiceNow export cannot be read at all (missing file, missing columns, broken quoting).</summary>
 public sealed class LogFormatException(string message) : IOException(message);
 
 /// <summary>
 /// Reads a ServiceNow incident audit export with the columns of the UCI "Incident management process enriched event log"
-/// (dataset 498): plain CSV or gzip-compressed (<c>.gz</c>), comma-separated, no quoting, <c>?</c> for a missing value,
-/// times as <c>d/M/yyyy HH:mm</c> (read as UTC).
+/// (dataset 498): plain CSV or gzip-compressed (<c>.gz</c>), comma-separated, RFC 4180 quoting as ServiceNow exports
+/// write it (<c>"Doe, Jane"</c>, <c>"a ""quoted"" word"</c>, line breaks inside quotes), <c>?</c> or an empty field for a
+/// missing value, times as <c>d/M/yyyy HH:mm</c> (read as UTC). CSV parsing is Sylvan.Data.Csv's.
 /// </summary>
 /// <remarks>A malformed row (wrong number of fields, an unreadable time or level, an unknown state such as the log's
-/// undocumented <c>-100</c>) is skipped and reported as a <see cref="LogIssue"/> with its line number; the rest is read.
-/// A missing file or a header without the required columns throws <see cref="LogFormatException"/>.</remarks>
+/// undocumented <c>-100</c>) is skipped and reported as a <see cref="LogIssue"/> with its row number (the header is row 1;
+/// it is the line number unless a quoted field holds a line break); the rest is read. A missing file, a header without
+/// the required columns or an unterminated quote throws <see cref="LogFormatException"/>.</remarks>
 public static class ServiceNowLog
 {
     private static readonly string[] Required =
@@ -99,9 +102,10 @@ public static class ServiceNowLog
     /// <param name="to">Keep only incidents opened on or before this date (UTC), if given.</param>
     /// <param name="limit">Keep only the first N incidents (after the date filter), if given; reading stops at the first
     /// row of the next incident, so later rows are neither read nor checked.</param>
+    /// <param name="percentRead">Receives the share of the file read so far, 0 to 100, now and then; 100 at the end.</param>
     /// <returns>The incidents and the skipped rows.</returns>
-    /// <exception cref="LogFormatException">The file is missing or its header lacks a required column.</exception>
-    public static LogReadResult Read(string path, LocalDate? from = null, LocalDate? to = null, int? limit = null)
+    /// <exception cref="LogFormatException">The file is missing, its header lacks a required column or its quoting is broken.</exception>
+    public static LogReadResult Read(string path, LocalDate? from = null, LocalDate? to = null, int? limit = null, Action<int>? percentRead = null)
     {
         if (!File.Exists(path))
         {
@@ -111,22 +115,45 @@ public static class ServiceNowLog
         using var file = File.OpenRead(path);
         using Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
         using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
-        return Read(reader, path, from, to, limit);
+        var length = Math.Max(1, file.Length);
+        var result = Read(reader, path, from, to, limit, percentRead is null ? null : () => percentRead((int)(100 * file.Position / length)));
+        percentRead?.Invoke(100);
+        return result;
     }
 
-    /// <summary>Reads an export from a reader (see <see cref="Read(string, LocalDate?, LocalDate?, int?)"/>).</summary>
+    /// <summary>Reads an export from a reader (see <see cref="Read(string, LocalDate?, LocalDate?, int?, Action{int}?)"/>).</summary>
     /// <param name="reader">The text.</param>
     /// <param name="name">The name used in messages.</param>
     /// <param name="from">Keep only incidents opened on or after this date.</param>
     /// <param name="to">Keep only incidents opened on or before this date.</param>
     /// <param name="limit">Keep only the first N incidents.</param>
     /// <returns>The incidents and the skipped rows.</returns>
-    /// <exception cref="LogFormatException">The header lacks a required column.</exception>
+    /// <exception cref="LogFormatException">The header lacks a required column or the quoting is broken.</exception>
     public static LogReadResult Read(TextReader reader, string name, LocalDate? from = null, LocalDate? to = null, int? limit = null)
+        => Read(reader, name, from, to, limit, null);
+
+    private static LogReadResult Read(TextReader reader, string name, LocalDate? from, LocalDate? to, int? limit, Action? everyFewRows)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        var header = reader.ReadLine() ?? throw new LogFormatException($"The event log '{name}' is empty (line 1: no header).");
-        var columns = header.Split(',');
+        try
+        {
+            using var csv = CsvDataReader.Create(reader, new CsvDataReaderOptions { HasHeaders = true, Delimiter = ',', BufferSize = 1 << 16 });
+            return Read(csv, name, from, to, limit, everyFewRows);
+        }
+        catch (CsvFormatException ex)
+        {
+            throw new LogFormatException($"The event log '{name}', row {ex.RowNumber + 1:N0}: the CSV is malformed ({ex.Message}); a quoted field must end with a quote.");
+        }
+    }
+
+    private static LogReadResult Read(CsvDataReader csv, string name, LocalDate? from, LocalDate? to, int? limit, Action? everyFewRows)
+    {
+        var columns = Enumerable.Range(0, csv.FieldCount).Select(csv.GetName).ToArray();
+        if (columns.Length == 0 || (columns.Length == 1 && columns[0].Length == 0))
+        {
+            throw new LogFormatException($"The event log '{name}' is empty (line 1: no header).");
+        }
+
         var missing = Required.Where(c => Array.IndexOf(columns, c) < 0).ToList();
         if (missing.Count > 0)
         {
@@ -141,67 +168,84 @@ public static class ServiceNowLog
         var incidents = new List<LogIncident>();
         var byNumber = new Dictionary<string, LogIncident?>(StringComparer.Ordinal);
         var issues = new List<LogIssue>();
+
+        // Values repeat (141,712 rows, a few thousand distinct callers, groups and states): one string per distinct value,
+        // looked up by span, so a row allocates only what is new.
         var intern = new Dictionary<string, string>(StringComparer.Ordinal);
-        string Intern(string s)
+        var lookup = intern.GetAlternateLookup<ReadOnlySpan<char>>();
+        string Intern(ReadOnlySpan<char> s)
         {
-            if (!intern.TryGetValue(s, out var v))
+            if (!lookup.TryGetValue(s, out var v))
             {
-                intern[s] = v = s;
+                v = s.ToString();
+                intern[v] = v;
             }
 
             return v;
         }
 
-        long line = 1;
-        long rows = 0;
-        while (reader.ReadLine() is { } text)
+        string? Value(int ordinal)
         {
-            line++;
-            if (text.Length == 0)
+            var field = csv.GetFieldSpan(ordinal);
+            return field.Length == 0 || field is "?" ? null : Intern(field);
+        }
+
+        long rows = 0;
+        while (csv.Read())
+        {
+            var line = (long)csv.RowNumber + 1; // Sylvan counts data rows from 1; the header is line 1
+            if (csv.RowFieldCount <= 1 && csv.GetFieldSpan(0).Length == 0)
             {
-                continue;
+                continue; // an empty line
             }
 
             rows++;
-            var f = text.Split(',');
-            if (f.Length != columns.Length)
+            if (everyFewRows is not null && (rows & 0xFFF) == 0)
             {
-                issues.Add(new LogIssue(line, $"expected {columns.Length} fields, found {f.Length}; row skipped"));
+                everyFewRows();
+            }
+
+            if (csv.RowFieldCount != columns.Length)
+            {
+                issues.Add(new LogIssue(line, $"expected {columns.Length} fields, found {csv.RowFieldCount}; row skipped"));
                 continue;
             }
 
-            var id = f[number];
-            if (string.IsNullOrWhiteSpace(id) || id == "?")
+            var idSpan = csv.GetFieldSpan(number);
+            if (idSpan.IsWhiteSpace() || idSpan is "?")
             {
                 issues.Add(new LogIssue(line, "no incident number; row skipped"));
                 continue;
             }
 
-            if (UciIncidentMapping.Map(f[state]) is null)
+            var id = Intern(idSpan);
+            var stateText = Intern(csv.GetFieldSpan(state));
+            if (UciIncidentMapping.Map(stateText) is null)
             {
-                issues.Add(new LogIssue(line, $"{id}: unknown incident_state '{f[state]}'; row skipped"));
+                issues.Add(new LogIssue(line, $"{id}: unknown incident_state '{stateText}'; row skipped"));
                 continue;
             }
 
-            if (!TryParseTime(f[updatedAt], out var at))
+            if (!TryParseTime(csv.GetFieldSpan(updatedAt), out var at))
             {
-                issues.Add(new LogIssue(line, $"{id}: sys_updated_at '{f[updatedAt]}' is not a d/M/yyyy HH:mm time; row skipped"));
+                issues.Add(new LogIssue(line, $"{id}: sys_updated_at '{csv.GetFieldSpan(updatedAt)}' is not a d/M/yyyy HH:mm time; row skipped"));
                 continue;
             }
 
-            if (!TryParseLevel(f[impact], out var impactLevel) || !TryParseLevel(f[urgency], out var urgencyLevel))
+            if (!TryParseLevel(csv.GetFieldSpan(impact), out var impactLevel) || !TryParseLevel(csv.GetFieldSpan(urgency), out var urgencyLevel))
             {
-                issues.Add(new LogIssue(line, $"{id}: impact '{f[impact]}' or urgency '{f[urgency]}' is not '1 - High', '2 - Medium' or '3 - Low'; row skipped"));
+                issues.Add(new LogIssue(line, $"{id}: impact '{csv.GetFieldSpan(impact)}' or urgency '{csv.GetFieldSpan(urgency)}' is not '1 - High', '2 - Medium' or '3 - Low'; row skipped"));
                 continue;
             }
 
-            _ = int.TryParse(f[reassignments], NumberStyles.Integer, CultureInfo.InvariantCulture, out var reassigned);
+            _ = int.TryParse(csv.GetFieldSpan(reassignments), NumberStyles.Integer, CultureInfo.InvariantCulture, out var reassigned);
             if (!byNumber.TryGetValue(id, out var incident))
             {
                 var opened = at;
-                if (f[openedAt] != "?" && !TryParseTime(f[openedAt], out opened))
+                var openedText = csv.GetFieldSpan(openedAt);
+                if (openedText is not "?" && !TryParseTime(openedText, out opened))
                 {
-                    issues.Add(new LogIssue(line, $"{id}: opened_at '{f[openedAt]}' is not a d/M/yyyy HH:mm time; row skipped"));
+                    issues.Add(new LogIssue(line, $"{id}: opened_at '{openedText}' is not a d/M/yyyy HH:mm time; row skipped"));
                     continue;
                 }
 
@@ -215,7 +259,7 @@ public static class ServiceNowLog
                 var date = opened.InUtc().Date;
                 var keep = (from is null || date >= from) && (to is null || date <= to);
                 incident = keep
-                    ? new LogIncident(id, opened, Intern(f[caller]), Intern(f[channel]), Value(f[category], Intern), Value(f[subcategory], Intern), Value(f[location], Intern))
+                    ? new LogIncident(id, opened, Intern(csv.GetFieldSpan(caller)), Intern(csv.GetFieldSpan(channel)), Value(category), Value(subcategory), Value(location))
                     : null;
                 byNumber[id] = incident;
                 if (incident is not null)
@@ -224,34 +268,36 @@ public static class ServiceNowLog
                 }
             }
 
-            incident?.Events.Add(new LogEvent(line, Intern(f[state]), at, Intern(f[updatedBy]), Value(f[group], Intern), Value(f[agent], Intern), impactLevel, urgencyLevel, reassigned));
+            incident?.Events.Add(new LogEvent(line, stateText, at, Intern(csv.GetFieldSpan(updatedBy)), Value(group), Value(agent), impactLevel, urgencyLevel, reassigned));
         }
 
         return new LogReadResult(incidents, rows, issues);
     }
 
-    private static string? Value(string field, Func<string, string> intern) => field == "?" || field.Length == 0 ? null : intern(field);
+    /// <summary>Parses <c>d/M/yyyy HH:mm</c> as UTC.</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="at">The instant.</param>
+    /// <returns>Whether it parsed.</returns>
+    public static bool TryParseTime(string text, out Instant at) => TryParseTime(text.AsSpan(), out at);
 
     /// <summary>Parses <c>d/M/yyyy HH:mm</c> as UTC.</summary>
     /// <param name="text">The text.</param>
     /// <param name="at">The instant.</param>
     /// <returns>Whether it parsed.</returns>
-    public static bool TryParseTime(string text, out Instant at)
+    public static bool TryParseTime(ReadOnlySpan<char> text, out Instant at)
     {
         at = default;
-        var p = text.Split(' ', '/', ':');
-        if (p.Length != 5)
-        {
-            return false;
-        }
-
         Span<int> v = stackalloc int[5];
+        ReadOnlySpan<char> separators = "// :";
         for (var i = 0; i < 5; i++)
         {
-            if (!int.TryParse(p[i], NumberStyles.None, CultureInfo.InvariantCulture, out v[i]))
+            var end = i < 4 ? text.IndexOf(separators[i]) : text.Length;
+            if (end <= 0 || !int.TryParse(text[..end], NumberStyles.None, CultureInfo.InvariantCulture, out v[i]))
             {
                 return false;
             }
+
+            text = i < 4 ? text[(end + 1)..] : text;
         }
 
         if (v[2] is < 1900 or > 2999 || v[1] is < 1 or > 12 || v[0] < 1 || v[0] > CalendarSystem.Iso.GetDaysInMonth(v[2], v[1]) || v[3] > 23 || v[4] > 59)
@@ -263,7 +309,7 @@ public static class ServiceNowLog
         return true;
     }
 
-    private static bool TryParseLevel(string text, out int level)
+    private static bool TryParseLevel(ReadOnlySpan<char> text, out int level)
     {
         level = text.Length > 0 ? text[0] - '0' : 0;
         return level is >= 1 and <= 3;

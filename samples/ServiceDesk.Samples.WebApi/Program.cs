@@ -1,7 +1,9 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using NodaTime;
 using NodaTime.Text;
 using ServiceDesk;
@@ -24,18 +26,37 @@ builder.Services.AddServiceDesk()
     .AddEscalationWorker(desk.GetSection("EscalationWorker"));
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<DomainExceptionHandler>();
-builder.Services.AddOpenApi();
+
+// A body that cannot be read (not JSON, a wrong enum value, a number for a string) throws in every environment, so
+// DomainExceptionHandler answers it with a detail and the JSON path instead of a bare 400.
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.AddOpenApi(o => o.AddSchemaTransformer(OpenApiSchemas.DescribeNodaTimeAsync));
 builder.Services.ConfigureHttpJsonOptions(o =>
 {
+    // Durations as ISO-8601 (PT1H) ahead of the SDK's storage form (0:01:00:00); enums as strings without integer
+    // values, so the OpenAPI document lists each enum's values: Core's through the SDK's converters (one
+    // JsonStringEnumConverter<T> per enum), the other packages' (SlaStage, CommandOutcome, InvoiceLineKind) through the
+    // general JsonStringEnumConverter.
+    o.SerializerOptions.RespectRequiredConstructorParameters = true; // a missing "subject" is a 400 naming it, not a null
+    o.SerializerOptions.Converters.Add(new IsoDurationConverter());
     foreach (var converter in ServiceDeskJson.CreateOptions().Converters)
     {
         o.SerializerOptions.Converters.Add(converter);
     }
+
+    o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
 });
 
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+
+// Bodies are small: buffer them so that DomainExceptionHandler can show the refused value at its JSON path.
+app.Use((context, next) =>
+{
+    context.Request.EnableBuffering();
+    return next(context);
+});
 app.MapOpenApi();
 
 var tickets = app.MapGroup("/tenants/{tenant}/tickets").WithTags("Tickets");
@@ -44,8 +65,8 @@ tickets.MapPost("/", async Task<Created<TicketResponse>> (string tenant, OpenTic
 {
     var context = new CommandContext(new TenantId(tenant), Actor.OfRequester(body.Requester)) { IdempotencyKey = body.IdempotencyKey };
     var request = new OpenTicketRequest(
-        Parse.Enum<TicketKind>(body.Kind, nameof(body.Kind)), body.Subject,
-        new Requester(new CustomerId(body.Customer), body.Requester, body.Email), new Impact(body.Impact), new Urgency(body.Urgency))
+        body.Kind, body.Subject,
+        new Requester(new CustomerId(body.Customer), body.Requester, body.Email), Parse.Impact(body.Impact), Parse.Urgency(body.Urgency))
     {
         Description = body.Description ?? string.Empty,
         AssignmentGroup = body.Group is null ? null : new GroupId(body.Group),
@@ -76,25 +97,47 @@ tickets.MapPost("/{id}/comments", async (string tenant, string id, CommentBody b
 {
     var context = body.Agent is not null
         ? Parse.Agent(tenant, body.Agent, body.IdempotencyKey)
-        : new CommandContext(new TenantId(tenant), Actor.OfRequester(body.Requester ?? throw new ArgumentException("Give an agent or a requester.", nameof(body))));
-    var visibility = Parse.Enum<CommentVisibility>(body.Visibility ?? "Public", nameof(body.Visibility));
-    return TypedResults.Ok(CommandResponse.From(await engine.CommentAsync(context, Parse.Ticket(id), visibility, body.Text, ct)));
+        : new CommandContext(new TenantId(tenant), Actor.OfRequester(body.Requester ?? throw new RequestValueException("$.agent", "Give agent (an agent's comment) or requester (the requester's).")));
+    return TypedResults.Ok(CommandResponse.From(await engine.CommentAsync(context, Parse.Ticket(id), body.Visibility, body.Text, ct)));
 }).WithName("Comment").WithSummary("Adds a public or internal comment.");
 
 tickets.MapPost("/{id}/time", async (string tenant, string id, LogTimeBody body, ServiceDeskEngine engine, IClock clock, CancellationToken ct) =>
 {
     var context = Parse.Agent(tenant, body.Agent, body.IdempotencyKey);
-    var started = body.Started is null ? clock.GetCurrentInstant() - Duration.FromMinutes(body.Minutes) : Parse.Instant(body.Started, nameof(body.Started));
+    var started = body.Started is null ? clock.GetCurrentInstant() - Duration.FromMinutes(body.Minutes) : Parse.Instant(body.Started, "$.started");
     var result = await engine.LogTimeAsync(context, Parse.Ticket(id), new AgentId(body.Agent), started, Duration.FromMinutes(body.Minutes), body.Billable, body.Activity, ct);
     return TypedResults.Ok(CommandResponse.From(result));
 }).WithName("LogTime").WithSummary("Logs time worked on the ticket (billed against the ticket's contract).");
 
-tickets.MapGet("/{id}/history", async (string tenant, string id, ServiceDeskEngine engine, CancellationToken ct) =>
+tickets.MapPost("/{id}/assignment", async Task<Results<Ok<TicketResponse>, NotFound>> (
+    string tenant, string id, AssignBody body, ServiceDeskEngine engine, CancellationToken ct) =>
+{
+    var context = Parse.Agent(tenant, body.Agent, body.IdempotencyKey);
+    var ticket = Parse.Ticket(id);
+    if (body.Group is null && body.Assignee is null)
+    {
+        throw new RequestValueException("$.group", "Give group, assignee or both.");
+    }
+
+    if (await engine.GetTicketAsync(context.Tenant, ticket, ct) is not { } current)
+    {
+        return TypedResults.NotFound();
+    }
+
+    var group = body.Group is not null
+        ? new GroupId(Parse.Required(body.Group, "$.group"))
+        : current.Ticket.AssignmentGroup ?? throw new RequestValueException("$.group", "The ticket has no group yet: give group with the assignee.");
+    var assignee = body.Assignee is null ? (AgentId?)null : new AgentId(Parse.Required(body.Assignee, "$.assignee"));
+    var result = await engine.AssignAsync(context, ticket, group, assignee, ct);
+    return TypedResults.Ok(TicketResponse.From((await engine.GetTicketAsync(context.Tenant, result.Ticket!.Id, ct))!));
+}).WithName("Assign").WithSummary("Assigns the ticket to a group and/or an assignee (the engine's assign command); an assignee alone stays in the current group.");
+
+tickets.MapGet("/{id}/history", async (string tenant, string id, ServiceDeskEngine engine, IOptions<JsonOptions> json, CancellationToken ct) =>
 {
     var history = await engine.GetHistoryAsync(new TenantId(tenant), Parse.Ticket(id), ct);
     return history.Count == 0
         ? Results.NotFound()
-        : Results.Ok(history.Select(e => new HistoryEntry(e.Version, e.GetType().Name, e.At, e.Actor.ToString(), JsonSerializer.SerializeToElement(e, ServiceDeskJson.Options))));
+        : Results.Ok(history.Select(e => new HistoryEntry(e.Version, e.GetType().Name, e.At, e.Actor.ToString(), JsonSerializer.SerializeToElement(e, json.Value.SerializerOptions))));
 }).WithName("GetHistory").WithSummary("Every event of the ticket, by version.").Produces<HistoryEntry[]>().Produces(StatusCodes.Status404NotFound);
 
 app.MapGet("/tenants/{tenant}/queue", async (string tenant, string? group, string? assignee, ServiceDeskEngine engine, CancellationToken ct) =>

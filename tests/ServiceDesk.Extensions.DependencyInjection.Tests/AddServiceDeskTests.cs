@@ -18,7 +18,7 @@ public sealed class AddServiceDeskTests
     private const string CalendarJson = """{ "zone": "Europe/London", "week": { "mon": [["09:00","17:00"]], "tue": [["09:00","17:00"]] } }""";
 
     private const string PolicyJson = """
-        { "policies": [ { "name": "default", "metrics": [ { "name": "resolution", "kind": "resolution", "calendar": "office", "target": "1d" } ] } ] }
+        { "policies": [ { "name": "default", "metrics": [ { "name": "resolution", "kind": "resolution", "calendar": "office", "target": "24h" } ] } ] }
         """;
 
     [Fact]

@@ -28,7 +28,7 @@ public sealed class ValidationTests
         var folder = Hosts.TempFolder();
         await File.WriteAllTextAsync(Path.Combine(folder, "broken.json"), """{ "zone": "Mars/Olympus", "week": { "mon": [["18:00","09:00"]] } }""");
         await File.WriteAllTextAsync(Path.Combine(folder, "sla.json"),
-            """{ "policies": [ { "name": "default", "metrics": [ { "name": "resolution", "kind": "resolution", "calendar": "nowhere", "target": "1d" } ] } ] }""");
+            """{ "policies": [ { "name": "default", "metrics": [ { "name": "resolution", "kind": "resolution", "calendar": "nowhere", "target": "24h" } ] } ] }""");
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Calendars:office"] = "broken.json",

@@ -4,7 +4,8 @@ namespace ServiceDesk.Packaging.Tests;
 /// docs/getting-started.md and the README's embedding snippet, pasted into a console app that uses the packed packages
 /// from a local feed, build warning-free and run to the end.
 /// </summary>
-public sealed class DocsCompileTests : IClassFixture<PackageFixture>
+[Collection(PackageCollection.Name)]
+public sealed class DocsCompileTests
 {
     private readonly PackageFixture _fixture;
 

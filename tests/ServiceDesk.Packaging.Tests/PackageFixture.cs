@@ -84,3 +84,15 @@ public sealed class PackageFixture : IDisposable
         return dir?.FullName ?? throw new InvalidOperationException("ServiceDesk.Core.sln not found above " + AppContext.BaseDirectory);
     }
 }
+
+/// <summary>
+/// One <see cref="PackageFixture"/> for every test class that reads the packages: as class fixtures, each class packed
+/// the solution on its own and the three packs ran in parallel on the same obj folders (MSB3026, "being used by
+/// another process").
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class PackageCollection : ICollectionFixture<PackageFixture>
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "packed packages";
+}

@@ -5,7 +5,8 @@ using System.Xml.Linq;
 
 namespace ServiceDesk.Packaging.Tests;
 
-public sealed class PackageMetadataTests : IClassFixture<PackageFixture>
+[Collection(PackageCollection.Name)]
+public sealed class PackageMetadataTests
 {
     private static readonly Guid SourceLinkKind = new("CC110556-A091-4D38-9FEC-25AB9A351A6A");
     private readonly PackageFixture _fixture;

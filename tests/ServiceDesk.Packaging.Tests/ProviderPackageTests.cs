@@ -4,7 +4,8 @@ using System.Xml.Linq;
 namespace ServiceDesk.Packaging.Tests;
 
 /// <summary>The DI package brings no database driver; each provider package brings its own driver and the DI package.</summary>
-public sealed class ProviderPackageTests : IClassFixture<PackageFixture>
+[Collection(PackageCollection.Name)]
+public sealed class ProviderPackageTests
 {
     private static readonly string[] Drivers = ["Npgsql", "Microsoft.Data.Sqlite", "Microsoft.Data.Sqlite.Core", "SQLitePCLRaw.bundle_e_sqlite3"];
 

@@ -39,6 +39,50 @@ public sealed class ReplayInputTests
     }
 
     [Fact]
+    public void Read_QuotedFields_CommasDoubledQuotesAndLineBreaksInsideQuotes()
+    {
+        var lines = ReplayTestData.FirstLines(30);
+        var header = lines[0].Split(',');
+        int C(string column) => Array.IndexOf(header, column);
+        var first = lines[1].Split(',')[C("number")];
+        var plain = ServiceNowLog.Read(new StringReader(string.Join('\n', lines)), "plain.csv");
+        for (var i = 1; i < lines.Count; i++)
+        {
+            var f = lines[i].Split(',');
+            if (f[C("number")] == first)
+            {
+                f[C("caller_id")] = "\"Doe, Jane \"\"JD\"\"\"";                // a comma and doubled quotes inside quotes
+                f[C("location")] = "\"Building 7\nFloor 2\"";                // a line break inside quotes
+                f[C("category")] = "\"Category 42\"";                         // quoted without need
+            }
+
+            lines[i] = string.Join(',', f);
+        }
+
+        var quoted = ServiceNowLog.Read(new StringReader(string.Join('\n', lines)), "quoted.csv");
+
+        Assert.Empty(quoted.Issues);
+        Assert.Equal(plain.Rows, quoted.Rows);
+        Assert.Equal(plain.Incidents.Select(i => i.Number), quoted.Incidents.Select(i => i.Number));
+        var incident = quoted.Incidents[0];
+        Assert.Equal("Doe, Jane \"JD\"", incident.Caller);
+        Assert.Equal("Building 7\nFloor 2", incident.Location);
+        Assert.Equal("Category 42", incident.Category);
+        Assert.Equal(plain.Incidents[0].Events.Select(e => (e.State, e.At, e.Group, e.Agent)), incident.Events.Select(e => (e.State, e.At, e.Group, e.Agent)));
+    }
+
+    [Fact]
+    public void Read_UnterminatedQuote_ThrowsLogFormatExceptionNamingTheRow()
+    {
+        var lines = ReplayTestData.FirstLines(3);
+        lines[2] = "\"" + lines[2];
+
+        var ex = Assert.Throws<LogFormatException>(() => ServiceNowLog.Read(new StringReader(string.Join('\n', lines)), "broken.csv"));
+
+        Assert.Contains("'broken.csv', row 3", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Read_HeaderWithoutRequiredColumns_ThrowsWithLineOne()
     {
         using var reader = new StringReader("number,state\nINC1,New\n");
@@ -64,7 +108,11 @@ public sealed class ReplayInputTests
     [Theory]
     [InlineData(new[] { "--limit", "abc" }, "--limit must be a whole number")]
     [InlineData(new[] { "--limit" }, "Option --limit needs a value")]
-    [InlineData(new[] { "--bogus", "1" }, "Unknown option '--bogus'")]
+    [InlineData(new[] { "--events" }, "Option --events needs a value")]
+    [InlineData(new[] { "--bogus", "1" }, "Unknown option 'bogus'")]
+    [InlineData(new[] { "--limit", "5", "--bogus" }, "Unknown option 'bogus'")]
+    [InlineData(new[] { "--limit", "5", "--bogus=3" }, "Unknown option 'bogus'")]
+    [InlineData(new[] { "--batch", "20000" }, "--batch must be a whole number between 1 and 10000, not '20000'")]
     [InlineData(new[] { "--store", "oracle" }, "--store must be sqlite, postgres or memory")]
     [InlineData(new[] { "--store", "postgres" }, "--store postgres needs --connection")]
     [InlineData(new[] { "--from", "2016-13-01" }, "--from must be a date as yyyy-MM-dd")]
@@ -78,7 +126,20 @@ public sealed class ReplayInputTests
 
         Assert.Equal(ReplayApp.BadInput, code);
         Assert.Contains("error:", output.ToString(), StringComparison.Ordinal);
-        Assert.Contains(message, output.ToString().ReplaceLineEndings(" "), StringComparison.Ordinal);
+        Assert.Contains(message, output.ToString().ReplaceLineEndings(string.Empty), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--bogus")]
+    [InlineData("--bogus", "1")]
+    public async Task RunAsync_TrailingUnknownOption_SaysUnknownNotNeedsAValue(params string[] tail)
+    {
+        var (console, output) = ReplayTestData.Console();
+
+        var code = await ReplayApp.RunAsync(["--limit", "5", .. tail], console, interactive: false);
+
+        Assert.Equal(ReplayApp.BadInput, code);
+        Assert.Equal("error: Unknown option 'bogus'. Run with --help for the options.", output.ToString().ReplaceLineEndings(string.Empty));
     }
 
     [Fact]
@@ -87,6 +148,7 @@ public sealed class ReplayInputTests
         var (console, output) = ReplayTestData.Console();
 
         Assert.Equal(ReplayApp.Ok, await ReplayApp.RunAsync(["--help"], console, interactive: false));
-        Assert.Contains("--events <path>", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--events <PATH>", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--out <FOLDER>", output.ToString(), StringComparison.Ordinal);
     }
 }

@@ -86,6 +86,15 @@ public sealed class ReplayRunnerTests(ReplayRunnerFixture fixture) : IClassFixtu
         });
         Assert.True(Report.Contracts.Sum(c => c.Entries) > Report.Incidents / 2, "time is logged when agents leave a working state");
     }
+
+    [Fact]
+    public void InvoiceRows_First300Incidents_RowsAddUpToTheAllRow()
+    {
+        var rows = ConsoleReport.InvoiceRows(Report.Contracts);
+
+        InvoiceTableTests.AssertAddsUp(rows);
+        Assert.Equal(Report.Contracts.Sum(c => c.Total).ToString("N2", System.Globalization.CultureInfo.InvariantCulture), rows[^1][5]);
+    }
 }
 
 public sealed class ReplayEscalationTests

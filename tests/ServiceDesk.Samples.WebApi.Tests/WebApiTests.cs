@@ -55,7 +55,7 @@ public sealed class WebApiTests : IClassFixture<WebApiTests.InMemoryApp>
         Assert.Equal(HttpStatusCode.UnprocessableEntity, rejected.StatusCode);
         Assert.NotEqual(0, (await rejected.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("unmetGuards").GetArrayLength());
 
-        var comment = await _client.PostAsJsonAsync($"/tenants/{tenant}/tickets/{id}/comments", new { text = "Looking into it.", agent = "alice" });
+        var comment = await _client.PostAsJsonAsync($"/tenants/{tenant}/tickets/{id}/comments", new { text = "Looking into it.", agent = "alice", visibility = "Internal" });
         Assert.Equal("Applied", (await comment.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("outcome").GetString());
 
         var time = await _client.PostAsJsonAsync($"/tenants/{tenant}/tickets/{id}/time", new { agent = "alice", minutes = 90 });
@@ -70,6 +70,8 @@ public sealed class WebApiTests : IClassFixture<WebApiTests.InMemoryApp>
         Assert.Contains("StatusChanged", types);
         Assert.Contains("CommentAdded", types);
         Assert.Contains("TimeLogged", types);
+        var logged = history.EnumerateArray().Single(e => e.GetProperty("type").GetString() == "TimeLogged");
+        Assert.Equal("PT1H30M", logged.GetProperty("event").GetProperty("duration").GetString());
     }
 
     [Fact]
@@ -88,22 +90,143 @@ public sealed class WebApiTests : IClassFixture<WebApiTests.InMemoryApp>
         Assert.NotEqual(0, invoice.GetProperty("lines").GetArrayLength());
     }
 
-    [Fact]
-    public async Task BadInput_Gives400ProblemDetailsNamingTheValue()
+    private async Task<JsonElement> ProblemAsync(HttpResponseMessage response)
     {
-        var response = await _client.PostAsJsonAsync("/tenants/acme/tickets", new { kind = "Incidnet", subject = "x", requester = "J", customer = "c", impact = 1, urgency = 1 });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Contains("'Incidnet' is not a valid Kind", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
 
-        var impact = await _client.PostAsJsonAsync("/tenants/acme/tickets", Incident(impact: 9));
-        Assert.Equal(HttpStatusCode.BadRequest, impact.StatusCode);
-        Assert.Contains("9", (await impact.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    private Task<HttpResponseMessage> PostRawAsync(string path, string json)
+        => _client.PostAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
 
-        var badId = await _client.GetAsync("/tenants/acme/tickets/not-a-guid");
-        Assert.Equal(HttpStatusCode.BadRequest, badId.StatusCode);
-        Assert.Contains("'not-a-guid' is not a ticket id", (await badId.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    [Fact]
+    public async Task OpenTicket_MalformedJson_Gives400WithDetailAndPath()
+    {
+        var problem = await ProblemAsync(await PostRawAsync("/tenants/acme/tickets", """{ "kind": "Incident", "subject": }"""));
+
+        var detail = problem.GetProperty("detail").GetString()!;
+        Assert.StartsWith("The request body is not valid JSON at $.subject (line 1, position ", detail, StringComparison.Ordinal);
+        Assert.Equal("$.subject", problem.GetProperty("path").GetString());
+        Assert.DoesNotContain("ServiceDesk", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OpenTicket_WrongEnumValue_NamesTheValueAndTheAllowedOnes()
+    {
+        var problem = await ProblemAsync(await _client.PostAsJsonAsync("/tenants/acme/tickets", new { kind = "Incidnet", subject = "x", requester = "J", customer = "c", impact = 1, urgency = 1 }));
+
+        Assert.Equal("$.kind: 'Incidnet' is not valid; use one of Incident, ServiceRequest, Problem, Change.", problem.GetProperty("detail").GetString());
+        Assert.Equal("$.kind", problem.GetProperty("path").GetString());
+    }
+
+    [Fact]
+    public async Task OpenTicket_WrongTypedField_NamesTheFieldAndWhatItTakes()
+    {
+        var problem = await ProblemAsync(await PostRawAsync("/tenants/acme/tickets",
+            """{ "kind": "Incident", "subject": "x", "requester": "J", "customer": "c", "impact": "high", "urgency": 1 }"""));
+
+        Assert.Equal("$.impact: 'high' is not valid; expected a whole number.", problem.GetProperty("detail").GetString());
+        Assert.Equal("$.impact", problem.GetProperty("path").GetString());
+
+        var comment = await ProblemAsync(await PostRawAsync($"/tenants/acme/tickets/{Guid.NewGuid()}/comments", """{ "text": "hi", "agent": "a", "visibility": 1 }"""));
+        Assert.Equal("$.visibility: the number 1 is not valid; use one of Public, Internal.", comment.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task OpenTicket_MissingRequiredField_NamesIt()
+    {
+        var problem = await ProblemAsync(await PostRawAsync("/tenants/acme/tickets", """{ "kind": "Incident", "requester": "J", "customer": "c", "impact": 1, "urgency": 1 }"""));
+
+        Assert.Equal("$: missing subject (required).", problem.GetProperty("detail").GetString());
+        Assert.Equal("$.subject", problem.GetProperty("path").GetString());
+    }
+
+    [Fact]
+    public async Task BadValues_AreNamedAsTheClientSentThem()
+    {
+        var impact = await ProblemAsync(await _client.PostAsJsonAsync("/tenants/acme/tickets", Incident(impact: 9)));
+        Assert.Equal("9 is not an impact; use 1 (high), 2 (medium) or 3 (low).", impact.GetProperty("detail").GetString());
+        Assert.Equal("$.impact", impact.GetProperty("path").GetString());
+
+        var badId = await ProblemAsync(await _client.GetAsync("/tenants/acme/tickets/not-a-guid"));
+        Assert.StartsWith("'not-a-guid' is not a ticket id", badId.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("id", badId.GetProperty("parameter").GetString());
+
+        var month = await ProblemAsync(await _client.GetAsync("/tenants/acme/contracts/ACME-2026/invoices/March"));
+        Assert.Equal("month", month.GetProperty("parameter").GetString());
+
+        var opened = await OpenAsync("acme", Incident("Nobody comments"));
+        var nobody = await ProblemAsync(await _client.PostAsJsonAsync($"/tenants/acme/tickets/{opened.GetProperty("id").GetString()}/comments", new { text = "hi" }));
+        Assert.Equal("$.agent", nobody.GetProperty("path").GetString());
+        Assert.DoesNotContain("Parameter", nobody.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("body", nobody.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ticket_Response_HasEnumsAsStringsAndIsoDurations()
+    {
+        var opened = await OpenAsync("t" + Guid.NewGuid().ToString("N")[..8], Incident());
+
+        Assert.Equal("Incident", opened.GetProperty("kind").GetString());
+        Assert.Equal("P2High", opened.GetProperty("priority").GetString());
+        var clocks = opened.GetProperty("clocks").EnumerateArray().ToDictionary(c => c.GetProperty("metric").GetString()!);
+        Assert.Equal("PT1H", clocks["first_response"].GetProperty("target").GetString());
+        Assert.Equal("PT8H30M", clocks["resolution"].GetProperty("target").GetString()); // P2: one working day of the office calendar
+        Assert.Equal("Running", clocks["resolution"].GetProperty("stage").GetString());
+        Assert.Matches(@"^PT(\d+H)?(\d+M)?(\d+(\.\d+)?S)?$", clocks["resolution"].GetProperty("elapsed").GetString());
+    }
+
+    [Fact]
+    public async Task Assign_GroupAndAssignee_GoesThroughTheEngine()
+    {
+        var tenant = "t" + Guid.NewGuid().ToString("N")[..8];
+        var id = (await OpenAsync(tenant, Incident())).GetProperty("id").GetString();
+
+        var both = await _client.PostAsJsonAsync($"/tenants/{tenant}/tickets/{id}/assignment", new { agent = "lead", group = "database", assignee = "carol" });
+        Assert.Equal(HttpStatusCode.OK, both.StatusCode);
+        var ticket = await both.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("database", ticket.GetProperty("group").GetString());
+        Assert.Equal("carol", ticket.GetProperty("assignee").GetString());
+
+        var assigneeOnly = await _client.PostAsJsonAsync($"/tenants/{tenant}/tickets/{id}/assignment", new { agent = "lead", assignee = "dave" });
+        ticket = await assigneeOnly.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("database", ticket.GetProperty("group").GetString());
+        Assert.Equal("dave", ticket.GetProperty("assignee").GetString());
+
+        var groupOnly = await _client.PostAsJsonAsync($"/tenants/{tenant}/tickets/{id}/assignment", new { agent = "lead", group = "network" });
+        ticket = await groupOnly.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("network", ticket.GetProperty("group").GetString());
+        Assert.False(ticket.TryGetProperty("assignee", out var assignee) && assignee.ValueKind != JsonValueKind.Null);
+
+        var history = await _client.GetFromJsonAsync<JsonElement>($"/tenants/{tenant}/tickets/{id}/history");
+        var assigned = history.EnumerateArray().Where(e => e.GetProperty("type").GetString() == "Assigned").Select(e => e.GetProperty("event").GetProperty("group").GetString()).ToList();
+        Assert.Equal(["database", "database", "network"], assigned[^3..]);
+    }
+
+    [Fact]
+    public async Task Assign_BadInput_Gives400Or404()
+    {
+        var tenant = "t" + Guid.NewGuid().ToString("N")[..8];
+        var id = (await OpenAsync(tenant, new { kind = "Incident", subject = "No group", requester = "J", customer = "acme", impact = 3, urgency = 3 })).GetProperty("id").GetString();
+
+        var neither = await ProblemAsync(await _client.PostAsJsonAsync($"/tenants/{tenant}/tickets/{id}/assignment", new { agent = "lead" }));
+        Assert.Equal("Give group, assignee or both.", neither.GetProperty("detail").GetString());
+
+        var noAgent = await ProblemAsync(await _client.PostAsJsonAsync($"/tenants/{tenant}/tickets/{id}/assignment", new { group = "network" }));
+        Assert.Equal("$.agent", noAgent.GetProperty("path").GetString());
+
+        var blank = await ProblemAsync(await _client.PostAsJsonAsync($"/tenants/{tenant}/tickets/{id}/assignment", new { agent = "lead", group = " " }));
+        Assert.Equal("$.group", blank.GetProperty("path").GetString());
+
+        var wrongType = await ProblemAsync(await PostRawAsync($"/tenants/{tenant}/tickets/{id}/assignment", """{ "agent": "lead", "group": ["network"] }"""));
+        Assert.Equal("$.group: an array is not valid; expected a string.", wrongType.GetProperty("detail").GetString());
+
+        var badId = await ProblemAsync(await _client.PostAsJsonAsync($"/tenants/{tenant}/tickets/42/assignment", new { agent = "lead", group = "network" }));
+        Assert.Equal("id", badId.GetProperty("parameter").GetString());
+
+        var unknown = await _client.PostAsJsonAsync($"/tenants/{tenant}/tickets/{Guid.NewGuid()}/assignment", new { agent = "lead", group = "network" });
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
 
     [Fact]
@@ -130,5 +253,27 @@ public sealed class WebApiTests : IClassFixture<WebApiTests.InMemoryApp>
         Assert.Contains("/tenants/{tenant}/tickets/{id}/history", paths);
         Assert.Contains("/tenants/{tenant}/queue", paths);
         Assert.Contains("/tenants/{tenant}/contracts/{contract}/invoices/{month}", paths);
+        Assert.Contains("/tenants/{tenant}/tickets/{id}/assignment", paths);
     }
+
+    [Fact]
+    public async Task OpenApi_Document_ShowsEnumValuesAndIsoDurations()
+    {
+        var schemas = (await _client.GetFromJsonAsync<JsonElement>("/openapi/v1.json")).GetProperty("components").GetProperty("schemas");
+
+        Assert.Equal(["Incident", "ServiceRequest", "Problem", "Change"], schemas.GetProperty("TicketKind").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+        Assert.Contains("P1Critical", schemas.GetProperty("Priority").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["Public", "Internal"], schemas.GetProperty("CommentVisibility").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("#/components/schemas/TicketKind", schemas.GetProperty("OpenTicketBody").GetProperty("properties").GetProperty("kind").GetProperty("$ref").GetString());
+
+        var target = Resolve(schemas, schemas.GetProperty("ClockResponse").GetProperty("properties").GetProperty("target"));
+        Assert.Equal("string", target.GetProperty("type").GetString());
+        Assert.Equal("duration", target.GetProperty("format").GetString());
+        Assert.Equal("PT1H", target.GetProperty("example").GetString());
+        var openedAt = Resolve(schemas, schemas.GetProperty("TicketResponse").GetProperty("properties").GetProperty("openedAt"));
+        Assert.Equal("date-time", openedAt.GetProperty("format").GetString());
+    }
+
+    private static JsonElement Resolve(JsonElement schemas, JsonElement schema)
+        => schema.TryGetProperty("$ref", out var reference) ? schemas.GetProperty(reference.GetString()!["#/components/schemas/".Length..]) : schema;
 }

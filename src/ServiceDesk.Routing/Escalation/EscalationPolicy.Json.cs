@@ -433,7 +433,7 @@ public sealed partial class EscalationPolicy
             {
                 errors.Add(text is null
                     ? $"{path}: expected a duration string, found {DefinitionJson.Describe(element)}; {SlaDurationText.Expectation}."
-                    : $"{path}: {TextPolicy.Echo(text)} is not a duration; {SlaDurationText.Expectation}.");
+                    : $"{path}: {TextPolicy.Echo(text)} {SlaDurationText.Explain(text)}.");
                 return null;
             }
 
@@ -445,7 +445,7 @@ public sealed partial class EscalationPolicy
 
             if (duration > NodaTime.Duration.FromDays(365))
             {
-                errors.Add($"{path}: {TextPolicy.Echo(text)} is out of range; at most 365 days.");
+                errors.Add($"{path}: {TextPolicy.Echo(text)} is out of range; at most \"8760h\" (365 times 24 hours of business time).");
                 return null;
             }
 

@@ -688,7 +688,7 @@ public sealed partial class SlaPolicySet
             {
                 errors.Add(text is null
                     ? $"{path}: expected a duration string, found {Describe(element)}; {SlaDurationText.Expectation}."
-                    : $"{path}: {TextPolicy.Echo(text)} is not a duration; {SlaDurationText.Expectation}.");
+                    : $"{path}: {TextPolicy.Echo(text)} {SlaDurationText.Explain(text)}.");
                 return null;
             }
 

@@ -30,7 +30,7 @@ public sealed class DefinitionFuzzTests
           },
           "policies": [
             {"name":"default","metrics":[
-              {"name":"resolution","kind":"resolution","calendar":"business","target":"2d","targets":{"P1":"8h","P2":"1d"},
+              {"name":"resolution","kind":"resolution","calendar":"business","target":"48h","targets":{"P1":"8h","P2":"24h"},
                "priorityChange":"retroactive","thresholds":[{"percent":75},{"before":"30m"},{"after":"1h"}]},
               {"name":"first_response","kind":"firstResponse","calendar":"business","target":"4h"}]},
             {"name":"vip","match":{"tiers":["VIP"],"kinds":["Incident"],"priorities":["P1"]},"metrics":[

@@ -165,6 +165,26 @@ public sealed class EscalationPolicyJsonTests
     }
 
     [Fact]
+    public void FromJson_DayUnit_IsRefusedWithTheHoursToWrite()
+    {
+        var ex = Assert.Throws<InvalidDefinitionException>(() => EscalationPolicy.FromJson(
+            """{ "rules": [ { "name": "stale", "level": 1, "when": { "idle": "1d12h" }, "actions": [ { "notify": "assignee" } ] } ] }"""));
+
+        Assert.Equal(
+            "$.rules[0].when.idle: '1d12h' uses the unit \"d\", which is not accepted: it meant 24 hours of business time, not a working day; write \"36h\" for the same business time, or the business hours of the working days you mean (units h, m, s).",
+            Assert.Single(ex.Errors));
+    }
+
+    [Fact]
+    public void ToJson_LongIdle_IsWrittenInHours()
+    {
+        var json = EscalationPolicy.FromJson(
+            """{ "rules": [ { "name": "stale", "level": 1, "when": { "idle": "50h30m" }, "actions": [ { "notify": "assignee" } ] } ] }""").ToJson();
+
+        Assert.Contains("\"idle\":\"50h30m\"", json.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void FromJson_NotJson_IsOneFault()
     {
         var ex = Assert.Throws<InvalidDefinitionException>(() => EscalationPolicy.FromJson("{ \"rules\": [ }"));
@@ -172,5 +192,5 @@ public sealed class EscalationPolicyJsonTests
         Assert.StartsWith("$: not valid JSON (line 1, ", Assert.Single(ex.Errors), StringComparison.Ordinal);
     }
 
-    private const string ExpectedDuration = "expected a duration such as \"30m\", \"4h\", \"1h30m\" or \"2d\" (units d, h, m, s; a day is 24 hours of business time).";
+    private const string ExpectedDuration = "expected a duration of business time such as \"30m\", \"4h\", \"1h30m\" or \"72h\" (units h, m, s: hours, minutes and seconds of business time on the calendar; there is no day unit).";
 }

@@ -14,7 +14,7 @@ public sealed class SlaPolicySetTests
           },
           "policies": [
             {"name":"default","metrics":[
-              {"name":"resolution","kind":"resolution","calendar":"business","target":"2d","targets":{"P1":"8h","P2":"1d"},
+              {"name":"resolution","kind":"resolution","calendar":"business","target":"48h","targets":{"P1":"8h","P2":"24h"},
                "priorityChange":"retroactive","thresholds":[{"percent":75},{"before":"30m"},{"after":"1h"}]},
               {"name":"first_response","kind":"firstResponse","calendar":"business","target":"4h"}]},
             {"name":"incidents-p1","match":{"kinds":["Incident"],"priorities":["P1"]},"metrics":[
@@ -167,6 +167,9 @@ public sealed class SlaPolicySetTests
     [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h","stop":{"comment":{"public":true}}}]}]}""", "$.policies[0].metrics[0].stop.comment.by: missing")]
     [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":4}]}]}""", "$.policies[0].metrics[0].target: expected a duration string")]
     [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"30m4h"}]}]}""", "$.policies[0].metrics[0].target: '30m4h' is not a duration")]
+    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"1d"}]}]}""", "$.policies[0].metrics[0].target: '1d' uses the unit \"d\", which is not accepted: it meant 24 hours of business time, not a working day; write \"24h\" for the same business time")]
+    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"2d4h30m"}]}]}""", "$.policies[0].metrics[0].target: '2d4h30m' uses the unit \"d\", which is not accepted: it meant 24 hours of business time, not a working day; write \"52h30m\" for the same business time")]
+    [InlineData("""{"policies":[{"name":"p","metrics":[{"name":"r","kind":"resolution","calendar":"business","target":"4h","thresholds":[{"before":"1d"}]}]}]}""", "$.policies[0].metrics[0].thresholds[0].before: '1d' uses the unit \"d\"")]
     [InlineData("""{"policies":""", "$: not valid JSON")]
     public void FromJson_MalformedPolicy_ThrowsNamingFaultAndPath(string json, string expectedFault)
     {
