@@ -29,7 +29,7 @@ internal static class TestData
     public static Instant Utc(int year, int month, int day, int hour, int minute = 0) => Instant.FromUtc(year, month, day, hour, minute);
 
     /// <summary>Builds one ticket's history with consecutive versions.</summary>
-    public sealed class History(string ticket, Instant opened, ServiceDesk.Priority priority = ServiceDesk.Priority.P3Moderate)
+    public sealed class History(string ticket, Instant opened, ServiceDesk.Priority priority = ServiceDesk.Priority.P3Moderate, TicketKind kind = TicketKind.Incident)
     {
         private ServiceDesk.Priority _priority = priority;
 
@@ -37,8 +37,8 @@ internal static class TestData
         private readonly List<TicketEvent> _events =
         [
             new TicketOpened(Tenant, IdOf(ticket), 1, opened, Actor.System,
-                new TicketNumber(TicketKind.Incident, Math.Abs(ticket.GetHashCode(StringComparison.Ordinal)) % 100000 + 1),
-                TicketKind.Incident, "Printer on fire", priority, Channel.Email),
+                new TicketNumber(kind, Math.Abs(ticket.GetHashCode(StringComparison.Ordinal)) % 100000 + 1),
+                kind, "Printer on fire", priority, Channel.Email),
         ];
 
         private TicketStatus _status = TicketStatus.New;
