@@ -3,6 +3,7 @@ using System.Text;
 using NodaTime;
 using ServiceDesk.Analytics.Tests.Availability;
 using ServiceDesk.Analytics.Tests.Compliance;
+using ServiceDesk.Analytics.Tests.Problems;
 using ServiceDesk.Analytics.Tests.Statistics;
 using static ServiceDesk.Analytics.Tests.TestData;
 
@@ -149,6 +150,21 @@ public sealed class DocumentationTests
         }
 
         AssertSection("whatif-example", table.ToString());
+    }
+
+    [Fact]
+    public void AnalyticsDoc_ProblemExample_IsWhatTheCodeComputes()
+    {
+        var (candidates, _) = ProblemCandidateFinderTests.DocCandidates();
+        var table = new StringBuilder("| rank | key | incidents | distinct weeks | business time lost | unresolved |\n|---|---|---|---|---|---|\n");
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var c = candidates[i];
+            table.Append(Row(Num(i + 1), c.Key.ToString(), string.Join(", ", c.Incidents.Select(ProblemCandidateFinderTests.Name)),
+                Num(c.DistinctWeeks), Hours(c.BusinessTimeLost), Num(c.Unresolved)));
+        }
+
+        AssertSection("problem-example", table.ToString());
     }
 
     private static void AssertSection(string marker, string table)
