@@ -110,4 +110,62 @@ public sealed class SlaCompliancePropertyTests
         var w = SlaCompliance.WhatIf(set.Histories, new SlaComplianceOptions { Policies = policies, AsOf = AsOf }, [policies]);
         return w.Metrics.All(m => m.Alternatives[0] == new SlaWhatIfAlternative(m.InForce, 0, 0));
     }
+
+    [Property]
+    public bool Accumulator_AgreesWithSlaPolicySetEvaluateOverATimelineBuiltNaively(SlaHistorySet set)
+    {
+        var policies = new SlaPolicySet(
+        [
+            P1(Duration.FromMinutes(20), Duration.FromHours(2)),
+            SlaComplianceTests.Policy("default", Duration.FromHours(1), Duration.FromHours(8), threshold: true),
+        ]);
+        var r = Compute(set, policies);
+
+        var naive = new Dictionary<(string, SlaOutcome), int>();
+        var reached = new Dictionary<string, int>();
+        foreach (var h in set.Histories.Where(h => h[0].At <= AsOf))
+        {
+            var opened = (TicketOpened)h[0];
+            var builder = TicketTimeline.Create(opened.At, h.OfType<StatusChanged>().FirstOrDefault()?.From.Name ?? "New", opened.Priority);
+            foreach (var e in h.Skip(1).Where(e => e.At <= AsOf))
+            {
+                _ = e switch
+                {
+                    StatusChanged s => builder.ChangeStatus(s.At, s.To.Name, s.To == TicketStatus.OnHold ? s.Reason ?? s.To.Name : null),
+                    PriorityChanged p => builder.ChangePriority(p.At, p.To),
+                    CommentAdded c => builder.Comment(c.At, c.Actor.Kind == ActorKind.Agent ? SlaActor.Agent : c.Actor.Kind == ActorKind.Requester ? SlaActor.Customer : SlaActor.System, c.Visibility == CommentVisibility.Public),
+                    _ => builder,
+                };
+            }
+
+            foreach (var state in policies.Evaluate(new SlaTicketContext(opened.Kind, opened.Priority), builder.Build(), AsOf))
+            {
+                var outcome = state.Stage switch
+                {
+                    SlaStage.Met => SlaOutcome.Met,
+                    SlaStage.Breached => SlaOutcome.Breached,
+                    SlaStage.Running or SlaStage.Paused => state.IsBreached ? SlaOutcome.Breached : SlaOutcome.InProgress,
+                    SlaStage.Cancelled => SlaOutcome.Cancelled,
+                    _ => SlaOutcome.NotStarted,
+                };
+                naive[(state.Metric, outcome)] = naive.GetValueOrDefault((state.Metric, outcome)) + 1;
+                reached[state.Metric] = reached.GetValueOrDefault(state.Metric) + state.Thresholds.Count(t => t.IsReached);
+            }
+        }
+
+        int N(string metric, SlaOutcome o) => naive.GetValueOrDefault((metric, o));
+        return r.Metrics.Count == reached.Count
+            && r.Metrics.All(m => m.Total == new SlaOutcomeCounts(
+                N(m.Metric, SlaOutcome.Met), N(m.Metric, SlaOutcome.Breached), N(m.Metric, SlaOutcome.InProgress),
+                N(m.Metric, SlaOutcome.NotStarted), N(m.Metric, SlaOutcome.Cancelled), reached[m.Metric]));
+    }
+
+    private static SlaPolicy P1(Duration firstResponse, Duration resolution)
+    {
+        var options = new SlaPolicyOptions { Name = "p1" };
+        options.Priorities.Add(Priority.P1Critical);
+        options.Metrics.Add(SlaMetricOptions.FirstResponse(OfficeUtc, firstResponse));
+        options.Metrics.Add(SlaMetricOptions.Resolution(OfficeUtc, resolution));
+        return options.Build();
+    }
 }
