@@ -27,7 +27,8 @@ public static class SlaCompliance
         foreach (var history in histories)
         {
             ArgumentNullException.ThrowIfNull(history, nameof(histories));
-            accumulator.Add(history, history.Count == 0 || facts is null ? null : facts(history[0].Ticket));
+            TicketStatisticsAccumulator.Validate(history);
+            accumulator.AddValidated(history, facts?.Invoke(history[0].Ticket));
         }
 
         return accumulator.ToReport();

@@ -224,6 +224,23 @@ public sealed class SlaComplianceTests
     }
 
     [Fact]
+    public void Compute_EmptyOrNullHistory_ThrowsBeforeAskingForFacts()
+    {
+        var options = new SlaComplianceOptions { Policies = DocPolicies(), AsOf = DocAsOf };
+        var asked = 0;
+        SlaTicketFacts? Facts(TicketId id)
+        {
+            asked++;
+            return null;
+        }
+
+        Assert.Throws<ArgumentException>(() => SlaCompliance.Compute([[]], options, Facts));
+        Assert.Throws<ArgumentNullException>(() => SlaCompliance.Compute([[null!]], options, Facts));
+        Assert.Throws<ArgumentNullException>(() => SlaCompliance.Compute([null!], options, Facts));
+        Assert.Equal(0, asked);
+    }
+
+    [Fact]
     public void Add_EmptyHistory_Throws()
     {
         var accumulator = new SlaComplianceAccumulator(new SlaComplianceOptions { Policies = DocPolicies(), AsOf = DocAsOf });
