@@ -34,6 +34,34 @@ public static class SlaCompliance
         return accumulator.ToReport();
     }
 
+    /// <summary>Computes SLA compliance over a stream of histories, e.g. a store query, reading each history once.</summary>
+    /// <param name="histories">One history per ticket.</param>
+    /// <param name="options">The options (policies and evaluation instant required).</param>
+    /// <param name="facts">The facts of a ticket by id; <see langword="null"/> when no ticket has any.</param>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    /// <returns>The report.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="histories"/>, <paramref name="options"/> or a history is
+    /// <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A history is empty or out of order, or the options are invalid.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    public static async ValueTask<SlaComplianceReport> ComputeAsync(
+        IAsyncEnumerable<IReadOnlyList<TicketEvent>> histories,
+        SlaComplianceOptions options,
+        Func<TicketId, SlaTicketFacts?>? facts = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(histories);
+        var accumulator = new SlaComplianceAccumulator(options);
+        await foreach (var history in histories.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            ArgumentNullException.ThrowIfNull(history, nameof(histories));
+            TicketStatisticsAccumulator.Validate(history);
+            accumulator.AddValidated(history, facts?.Invoke(history[0].Ticket));
+        }
+
+        return accumulator.ToReport();
+    }
+
     /// <summary>
     /// Evaluates the same histories under the policy set in force (<paramref name="options"/>) and under each alternative
     /// set, in one pass, and compares them per metric. Nothing is written anywhere.

@@ -241,6 +241,36 @@ public sealed class SlaComplianceTests
     }
 
     [Fact]
+    public async Task ComputeAsync_SameAsCompute_AndCancellable()
+    {
+        var tickets = DocTickets();
+        var facts = tickets.Where(t => t.Facts is not null).ToDictionary(t => t.History[0].Ticket, t => t.Facts);
+        var options = new SlaComplianceOptions { Policies = DocPolicies(), AsOf = DocAsOf };
+
+        // A store query honours the token it is enumerated with (WithCancellation passes it here).
+        static async IAsyncEnumerable<IReadOnlyList<TicketEvent>> Stream(
+            IEnumerable<IReadOnlyList<TicketEvent>> histories, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            foreach (var h in histories)
+            {
+                await Task.Yield();
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return h;
+            }
+        }
+
+        var streamed = await SlaCompliance.ComputeAsync(Stream(tickets.Select(t => t.History)), options, id => facts.GetValueOrDefault(id));
+        var expected = DocReport();
+        Assert.Equal((expected.Tickets, expected.Evaluated, expected.OpenedAfterAsOf), (streamed.Tickets, streamed.Evaluated, streamed.OpenedAfterAsOf));
+        Assert.Equal(expected.Metrics.Select(m => m.Total), streamed.Metrics.Select(m => m.Total));
+        Assert.Equal(expected.Metric("resolution")!.ByContract, streamed.Metric("resolution")!.ByContract);
+
+        using var cancel = new CancellationTokenSource();
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await SlaCompliance.ComputeAsync(Stream(tickets.Select(t => t.History)), options, null, cancel.Token));
+    }
+
+    [Fact]
     public void Add_EmptyHistory_Throws()
     {
         var accumulator = new SlaComplianceAccumulator(new SlaComplianceOptions { Policies = DocPolicies(), AsOf = DocAsOf });
