@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
@@ -32,14 +33,18 @@ builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true)
 builder.Services.AddOpenApi(o => o.AddSchemaTransformer(OpenApiSchemas.DescribeNodaTimeAsync));
 builder.Services.ConfigureHttpJsonOptions(o =>
 {
-    // Durations as ISO-8601 (PT1H) ahead of the SDK's storage form (0:01:00:00); enums as strings (the SDK's options
-    // hold JsonStringEnumConverter without integer values), so the OpenAPI document lists each enum's values.
+    // Durations as ISO-8601 (PT1H) ahead of the SDK's storage form (0:01:00:00); enums as strings without integer
+    // values, so the OpenAPI document lists each enum's values: Core's through the SDK's converters (one
+    // JsonStringEnumConverter<T> per enum), the other packages' (SlaStage, CommandOutcome, InvoiceLineKind) through the
+    // general JsonStringEnumConverter.
     o.SerializerOptions.RespectRequiredConstructorParameters = true; // a missing "subject" is a 400 naming it, not a null
     o.SerializerOptions.Converters.Add(new IsoDurationConverter());
     foreach (var converter in ServiceDeskJson.CreateOptions().Converters)
     {
         o.SerializerOptions.Converters.Add(converter);
     }
+
+    o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
 });
 
 var app = builder.Build();

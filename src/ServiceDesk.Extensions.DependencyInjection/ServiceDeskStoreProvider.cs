@@ -23,6 +23,9 @@ public abstract class ServiceDeskStoreProvider
 
 /// <summary>A <see cref="ServiceDeskStoreProvider"/> whose settings bind to an options class.</summary>
 /// <typeparam name="TOptions">The adapter options, bound with the configuration binder.</typeparam>
+/// <remarks>The binding itself is the provider's <see cref="Bind"/>, written where <typeparamref name="TOptions"/> is a
+/// concrete type, so that the configuration binder's source generator can generate it: binding a generic type here would
+/// need reflection, which trimmed and native AOT applications do not have.</remarks>
 public abstract class ServiceDeskStoreProvider<TOptions> : ServiceDeskStoreProvider
     where TOptions : class, new()
 {
@@ -36,7 +39,7 @@ public abstract class ServiceDeskStoreProvider<TOptions> : ServiceDeskStoreProvi
         var options = new TOptions();
         try
         {
-            section.Bind(options);
+            Bind(section, options);
         }
         catch (InvalidOperationException ex)
         {
@@ -50,6 +53,15 @@ public abstract class ServiceDeskStoreProvider<TOptions> : ServiceDeskStoreProvi
 
         return Create(options);
     }
+
+    /// <summary>Binds the section to the options.</summary>
+    /// <param name="section">The sub-section named <see cref="ServiceDeskStoreProvider.Name"/>.</param>
+    /// <param name="options">A new <typeparamref name="TOptions"/> to fill.</param>
+    /// <remarks>Implement it as <c>section.Bind(options)</c> and set <c>&lt;EnableConfigurationBindingGenerator&gt;true&lt;/EnableConfigurationBindingGenerator&gt;</c>
+    /// in the provider's project: the binder's source generator then replaces the reflection-based binder for this type, so
+    /// the provider works in trimmed and native AOT applications. Throw <see cref="InvalidOperationException"/> for a value
+    /// that cannot be converted (as the binder does); it becomes a start-up fault naming the section.</remarks>
+    protected abstract void Bind(IConfigurationSection section, TOptions options);
 
     /// <summary>Builds the store from bound options.</summary>
     /// <param name="options">The options bound from configuration.</param>

@@ -1,5 +1,6 @@
 using System.Collections.ObjectModel;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using ServiceDesk.Events;
@@ -133,7 +134,7 @@ public sealed partial class SqliteTicketStore
             await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             using var command = Command(connection, null, withDerived ? GetStoredManySql : GetManySql);
             command.Parameters.AddWithValue("$tenant", tenant.Value);
-            command.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(distinct.Select(id => id.ToString())));
+            command.Parameters.AddWithValue("$ids", JsonArray(distinct));
             var found = new Dictionary<string, StoredTicket>(distinct.Count, StringComparer.Ordinal);
             using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -470,5 +471,23 @@ public sealed partial class SqliteTicketStore
                 ("$tenant", SqliteType.Text), ("$ticket", SqliteType.Text), ("$after", SqliteType.Integer));
             await RunAsync(_outbox, cancellationToken, tenant, id, events[0].Version - 1).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The ids as a JSON array of strings, for <c>json_each</c>.</summary>
+    private static string JsonArray(IReadOnlyCollection<TicketId> ids)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(2 + (ids.Count * 39));
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var id in ids)
+            {
+                writer.WriteStringValue(id.ToString());
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }

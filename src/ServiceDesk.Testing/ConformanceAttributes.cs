@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Xunit;
 using Xunit.Abstractions;
 using Xunit.Sdk;
@@ -20,13 +21,15 @@ public sealed class ConformanceSkipAttribute : Attribute
     /// <summary>Initializes a new instance.</summary>
     /// <param name="type">The type declaring the property.</param>
     /// <param name="propertyName">A public static <see cref="string"/> property: the skip reason, or <see langword="null"/> to run.</param>
-    public ConformanceSkipAttribute(Type type, string propertyName)
+    public ConformanceSkipAttribute([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type, string propertyName)
     {
         Type = type;
         PropertyName = propertyName;
     }
 
     /// <summary>Gets the type declaring the property.</summary>
+    /// <remarks>Its public properties are kept by the trimmer, since the skip reason is read through reflection.</remarks>
+    [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)]
     public Type Type { get; }
 
     /// <summary>Gets the name of the public static property that gives the skip reason.</summary>

@@ -188,6 +188,8 @@ public sealed class StoreProviderTests
 
         public override string Name => "Counting";
 
+        protected override void Bind(IConfigurationSection section, CountingOptions options) => section.Bind(options);
+
         protected override ServiceDeskStore Create(CountingOptions options)
         {
             LastLabel = options.Label;

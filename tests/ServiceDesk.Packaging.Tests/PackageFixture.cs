@@ -15,7 +15,7 @@ public sealed class PackageFixture : IDisposable
     {
         RepoRoot = FindRepoRoot();
         SourceProjects = Directory.GetDirectories(Path.Combine(RepoRoot, "src"))
-            .Where(d => File.Exists(Path.Combine(d, Path.GetFileName(d) + ".csproj")))
+            .Where(IsPackageProject)
             .Select(Path.GetFileName)
             .Cast<string>()
             .Order(StringComparer.Ordinal)
@@ -56,6 +56,14 @@ public sealed class PackageFixture : IDisposable
     public string Folder { get; }
 
     public IReadOnlyList<string> SourceProjects { get; }
+
+    /// <summary>Whether a src/ folder holds a package project: a csproj of its name that is not marked
+    /// <c>&lt;IsPackable&gt;false&lt;/IsPackable&gt;</c> (src/ServiceDesk.Generators is a build-time tool of Core).</summary>
+    public static bool IsPackageProject(string folder)
+    {
+        var csproj = Path.Combine(folder, Path.GetFileName(folder) + ".csproj");
+        return File.Exists(csproj) && !File.ReadAllText(csproj).Contains("<IsPackable>false</IsPackable>", StringComparison.Ordinal);
+    }
 
     public void Dispose()
     {

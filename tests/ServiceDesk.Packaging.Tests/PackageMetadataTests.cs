@@ -41,6 +41,15 @@ public sealed class PackageMetadataTests
         Assert.Empty(extra);
     }
 
+    [Fact]
+    public void CorePackage_CarriesNeitherTheGeneratorNorADependencyOnIt()
+    {
+        using var zip = ZipFile.OpenRead(Single("ServiceDesk.Core", "nupkg"));
+        Assert.DoesNotContain(zip.Entries, e => e.FullName.Contains("Generators", StringComparison.OrdinalIgnoreCase) || e.FullName.StartsWith("analyzers/", StringComparison.Ordinal));
+        var nuspec = XDocument.Load(zip.Entries.Single(e => e.FullName == "ServiceDesk.Core.nuspec").Open());
+        Assert.DoesNotContain(nuspec.Descendants().Where(e => e.Name.LocalName == "dependency"), d => d.Attribute("id")!.Value.Contains("Generators", StringComparison.Ordinal));
+    }
+
     [Theory]
     [MemberData(nameof(Projects))]
     public void Package_HasMetadataReadmeDocsAndLicence(string project)
@@ -138,7 +147,7 @@ public sealed class PackageMetadataTests
             Names = dir is null
                 ? []
                 : Directory.GetDirectories(Path.Combine(dir.FullName, "src"))
-                    .Where(d => File.Exists(Path.Combine(d, Path.GetFileName(d) + ".csproj")))
+                    .Where(PackageFixture.IsPackageProject)
                     .Select(d => Path.GetFileName(d)!)
                     .Order(StringComparer.Ordinal)
                     .ToArray();

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using NodaTime;
 using NodaTime.Text;
+using ServiceDesk.Events;
 
 namespace ServiceDesk.Serialization;
 
@@ -27,9 +28,24 @@ internal static class Converters
         yield return new LevelConverter<Impact>(l => new Impact(l), v => v.Level);
         yield return new LevelConverter<Urgency>(l => new Urgency(l), v => v.Level);
         yield return new ActorConverter();
-        yield return new AttributeValueConverter();
+        yield return AttributeValueConverter.Instance;
         yield return new CustomAttributesConverter();
+
+        // Enums are their names, never numbers; one generic converter per enum keeps this free of runtime code generation.
+        yield return Names<TicketKind>();
+        yield return Names<Priority>();
+        yield return Names<Channel>();
+        yield return Names<ActorKind>();
+        yield return Names<AttributeKind>();
+        yield return Names<CommentVisibility>();
+        yield return Names<TicketLinkType>();
+        yield return Names<EscalationKind>();
+        yield return Names<ApprovalOutcome>();
     }
+
+    private static JsonStringEnumConverter<T> Names<T>()
+        where T : struct, Enum
+        => new(namingPolicy: null, allowIntegerValues: false);
 
     private static T Parse<T>(IPattern<T> pattern, string text)
     {
@@ -140,6 +156,8 @@ internal static class Converters
 
     private sealed class AttributeValueConverter : JsonConverter<AttributeValue>
     {
+        public static readonly AttributeValueConverter Instance = new();
+
         public override AttributeValue Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
             if (reader.TokenType != JsonTokenType.StartObject)
@@ -230,7 +248,7 @@ internal static class Converters
                 throw new JsonException($"Expected an object for custom attributes; got {reader.TokenType}.");
             }
 
-            var valueConverter = (JsonConverter<AttributeValue>)options.GetConverter(typeof(AttributeValue));
+            var valueConverter = AttributeValueConverter.Instance;
             var result = CustomAttributes.Empty;
             while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
             {
@@ -252,7 +270,7 @@ internal static class Converters
 
         public override void Write(Utf8JsonWriter writer, CustomAttributes value, JsonSerializerOptions options)
         {
-            var valueConverter = (JsonConverter<AttributeValue>)options.GetConverter(typeof(AttributeValue));
+            var valueConverter = AttributeValueConverter.Instance;
             writer.WriteStartObject();
             foreach (var key in value.Keys.Order(StringComparer.Ordinal))
             {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using ServiceDesk.Events;
 
 namespace ServiceDesk.Serialization;
@@ -15,11 +16,20 @@ namespace ServiceDesk.Serialization;
 /// Property names are camelCase. Reading validates every value exactly as the constructors do, so a corrupted row
 /// fails with a clear exception instead of producing an invalid ticket.</para>
 /// <para>The options are read-only and thread-safe; <see cref="CreateOptions"/> returns a mutable copy to extend.</para>
+/// <para>Serialization uses metadata generated at compile time (a <see cref="JsonSerializerContext"/>), not reflection, so
+/// it works unchanged in trimmed and native AOT applications. The options' <see cref="JsonSerializerOptions.TypeInfoResolver"/>
+/// knows the SDK's tickets and events only: to serialize your own types with a copy from <see cref="CreateOptions"/>, add
+/// your own context (or, outside trimmed and AOT applications, a <see cref="System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver"/>)
+/// to its <see cref="JsonSerializerOptions.TypeInfoResolverChain"/>.</para>
 /// </remarks>
 public static class ServiceDeskJson
 {
     /// <summary>Gets the read-only options used by the methods of this class.</summary>
     public static JsonSerializerOptions Options { get; } = Freeze(CreateOptions());
+
+    // After Options: static initializers run in textual order.
+    private static readonly JsonTypeInfo<Ticket> TicketInfo = (JsonTypeInfo<Ticket>)Options.GetTypeInfo(typeof(Ticket));
+    private static readonly JsonTypeInfo<TicketEvent> EventInfo = (JsonTypeInfo<TicketEvent>)Options.GetTypeInfo(typeof(TicketEvent));
 
     /// <summary>Creates a new, mutable copy of the options, with every converter the SDK's types need.</summary>
     /// <returns>The options.</returns>
@@ -39,7 +49,7 @@ public static class ServiceDeskJson
             options.Converters.Add(converter);
         }
 
-        options.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+        options.TypeInfoResolver = ServiceDeskJsonContext.Default;
         return options;
     }
 
@@ -50,7 +60,7 @@ public static class ServiceDeskJson
     public static string Serialize(Ticket ticket)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        return JsonSerializer.Serialize(ticket, Options);
+        return JsonSerializer.Serialize(ticket, TicketInfo);
     }
 
     /// <summary>Writes an event as JSON, with its <c>"type"</c> discriminator.</summary>
@@ -60,7 +70,7 @@ public static class ServiceDeskJson
     public static string Serialize(TicketEvent ticketEvent)
     {
         ArgumentNullException.ThrowIfNull(ticketEvent);
-        return JsonSerializer.Serialize(ticketEvent, Options);
+        return JsonSerializer.Serialize(ticketEvent, EventInfo);
     }
 
     /// <summary>Reads a ticket written by <see cref="Serialize(Ticket)"/>.</summary>
@@ -71,7 +81,7 @@ public static class ServiceDeskJson
     public static Ticket DeserializeTicket(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        return Read<Ticket>(json, "ticket");
+        return Read(json, TicketInfo, "ticket");
     }
 
     /// <summary>Reads an event written by <see cref="Serialize(TicketEvent)"/>.</summary>
@@ -82,15 +92,15 @@ public static class ServiceDeskJson
     public static TicketEvent DeserializeEvent(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        return Read<TicketEvent>(json, "ticket event");
+        return Read(json, EventInfo, "ticket event");
     }
 
-    private static T Read<T>(string json, string what)
+    private static T Read<T>(string json, JsonTypeInfo<T> typeInfo, string what)
         where T : class
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(json, Options)
+            return JsonSerializer.Deserialize(json, typeInfo)
                 ?? throw new JsonException($"The JSON text is null, not a {what}.");
         }
         catch (ArgumentException ex)
@@ -102,7 +112,6 @@ public static class ServiceDeskJson
 
     private static JsonSerializerOptions Freeze(JsonSerializerOptions options)
     {
-        options.TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver();
         options.MakeReadOnly();
         return options;
     }

@@ -1,8 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
-using ServiceDesk.Serialization;
 
 namespace ServiceDesk.Engine.Internal;
 
@@ -35,7 +33,7 @@ internal static class CommandFingerprint
 
     /// <summary>The fingerprint of an opening: its whole request as canonical JSON (attributes in key order).</summary>
     public static string? Of(CommandContext context, OpenTicketRequest request)
-        => context.IdempotencyKey is null ? null : Of(context, "OpenTicket", JsonSerializer.Serialize(request, ServiceDeskJson.Options));
+        => context.IdempotencyKey is null ? null : Of(context, "OpenTicket", EngineJson.Serialize(request));
 
     private static void Append(IncrementalHash hash, string? value)
     {

@@ -7,6 +7,9 @@ namespace ServiceDesk.Extensions.DependencyInjection.Internal;
 /// wins), else one of the shipped providers, loaded by its well-known type name when its package is installed. This
 /// package references no database driver, so it cannot name those types at compile time.
 /// </summary>
+/// <remarks>Trim- and AOT-safe: <see cref="Type.GetType(string, bool)"/> with a constant name is resolved by the trimmer
+/// and the native AOT compiler at build time, and <see cref="Load"/>'s annotation keeps the parameterless constructor of
+/// what it finds; a provider package that is not part of the app resolves to <see langword="null"/>.</remarks>
 internal static class StoreProviders
 {
     private const string SqliteType = "ServiceDesk.Storage.Sqlite.SqliteStoreProvider, ServiceDesk.Storage.Sqlite";

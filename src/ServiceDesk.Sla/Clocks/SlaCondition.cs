@@ -131,7 +131,18 @@ public abstract class SlaCondition
         return [.. conditions];
     }
 
-    private static string Quote(string text) => System.Text.Json.JsonSerializer.Serialize(text);
+    private static string Quote(string text)
+    {
+        // A JSON string literal, escaped as System.Text.Json's default encoder does (what JsonSerializer.Serialize(text)
+        // wrote before), without the serializer's reflection.
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(text.Length + 2);
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            writer.WriteStringValue(text);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     private static string List(IEnumerable<string> names) => "[" + string.Join(",", names.Select(Quote)) + "]";
 

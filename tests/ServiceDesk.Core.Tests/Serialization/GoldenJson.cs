@@ -1,0 +1,84 @@
+using NodaTime;
+using ServiceDesk.Events;
+
+namespace ServiceDesk.Tests.Serialization;
+
+/// <summary>One value of every serialized shape, with fixed ids, for the golden JSON test.</summary>
+internal static class GoldenJson
+{
+    private static readonly TenantId T = new("acme");
+    private static readonly TicketId Id = new(Guid.Parse("0b3c6a1e-5f0e-4d4b-9c39-2a3f1d7e9b10"));
+    private static readonly TicketId Other = new(Guid.Parse("6f1d2c3b-4a59-4e8f-9d7c-0b1a2c3d4e5f"));
+    private static readonly Instant At = Instant.FromUtc(2025, 3, 3, 9, 0).PlusNanoseconds(123_456_789);
+
+    public static IEnumerable<(string Name, TicketEvent Event)> Events()
+    {
+        yield return ("opened", new TicketOpened(T, Id, 1, At, Actor.OfIntegration("zabbix"), new TicketNumber(TicketKind.Incident, 42), TicketKind.Incident, "Disk full", Priority.P2High, Channel.Monitoring));
+        yield return ("status", new StatusChanged(T, Id, 2, At, Actor.OfAgent(new AgentId("alice")), TicketStatus.New, TicketStatus.OnHold, "AwaitingVendor"));
+        yield return ("status-no-reason", new StatusChanged(T, Id, 2, At, Actor.System, TicketStatus.New, TicketStatus.InProgress, null));
+        yield return ("assigned", new Assigned(T, Id, 3, At, Actor.System, new GroupId("storage"), new AgentId("bob"), new GroupId("service-desk"), null));
+        yield return ("assigned-back", new Assigned(T, Id, 3, At, Actor.System, null, null, new GroupId("service-desk"), new AgentId("carol")));
+        yield return ("priority", new PriorityChanged(T, Id, 4, At, Actor.System, Priority.P3Moderate, Priority.P1Critical, Impact.High, Urgency.High, "Escalated by manager"));
+        yield return ("comment", new CommentAdded(T, Id, 5, At, Actor.OfRequester("jo@example.org"), CommentVisibility.Public, "Any news? \"quoted\" ✓ <b>&amp;</b> é"));
+        yield return ("time", new TimeLogged(T, Id, 6, At, Actor.OfAgent(new AgentId("bob")), new AgentId("bob"), At - Duration.FromMinutes(90), Duration.FromMinutes(90) + Duration.FromNanoseconds(1), true, "onsite"));
+        yield return ("linked", new TicketLinked(T, Id, 7, At, Actor.System, Other, TicketLinkType.CausedBy));
+        yield return ("satisfaction", new SatisfactionRated(T, Id, 8, At, Actor.OfRequester("jo"), 4, "Quick"));
+        yield return ("escalated", new Escalated(T, Id, 9, At, Actor.System, 2, EscalationKind.Functional, "3rd-line"));
+        yield return ("sla-threshold", new SlaThresholdReached(T, Id, 10, At, Actor.System, "resolution", 1, "75%", At - Duration.FromMinutes(1)));
+        yield return ("attribute", new AttributeChanged(T, Id, 11, At, Actor.OfAgent(new AgentId("alice")), "known_error", AttributeValue.FromBoolean(true)));
+        yield return ("attribute-removed", new AttributeChanged(T, Id, 12, At, Actor.OfAgent(new AgentId("alice")), "workaround", null));
+        yield return ("sla-repaired", new SlaRepaired(T, Id, 13, At, Actor.System, "standard", "0123456789abcdef", "fedcba9876543210"));
+        yield return ("linked-from", new TicketLinkedFrom(T, Id, 14, At, Actor.OfAgent(new AgentId("alice")), Other, TicketLinkType.ChildOf));
+        yield return ("approval-requested", new ApprovalRequested(T, Id, 15, At, Actor.OfAgent(new AgentId("alice")), 1, ["bob", "carol"], null, 0, At + Duration.FromHours(4)));
+        yield return ("approval-decided", new ApprovalDecided(T, Id, 16, At, Actor.OfAgent(new AgentId("bob")), 1, true, "fine", ApprovalOutcome.Pending));
+        yield return ("approval-withdrawn", new ApprovalWithdrawn(T, Id, 17, At, Actor.OfAgent(new AgentId("alice")), 1, "wrong approver"));
+        yield return ("major-incident", new MajorIncidentChanged(T, Id, 18, At, Actor.System, true, "all sites"));
+    }
+
+    public static IEnumerable<(string Name, Ticket Ticket)> Tickets()
+    {
+        var minimal = new Ticket
+        {
+            Tenant = T,
+            Id = Id,
+            Number = new TicketNumber(TicketKind.Incident, 1),
+            Kind = TicketKind.Incident,
+            Subject = "Printer on floor 3 is jammed",
+            Status = TicketStatus.New,
+            Impact = Impact.Medium,
+            Urgency = Urgency.High,
+            Priority = Priority.P2High,
+            Channel = Channel.Portal,
+            Requester = new Requester(new CustomerId("globex"), "Hank Scorpio", "hank@globex.example"),
+            OpenedAt = At,
+            UpdatedAt = At,
+            Version = 1,
+        };
+        yield return ("minimal", minimal);
+        yield return ("full", minimal with
+        {
+            Number = new TicketNumber(TicketKind.Change, 7),
+            Kind = TicketKind.Change,
+            Description = "multi\nline",
+            Status = TicketStatus.OnHold,
+            HoldReason = "AwaitingVendor",
+            Category = new TicketCategory("Network", "VPN"),
+            Service = new ServiceId("vpn"),
+            ConfigurationItem = new ConfigurationItemId("fw-01"),
+            Location = new LocationId("hq"),
+            Contract = new ContractId("c-1"),
+            AssignmentGroup = new GroupId("net"),
+            Assignee = new AgentId("alice"),
+            IsMajorIncident = true,
+            Attributes = CustomAttributes.Empty
+                .With("s", AttributeValue.FromString("x"))
+                .With("i", AttributeValue.FromInteger(long.MaxValue))
+                .With("d", AttributeValue.FromDecimal(0.1m))
+                .With("b", AttributeValue.FromBoolean(true))
+                .With("t", AttributeValue.FromInstant(At))
+                .With("day", AttributeValue.FromDate(new LocalDate(2024, 2, 29))),
+            UpdatedAt = At + Duration.FromDays(1),
+            Version = 12,
+        });
+    }
+}
