@@ -8,8 +8,8 @@ namespace ServiceDesk.Analytics;
 /// Collects ticket statistics one history at a time, in one pass; <see cref="ToReport"/> summarizes what was added.
 /// </summary>
 /// <remarks>
-/// <para><b>Memory.</b> Bounded by the number of resolved tickets (one 8-byte duration each, twice with a calendar, for
-/// exact percentiles) plus one counter per calendar day; a history is not kept after <see cref="Add"/>.</para>
+/// <para><b>Memory.</b> Bounded by the number of resolved and of responded tickets (one 8-byte duration each per figure,
+/// twice with a calendar, for exact percentiles) plus one counter per calendar day; a history is not kept after <see cref="Add"/>.</para>
 /// <para><b>Thread safety.</b> Not thread-safe: use one accumulator per thread, or <see cref="TicketStatistics"/>.</para>
 /// </remarks>
 public sealed class TicketStatisticsAccumulator
