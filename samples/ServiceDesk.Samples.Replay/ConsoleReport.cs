@@ -142,6 +142,7 @@ public static class ConsoleReport
         console.Write(invoices);
         WriteBars(console, new BarChart().Label("Invoiced total per contract (EUR)").Width(70).UseValueFormatter(v => N((long)Math.Round(v)))
             .AddItems(report.Contracts, c => new BarChartItem(c.Contract, (double)c.Total, Color.Green)));
+        ConsoleAnalytics.Write(console, report.Analytics);
     }
 
     /// <summary>

@@ -147,6 +147,10 @@ public sealed record ReplayReport
     /// <summary>Gets the invoice summary per contract.</summary>
     public required IReadOnlyList<ContractRow> Contracts { get; init; }
 
+    /// <summary>Gets the analytics package's figures for the replayed tickets (statistics, compliance, availability,
+    /// staffing, problem candidates, a what-if), computed from the same history reads as the rest of the report.</summary>
+    public required ReplayAnalytics Analytics { get; init; }
+
     /// <summary>Gets the wall time of the replay (reading, replaying, reporting).</summary>
     public required TimeSpan Elapsed { get; init; }
 

@@ -230,7 +230,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
 
             replayWatch.Stop();
             var end = clock.Now;
-            var report = await replay.ReportAsync(progress, end, cancellationToken).ConfigureAwait(false);
+            var report = await replay.ReportAsync(progress, start, end, cancellationToken).ConfigureAwait(false);
             return report with
             {
                 Source = Settings.EventsPath,
@@ -556,7 +556,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
             }
         }
 
-        public async Task<ReplayReport> ReportAsync(IProgress<ReplayProgress>? progress, Instant end, CancellationToken cancellationToken)
+        public async Task<ReplayReport> ReportAsync(IProgress<ReplayProgress>? progress, Instant start, Instant end, CancellationToken cancellationToken)
         {
             var sla = new Dictionary<Priority, (int Met, int Breached, int Open)>();
             var wall = new List<Duration>();
@@ -568,6 +568,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
             var groups = new Dictionary<string, (int Tickets, int Assignments)>(StringComparer.Ordinal);
             var ticketsPerContract = new int[contracts.Count];
             var opened = _live.Where(l => l?.Ticket is not null).Select(l => l!).ToList();
+            var analytics = new ReplayAnalyticsCollector(calendar, runner.Settings.Targets ?? ReplaySetup.DefaultTargets, end);
             var done = 0;
             foreach (var live in opened)
             {
@@ -600,6 +601,9 @@ public sealed class ReplayRunner(ReplaySettings settings)
                 }
 
                 var history = await Commands.GetHistoryAsync(tenant, live.Ticket.Id, cancellationToken).ConfigureAwait(false);
+
+                // The same two reads feed the analytics accumulators: no second pass over the store.
+                analytics.Add(view?.Ticket ?? live.Ticket, history, live.Incident.Events[0].Impact, live.Incident.Category);
                 var seen = new HashSet<GroupId>();
                 var fired = new HashSet<int>();
                 foreach (var e in history)
@@ -661,6 +665,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
                 LogReassignmentCount = logReassignments,
                 BusiestGroups = [.. groups.OrderByDescending(g => g.Value.Tickets).ThenBy(g => g.Key, StringComparer.Ordinal).Take(10).Select(g => new GroupRow(g.Key, g.Value.Tickets, g.Value.Assignments))],
                 Contracts = invoices,
+                Analytics = analytics.ToAnalytics(start, end),
                 Elapsed = default,
                 ReplayElapsed = default,
                 SweepElapsed = default,
