@@ -107,6 +107,7 @@ public static class HtmlReport
         Table(h, ["month", .. report.Contracts.Select(c => c.Contract)], [false, .. report.Contracts.Select(_ => true)],
             months.Select(m => new[] { m.ToString("yyyy-MM", CultureInfo.InvariantCulture) }
                 .Concat(report.Contracts.Select(c => c.Months.Where(x => x.Month == m).Select(x => Eur(x.Net)).FirstOrDefault() ?? "-")).ToArray()), null);
+        HtmlAnalytics.Append(h, report.Analytics);
         h.Append("</body></html>\n");
         return h.ToString();
     }
@@ -123,11 +124,11 @@ public static class HtmlReport
         return full;
     }
 
-    private static string E(string s) => WebUtility.HtmlEncode(s);
+    internal static string E(string s) => WebUtility.HtmlEncode(s);
 
     private static void Dt(StringBuilder h, string k, string v) => h.Append("<dt>").Append(E(k)).Append("</dt><dd>").Append(E(v)).Append("</dd>");
 
-    private static void Table(StringBuilder h, string[] head, bool[] numeric, IEnumerable<string[]> rows, string[]? total)
+    internal static void Table(StringBuilder h, string[] head, bool[] numeric, IEnumerable<string[]> rows, string[]? total)
     {
         h.Append("<table><thead><tr>");
         for (var i = 0; i < head.Length; i++)
@@ -161,7 +162,7 @@ public static class HtmlReport
     }
 
     /// <summary>A horizontal bar chart as inline SVG.</summary>
-    private static void Bars(StringBuilder h, string title, IReadOnlyList<(string Label, double Value, string Color)> bars, Func<double, string> format)
+    internal static void Bars(StringBuilder h, string title, IReadOnlyList<(string Label, double Value, string Color)> bars, Func<double, string> format)
     {
         const int labelWidth = 210, barWidth = 560, rowHeight = 24, valueWidth = 150;
         if (bars.Count == 0)

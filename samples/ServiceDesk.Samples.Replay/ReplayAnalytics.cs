@@ -1,4 +1,5 @@
 using NodaTime;
+using NodaTime.Calendars;
 using ServiceDesk.Analytics;
 using ServiceDesk.Events;
 using ServiceDesk.Sla;
