@@ -1,0 +1,220 @@
+using System.IO.Compression;
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using NodaTime;
+using ServiceDesk.Analytics;
+using ServiceDesk.Benchmarks.Workflow;
+using ServiceDesk.Events;
+using ServiceDesk.Sla;
+using ServiceDesk.Workflow.Replay;
+
+namespace ServiceDesk.Benchmarks.Analytics;
+
+/// <summary>
+/// Statistics and SLA compliance over the histories of the whole real UCI incident log (24,918 incidents), built once in
+/// the setup straight from the CSV: an opening per incident (at <c>opened_at</c>, never after its first row), an
+/// assignment when the row's group or analyst changes, a priority change when its priority changes and a status change
+/// when its mapped state changes (the Workflow tests' <c>UciIncidentMapping</c>), times clamped so they never go back.
+/// No lifecycle is enforced (a closed incident the log reopens is reopened here). The policy is the replay sample's:
+/// resolution P1 4 h, P2 10 h, P3 30 h, P4 50 h of business time on Monday-Friday 08:00-18:00 UTC (without the sample's
+/// holidays), paused on hold, a 75 % threshold.
+/// <c>OnePass</c> feeds each history once to a <see cref="TicketStatisticsAccumulator"/> and a
+/// <see cref="SlaComplianceAccumulator"/>; <c>NaiveLinq</c> answers the same questions one LINQ query at a time.
+/// </summary>
+[MemoryDiagnoser]
+[MinColumn]
+public class UciLogAnalyticsBenchmarks
+{
+    private static readonly TenantId Tenant = new("uci");
+    private static readonly HashSet<TicketStatus> Done = [TicketStatus.Resolved, TicketStatus.Closed, TicketStatus.Canceled];
+    private static readonly Instant AsOf = Instant.FromUtc(2017, 2, 18, 15, 0);
+    private static readonly BusinessCalendar Calendar = new BusinessCalendarBuilder("Etc/UTC")
+        .AddWeekdayHours(new LocalTime(8, 0), new LocalTime(18, 0)).Build();
+
+    private IReadOnlyList<TicketEvent>[] _histories = [];
+    private SlaPolicySet _policies = null!;
+
+    /// <summary>Gets the number of events in the histories (for the record).</summary>
+    public int Events => _histories.Sum(h => h.Count);
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var resolution = SlaMetricOptions.Resolution(Calendar, Duration.FromHours(30));
+        resolution.TargetsByPriority[Priority.P1Critical] = Duration.FromHours(4);
+        resolution.TargetsByPriority[Priority.P2High] = Duration.FromHours(10);
+        resolution.TargetsByPriority[Priority.P3Moderate] = Duration.FromHours(30);
+        resolution.TargetsByPriority[Priority.P4Low] = Duration.FromHours(50);
+        resolution.Thresholds.Add(SlaThreshold.Percent(75));
+        var policy = new SlaPolicyOptions { Name = "uci-incidents" };
+        policy.Kinds.Add(TicketKind.Incident);
+        policy.Metrics.Add(resolution);
+        _policies = new SlaPolicySet([policy.Build()]);
+        _histories = Build(UciIncidentLog.DataPath());
+        Console.WriteLine($"// UCI histories: {_histories.Length:N0} tickets, {Events:N0} events");
+    }
+
+    /// <summary>Naive: one LINQ query per figure, a sort per percentile, a scan of all tickets per backlog day, and for
+    /// compliance a timeline per ticket, <see cref="SlaPolicySet.Evaluate"/> and a LINQ GroupBy per breakdown.</summary>
+    [Benchmark(Baseline = true)]
+    public int NaiveLinq()
+    {
+        var zone = DateTimeZone.Utc;
+        var resolved = _histories
+            .Where(h => h.OfType<StatusChanged>().LastOrDefault()?.To is { } s && (s == TicketStatus.Resolved || s == TicketStatus.Closed))
+            .Select(h => (Opened: h[0].At, Resolved: h.OfType<StatusChanged>().Last(s => !Done.Contains(s.From) && (s.To == TicketStatus.Resolved || s.To == TicketStatus.Closed)).At))
+            .ToList();
+        var wall = resolved.Select(r => r.Resolved - r.Opened).ToList();
+        var business = resolved.Select(r => Calendar.BusinessTimeBetween(r.Opened, r.Resolved)).ToList();
+        Duration P(List<Duration> d, int p) => d.OrderBy(x => x).ElementAt((int)Math.Ceiling(p / 100.0 * d.Count) - 1);
+        var figures = new[] { P(wall, 50), P(wall, 90), P(wall, 99), P(business, 50), P(business, 90), P(business, 99) };
+        var reopens = _histories.Sum(h => h.OfType<StatusChanged>().Count(s => Done.Contains(s.From) && !Done.Contains(s.To)));
+        var fcr = _histories.Count(h => h.OfType<StatusChanged>().LastOrDefault()?.To is { } last && (last == TicketStatus.Resolved || last == TicketStatus.Closed)
+            && h.OfType<Assigned>().Where(a => a.Group is not null).Select(a => a.Group).Distinct().Count() <= 1
+            && !h.OfType<StatusChanged>().Any(s => Done.Contains(s.From) && !Done.Contains(s.To)));
+        var arrivals = _histories.GroupBy(h => { var l = h[0].At.InZone(zone).LocalDateTime; return (((int)l.DayOfWeek - 1) * 24) + l.Hour; }).Count();
+        var first = _histories.Min(h => h[0].At).InZone(zone).Date;
+        var lastDay = _histories.Max(h => h[^1].At).InZone(zone).Date;
+        var backlog = 0;
+        for (var day = first; day <= lastDay; day = day.PlusDays(1))
+        {
+            var end = day.PlusDays(1).AtStartOfDayInZone(zone).ToInstant();
+            backlog += _histories.Count(h => h[0].At < end && !Done.Contains(h.OfType<StatusChanged>().LastOrDefault(s => s.At < end)?.To ?? TicketStatus.New));
+        }
+
+        return figures.Length + reopens + fcr + arrivals + backlog + NaiveCompliance();
+    }
+
+    /// <summary>The library: each history once through the statistics and the compliance accumulators.</summary>
+    [Benchmark]
+    public int OnePass()
+    {
+        var statistics = new TicketStatisticsAccumulator(new TicketStatisticsOptions { Calendar = Calendar, Zone = DateTimeZone.Utc });
+        var compliance = new SlaComplianceAccumulator(new SlaComplianceOptions { Policies = _policies, AsOf = AsOf, Zone = DateTimeZone.Utc });
+        foreach (var history in _histories)
+        {
+            statistics.Add(history);
+            compliance.Add(history);
+        }
+
+        var s = statistics.ToReport();
+        var c = compliance.ToReport();
+        return s.Resolved + s.Reopens + s.FirstContactResolutions + s.Backlog.Count
+            + c.Metrics.Sum(m => m.Total.Met + m.Total.Breached + m.ByPriority.Count + m.ByGroup.Count + m.ByMonth.Count);
+    }
+
+    private int NaiveCompliance()
+    {
+        var rows = new List<(string Metric, SlaOutcome Outcome, Priority Priority, GroupId? Group, YearMonth Month, string Policy)>();
+        foreach (var h in _histories)
+        {
+            var opened = (TicketOpened)h[0];
+            var builder = TicketTimeline.Create(opened.At, h.OfType<StatusChanged>().FirstOrDefault()?.From.Name ?? "New", opened.Priority);
+            foreach (var e in h.Skip(1))
+            {
+                _ = e switch
+                {
+                    StatusChanged s => builder.ChangeStatus(s.At, s.To.Name, s.To == TicketStatus.OnHold ? s.Reason ?? s.To.Name : null),
+                    PriorityChanged p => builder.ChangePriority(p.At, p.To),
+                    _ => builder,
+                };
+            }
+
+            var context = new SlaTicketContext(opened.Kind, opened.Priority);
+            var policy = _policies.Select(context)!;
+            var priority = h.OfType<PriorityChanged>().LastOrDefault()?.To ?? opened.Priority;
+            var group = h.OfType<Assigned>().LastOrDefault()?.Group;
+            var month = opened.At.InUtc().Date.ToYearMonth();
+            foreach (var state in _policies.Evaluate(context, builder.Build(), AsOf))
+            {
+                var outcome = state.Stage switch
+                {
+                    SlaStage.Met => SlaOutcome.Met,
+                    SlaStage.Breached => SlaOutcome.Breached,
+                    SlaStage.Running or SlaStage.Paused => state.IsBreached ? SlaOutcome.Breached : SlaOutcome.InProgress,
+                    SlaStage.Cancelled => SlaOutcome.Cancelled,
+                    _ => SlaOutcome.NotStarted,
+                };
+                rows.Add((state.Metric, outcome, priority, group, month, policy.Name));
+            }
+        }
+
+        static int Count(IEnumerable<IGrouping<object, (string Metric, SlaOutcome Outcome, Priority, GroupId?, YearMonth, string)>> groups)
+            => groups.Sum(g => g.Count(r => r.Outcome == SlaOutcome.Met) + g.Count(r => r.Outcome == SlaOutcome.Breached));
+
+        return Count(rows.GroupBy(r => (object)r.Metric))
+            + Count(rows.GroupBy(r => (object)(r.Metric, r.Priority)))
+            + Count(rows.GroupBy(r => (object)(r.Metric, r.Group)))
+            + Count(rows.GroupBy(r => (object)(r.Metric, r.Month)));
+    }
+
+    /// <summary>Builds one history per incident from the CSV (the UCI log never quotes a field, so a split suffices).</summary>
+    private static IReadOnlyList<TicketEvent>[] Build(string path)
+    {
+        using var file = File.OpenRead(path);
+        using var gzip = new GZipStream(file, CompressionMode.Decompress);
+        using var reader = new StreamReader(gzip, Encoding.ASCII);
+        var header = reader.ReadLine()!.Split(',');
+        int C(string name) => Array.IndexOf(header, name);
+        var (number, state, openedAt, updatedBy, updatedAt, priorityColumn, impact, urgency, group, agent) =
+            (C("number"), C("incident_state"), C("opened_at"), C("sys_updated_by"), C("sys_updated_at"), C("priority"), C("impact"), C("urgency"), C("assignment_group"), C("assigned_to"));
+        var histories = new List<IReadOnlyList<TicketEvent>>();
+        List<TicketEvent>? events = null;
+        string? current = null;
+        var (status, at, lastGroup, lastAgent, lastPriority) = (TicketStatus.New, default(Instant), (string?)null, (string?)null, Priority.P4Low);
+        TicketId id = default;
+        while (reader.ReadLine() is { } line)
+        {
+            var row = line.Split(',');
+            var actor = UciIncidentMapping.ActorOf(row[updatedBy]);
+            var time = UciIncidentMapping.ParseTime(row[updatedAt]);
+            var priority = PriorityOf(row[priorityColumn]);
+            if (row[number] != current)
+            {
+                current = row[number];
+                id = new TicketId(new Guid(histories.Count + 1, 0, 0, new byte[8]));
+                var opened = row[openedAt] == "?" ? time : UciIncidentMapping.ParseTime(row[openedAt]);
+                at = opened < time ? opened : time;
+                events = [new TicketOpened(Tenant, id, 1, at, actor, new TicketNumber(TicketKind.Incident, histories.Count + 1), TicketKind.Incident, current, priority, Channel.Phone)];
+                histories.Add(events);
+                (status, lastGroup, lastAgent, lastPriority) = (TicketStatus.New, null, null, priority);
+            }
+
+            at = time > at ? time : at;
+            var (g, a) = (row[group] == "?" ? null : row[group], row[agent] == "?" ? null : row[agent]);
+            if ((g ?? lastGroup) is { } newGroup && (newGroup != lastGroup || (a is not null && a != lastAgent)))
+            {
+                // An analyst needs a group: rows with an analyst but no group yet wait for the group.
+                (lastGroup, lastAgent) = (newGroup, a ?? lastAgent);
+                events!.Add(new Assigned(Tenant, id, events.Count + 1, at, actor,
+                    new GroupId(Slug(lastGroup)), lastAgent is null ? null : new AgentId(Slug(lastAgent))));
+            }
+
+            if (priority != lastPriority)
+            {
+                events!.Add(new PriorityChanged(Tenant, id, events.Count + 1, at, actor, lastPriority, priority, new Impact(Level(row[impact])), new Urgency(Level(row[urgency]))));
+                lastPriority = priority;
+            }
+
+            if (UciIncidentMapping.Map(row[state]) is { } mapped && mapped.Status != status)
+            {
+                events!.Add(new StatusChanged(Tenant, id, events.Count + 1, at, actor, status, mapped.Status, mapped.Reason));
+                status = mapped.Status;
+            }
+        }
+
+        return [.. histories];
+    }
+
+    private static string Slug(string value) => value.ToLowerInvariant().Replace(' ', '-');
+
+    private static int Level(string value) => value[0] - '0';
+
+    private static Priority PriorityOf(string value) => value[0] switch
+    {
+        '1' => Priority.P1Critical,
+        '2' => Priority.P2High,
+        '3' => Priority.P3Moderate,
+        _ => Priority.P4Low,
+    };
+}
