@@ -1,5 +1,4 @@
 using NodaTime;
-using ServiceDesk.Sla;
 using static ServiceDesk.Analytics.Tests.TestData;
 
 namespace ServiceDesk.Analytics.Tests.Staffing;
@@ -107,9 +106,11 @@ public sealed class QueueSimulationTests
             Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
         }
 
-        var never = new BusinessCalendarBuilder("Etc/UTC").Build();
+        // A calendar is open every week (its builder refuses one that never opens), so only a start at the end of time
+        // has no opening after it.
         var closed = Options(2, 1, 180, 20, 1, 1_000);
-        closed.Calendar = never;
+        closed.Calendar = OfficeUtc;
+        closed.Start = Instant.FromUtc(9999, 12, 31, 18, 0);
         ex = Assert.Throws<ArgumentException>(() => QueueSimulation.Run(closed));
         Assert.Contains("Calendar: it is never open after Start", ex.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentNullException>(() => QueueSimulation.Run(null!));
