@@ -167,6 +167,36 @@ public sealed class DocumentationTests
         AssertSection("problem-example", table.ToString());
     }
 
+    [Fact]
+    public void AnalyticsDoc_AgentLoadExample_IsWhatTheCodeComputes()
+    {
+        var accumulator = new AgentActivityAccumulator(new AgentActivityOptions { Calendar = OfficeUtc });
+        foreach (var history in Agents.AgentActivityTests.DocHistories())
+        {
+            accumulator.Add(history.Events);
+        }
+
+        var report = accumulator.ToReport();
+        var load = new StringBuilder("| agent | month | assigned | resolved | open at month end | logged | billable | utilisation |\n|---|---|---|---|---|---|---|---|\n");
+        foreach (var r in report.Load)
+        {
+            load.Append(Row(
+                r.Agent.Value, r.Month.ToString("yyyy-MM", CultureInfo.InvariantCulture), Num(r.TicketsAssigned), Num(r.TicketsResolved),
+                Num(r.OpenAtMonthEnd), Hours(r.TimeLogged), Hours(r.BillableTimeLogged), Percent(r.Utilisation!.Value)));
+        }
+
+        AssertSection("agent-load-example", load.ToString());
+        var csat = new StringBuilder("| month | ratings | mean | satisfied (4-5) |\n|---|---|---|---|\n");
+        foreach (var m in report.CsatByMonth)
+        {
+            csat.Append(Row(
+                m.Month.ToString("yyyy-MM", CultureInfo.InvariantCulture), Num(m.Figures.Ratings),
+                m.Figures.MeanScore.ToString("0.00", CultureInfo.InvariantCulture), Percent(m.Figures.SatisfiedShare, 0)));
+        }
+
+        AssertSection("csat-example", csat.ToString());
+    }
+
     private static void AssertSection(string marker, string table)
         => Assert.Contains($"<!-- {marker} -->\n{table}\n", Doc.Value, StringComparison.Ordinal);
 

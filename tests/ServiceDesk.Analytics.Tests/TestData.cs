@@ -68,6 +68,20 @@ internal static class TestData
             return this;
         }
 
+        /// <summary>Time logged by an agent (billable unless said otherwise).</summary>
+        public History LogTime(Instant at, string agent, Instant started, Duration duration, bool billable = true)
+        {
+            _events.Add(new TimeLogged(Tenant, _id, _events.Count + 1, at, Actor.OfAgent(new AgentId(agent)), new AgentId(agent), started, duration, billable));
+            return this;
+        }
+
+        /// <summary>A satisfaction rating by the requester.</summary>
+        public History Rate(Instant at, int score)
+        {
+            _events.Add(new SatisfactionRated(Tenant, _id, _events.Count + 1, at, Actor.System, score));
+            return this;
+        }
+
         /// <summary>A public reply by an agent.</summary>
         public History Reply(Instant at, string agent = "ann")
         {
