@@ -69,7 +69,7 @@ public static class ConsoleAnalytics
         console.WriteLine();
         console.MarkupLine($"Arrivals by hour of week (UTC; darker = more, busiest hour {N(s.ArrivalsByHourOfWeek.DefaultIfEmpty().Max())} incidents):");
         var max = Math.Max(1, s.ArrivalsByHourOfWeek.DefaultIfEmpty().Max());
-        WriteGrid(console, h => " ░▒▓█"[(int)Math.Ceiling(4.0 * s.ArrivalsByHourOfWeek[h] / max)]);
+        WriteGrid(console, h => " ░▒▓█"[(int)Math.Ceiling(4.0 * s.ArrivalsByHourOfWeek[h] / max)].ToString(), 1);
 
         if (a.Availability.Count > 0)
         {
@@ -86,8 +86,8 @@ public static class ConsoleAnalytics
         }
 
         console.WriteLine();
-        console.MarkupLine($"Agents needed per hour of week for {a.StaffingTarget.ServiceLevel:P0} answered within {D(a.StaffingTarget.AnswerWithin)} (Erlang C; arrivals averaged over the {a.Weeks} busy weeks, handle time {D(a.HandleTime)} = work logged per ticket; [grey]+[/] is 10 or more):");
-        WriteGrid(console, h => a.Staffing[h].Agents switch { 0 => '.', < 10 and var n => (char)('0' + n), _ => '+' });
+        console.MarkupLine($"Agents needed per hour of week for {a.StaffingTarget.ServiceLevel:P0} answered within {D(a.StaffingTarget.AnswerWithin)} (Erlang C; arrivals averaged over the {a.Weeks} busy weeks, handle time {D(a.HandleTime)} = work logged per ticket):");
+        WriteGrid(console, h => a.Staffing[h].Agents.ToString(CultureInfo.InvariantCulture).PadLeft(3), 3);
         console.MarkupLine($"Agent-hours per week: {N(a.Staffing.Sum(r => (long)r.Agents))} (peak {N(a.Staffing.Max(r => r.Agents))} agents)");
 
         if (a.Problems.Count > 0)
@@ -152,10 +152,17 @@ public static class ConsoleAnalytics
         return table;
     }
 
-    /// <summary>Seven rows of 24 characters, one per hour of the week.</summary>
-    private static void WriteGrid(IAnsiConsole console, Func<int, char> cell)
+    /// <summary>Seven rows of 24 cells of <paramref name="width"/> characters, one per hour of the week (at most 77
+    /// columns).</summary>
+    private static void WriteGrid(IAnsiConsole console, Func<int, string> cell, int width)
     {
-        console.WriteLine("     0     6     12    18    ");
+        var header = new StringBuilder("     ");
+        for (var hour = 0; hour < 24; hour += width == 1 ? 6 : 1)
+        {
+            header.Append(hour.ToString(CultureInfo.InvariantCulture).PadLeft(width == 1 ? 1 : width).PadRight(width == 1 ? 6 : width));
+        }
+
+        console.WriteLine(header.ToString().TrimEnd());
         for (var day = 0; day < 7; day++)
         {
             var line = new StringBuilder(Days[day]).Append("  ");
