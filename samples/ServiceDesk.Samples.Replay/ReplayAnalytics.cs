@@ -152,7 +152,8 @@ internal sealed class ReplayAnalyticsCollector
                 var service = new ServiceId(ReplaySetup.Slug(name));
                 var report = AvailabilityCalculator.Compute(
                     service, _calendar, start, end,
-                    outages.Select(o => new Outage(service, o.Start, o.End is { } e && e <= end ? e : end)).Where(o => o.End > o.Start));
+                    outages.Select(o => (o.Start, End: o.End is { } e && e <= end ? e : end)).Where(o => o.End > o.Start)
+                        .Select(o => new Outage(service, o.Start, o.End)));
                 availability.Add(new CategoryAvailability(name, incidents, report.Total));
             }
         }

@@ -227,4 +227,22 @@ public sealed class ReplayAnalyticsTests(ReplayAnalyticsFixture fixture) : IClas
 
     private static Duration Rank(List<Duration> sorted, double percent) =>
         sorted[Math.Clamp((int)Math.Ceiling(percent / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    [Fact]
+    public void Render_First2000Incidents_ConsoleWithin80ColumnsAndHtmlSelfContained()
+    {
+        var (console, output) = ReplayTestData.Console();
+        console.Profile.Width = 80;
+        ConsoleAnalytics.Write(console, Analytics);
+        var text = output.ToString();
+        Assert.All(text.Split('\n'), line => Assert.True(line.TrimEnd('\r').Length <= 80, line));
+        Assert.Contains("What-if: resolution targets 20 % shorter", text, StringComparison.Ordinal);
+        Assert.Contains("Agents needed per hour of week", text, StringComparison.Ordinal);
+
+        var html = HtmlReport.Render(fixture.Report);
+        Assert.Contains("<h2>Analytics (ServiceDesk.Analytics)</h2>", html, StringComparison.Ordinal);
+        Assert.Contains("<polyline", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("https://", html, StringComparison.Ordinal);
+    }
 }
