@@ -48,7 +48,7 @@ public sealed class EngineMemoryTests
         for (var i = 0; i < steps; i++)
         {
             clock.Advance(Duration.FromMinutes(random.Next(0, 600)));
-            var op = ids.Count == 0 ? 0 : random.Next(12);
+            var op = ids.Count == 0 ? 0 : random.Next(14);
             if (op == 0)
             {
                 var key = "open-" + i;
@@ -69,6 +69,8 @@ public sealed class EngineMemoryTests
             var urgency = new Urgency(random.Next(1, 4));
             var other = ids[random.Next(ids.Count)];
             AgentId? agent = random.Next(2) == 0 ? Desk.Alice : null;
+            var metric = random.Next(2) == 0 ? "resolution" : "first_response";
+            var due = clock.Now + Duration.FromMinutes(random.Next(-60, 3000));
             Func<ServiceDeskEngine, Task<CommandResult>>? command = op switch
             {
                 1 => e => e.TransitionAsync(Desk.Agent(Desk.Alice), id, IncidentLifecycle.Start),
@@ -81,6 +83,8 @@ public sealed class EngineMemoryTests
                 8 => e => e.ChangePriorityAsync(Desk.Agent(Desk.Alice), id, impact, urgency),
                 9 => e => e.LinkAsync(Desk.Agent(Desk.Alice), id, other, TicketLinkType.RelatedTo),
                 10 => e => e.AssignAsync(Desk.Agent(Desk.Alice), id, Desk.Network, agent),
+                11 => e => e.OverrideSlaDueAsync(Desk.Agent(Desk.Alice), id, metric, due),
+                12 => e => e.ClearSlaDueOverrideAsync(Desk.Agent(Desk.Alice), id, metric),
                 _ => null,
             };
             if (command is null)

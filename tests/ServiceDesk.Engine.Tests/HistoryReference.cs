@@ -42,6 +42,9 @@ internal static class HistoryReference
                 case CommentAdded c:
                     builder.Comment(at, Map(c.Actor.Kind), c.Visibility == CommentVisibility.Public);
                     break;
+                case SlaDueOverridden o:
+                    builder.OverrideDue(at, o.Metric, o.Due);
+                    break;
                 default:
                     break;
             }
