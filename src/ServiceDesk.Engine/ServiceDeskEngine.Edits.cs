@@ -36,8 +36,8 @@ public sealed partial class ServiceDeskEngine
     /// Applied with <see cref="ClassificationChanged"/> and, when another policy was selected, <see cref="SlaPolicyReselected"/>
     /// (by the system) with the ticket's <see cref="SlaPolicyAttribute"/> set to it, <see cref="CommandResult.SlaPolicy"/> naming
     /// it, and the clocks and schedule computed under it. <see cref="CommandOutcome.Unchanged"/> when the ticket already has this
-    /// classification (nothing is re-selected then); <see cref="CommandOutcome.Rejected"/> (unmet <c>open</c>) for a ticket in a
-    /// terminal status.
+    /// classification (nothing is re-selected then); <see cref="CommandOutcome.Rejected"/> (unmet <c>open</c>) for a closed ticket or one in a
+    /// terminal status (canceled); a resolved ticket may still be edited.
     /// </returns>
     /// <remarks>Re-selection that picks the policy in force, or finds no policy at all, keeps the policy in force and its
     /// clocks. A routing rule's named policy is not consulted again: re-selection ranks the policies.</remarks>
@@ -78,9 +78,9 @@ public sealed partial class ServiceDeskEngine
         return ExecuteAsync("ChangeClassification", context, ticket, fingerprint, async (loaded, ct) =>
         {
             var t = loaded.Ticket;
-            if (IsTerminal(loaded))
+            if (IsClosedToEdits(loaded))
             {
-                return Refuse("open", $"the ticket is open to edits; it is {t.Status}");
+                return Refuse("open", $"the ticket is open to edits (neither closed nor in a terminal status); it is {t.Status}");
             }
 
             if (c.Matches(t))
@@ -137,7 +137,7 @@ public sealed partial class ServiceDeskEngine
     /// <paramref name="due"/>, which pauses do not move (docs/sla.md, manual due dates), and the stored schedule (timer,
     /// queue deadline) follows it. <see cref="CommandOutcome.Unchanged"/> when the metric already has this override.
     /// <see cref="CommandOutcome.Rejected"/>, storing nothing, with the unmet guard: <c>sla</c> (the ticket has no SLA policy),
-    /// <c>open</c> (terminal status), <c>future</c> (the due is not after now), <c>horizon</c> (more than
+    /// <c>open</c> (closed or terminal status), <c>future</c> (the due is not after now), <c>horizon</c> (more than
     /// <see cref="MaxSlaDueOverrideAhead"/> ahead).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="context"/> or <paramref name="metric"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The ticket id is the default value, the metric or reason is blank, or the ticket's
@@ -211,9 +211,9 @@ public sealed partial class ServiceDeskEngine
                     nameof(metric));
             }
 
-            if (IsTerminal(loaded))
+            if (IsClosedToEdits(loaded))
             {
-                return ValueTask.FromResult(Refuse("open", $"the ticket is open to edits; it is {t.Status}"));
+                return ValueTask.FromResult(Refuse("open", $"the ticket is open to edits (neither closed nor in a terminal status); it is {t.Status}"));
             }
 
             var progress = tracker.ToState().Metrics.First(m => string.Equals(m.Metric, metric, StringComparison.Ordinal));
@@ -240,4 +240,8 @@ public sealed partial class ServiceDeskEngine
             return ValueTask.FromResult(Decision.Apply(t with { Version = t.Version + 1, UpdatedAt = loaded.Now }, overridden));
         }, cancellationToken);
     }
+
+    /// <summary>Whether edits are refused: the ticket is closed (even where the lifecycle can still reopen it) or in a terminal
+    /// status (canceled). A resolved ticket can still be edited (its classification corrected before closure).</summary>
+    private static bool IsClosedToEdits(Loaded loaded) => loaded.Ticket.Status == TicketStatus.Closed || IsTerminal(loaded);
 }
