@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text;
 using NodaTime;
 using ServiceDesk.Analytics.Tests.Availability;
+using ServiceDesk.Analytics.Tests.Compliance;
+using ServiceDesk.Analytics.Tests.Problems;
 using ServiceDesk.Analytics.Tests.Statistics;
 using static ServiceDesk.Analytics.Tests.TestData;
 
@@ -83,6 +85,118 @@ public sealed class DocumentationTests
         AssertSection("statistics-example", table.ToString());
     }
 
+    [Fact]
+    public void AnalyticsDoc_FirstResponseExample_IsWhatTheCodeComputes()
+    {
+        var r = TicketStatistics.Compute(SlaComplianceTests.DocTickets().Select(t => t.History), new TicketStatisticsOptions { Calendar = OfficeUtc });
+        var (wall, business) = (r.FirstResponseTime!, r.FirstResponseBusinessTime!);
+        var table = new StringBuilder("| figure | wall | business |\n|---|---|---|\n")
+            .Append(Row("responded", Num(wall.Count), Num(business.Count)))
+            .Append(Row("mean", Minutes(wall.Mean), Minutes(business.Mean)))
+            .Append(Row("median", Minutes(wall.Median), Minutes(business.Median)))
+            .Append(Row("p90, p99", $"{Minutes(wall.P90)}, {Minutes(wall.P99)}", $"{Minutes(business.P90)}, {Minutes(business.P99)}"));
+
+        AssertSection("first-response-example", table.ToString());
+    }
+
+    [Fact]
+    public void AnalyticsDoc_ComplianceExamples_AreWhatTheCodeComputes()
+    {
+        var r = SlaComplianceTests.DocReport();
+        var table = new StringBuilder("| metric | met | breached | in progress | cancelled | compliance | thresholds reached |\n|---|---|---|---|---|---|---|\n");
+        foreach (var m in r.Metrics)
+        {
+            var c = m.Total;
+            table.Append(Row(m.Metric, Num(c.Met), Num(c.Breached), Num(c.InProgress), Num(c.Cancelled), Percent(c.Compliance!.Value, 1), Num(c.ThresholdsReached)));
+        }
+
+        AssertSection("compliance-example", table.ToString());
+
+        var res = r.Metric("resolution")!;
+        var breakdown = new StringBuilder("| breakdown | value | met | breached | in progress | cancelled | compliance |\n|---|---|---|---|---|---|---|\n");
+        void Add<TKey>(string name, IEnumerable<SlaComplianceEntry<TKey>> entries, Func<TKey, string> text)
+        {
+            foreach (var e in entries)
+            {
+                var c = e.Counts;
+                breakdown.Append(Row(name, text(e.Key), Num(c.Met), Num(c.Breached), Num(c.InProgress), Num(c.Cancelled), Percent(c.Compliance!.Value, 1)));
+            }
+        }
+
+        Add("priority", res.ByPriority, p => p.ToString());
+        Add("group", res.ByGroup, g => g?.Value ?? "(none)");
+        Add("contract", res.ByContract, c => c?.Value ?? "(none)");
+        Add("service", res.ByService, s => s?.Value ?? "(none)");
+        Add("month", res.ByMonth, m => m.ToString("yyyy-MM", CultureInfo.InvariantCulture));
+        Add("policy", res.ByPolicy, p => p);
+        AssertSection("compliance-breakdown", breakdown.ToString());
+    }
+
+    [Fact]
+    public void AnalyticsDoc_WhatIfExample_IsWhatTheCodeComputes()
+    {
+        var w = SlaWhatIfTests.DocWhatIf();
+        var res = w.Metrics.Single(m => m.Metric == "resolution");
+        static string[] Cells(SlaOutcomeCounts c)
+            => [Num(c.Met), Num(c.Breached), Num(c.InProgress), Percent(c.Compliance!.Value, 1), Num(c.ThresholdsReached)];
+
+        var table = new StringBuilder("| resolution target of default | met | breached | in progress | compliance | thresholds reached | met → breached | breached → met |\n|---|---|---|---|---|---|---|---|\n")
+            .Append(Row(["8 h (in force)", .. Cells(res.InForce!), "", ""]).Replace("|  |  |", "| | |", StringComparison.Ordinal));
+        string[] labels = ["12 h", "90 min"];
+        for (var i = 0; i < labels.Length; i++)
+        {
+            var a = res.Alternatives[i];
+            table.Append(Row([labels[i], .. Cells(a.Counts!), Num(a.MetToBreached), Num(a.BreachedToMet)]));
+        }
+
+        AssertSection("whatif-example", table.ToString());
+    }
+
+    [Fact]
+    public void AnalyticsDoc_ProblemExample_IsWhatTheCodeComputes()
+    {
+        var (candidates, _) = ProblemCandidateFinderTests.DocCandidates();
+        var table = new StringBuilder("| rank | key | incidents | distinct weeks | business time lost | unresolved |\n|---|---|---|---|---|---|\n");
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var c = candidates[i];
+            table.Append(Row(Num(i + 1), c.Key.ToString(), string.Join(", ", c.Incidents.Select(ProblemCandidateFinderTests.Name)),
+                Num(c.DistinctWeeks), Hours(c.BusinessTimeLost), Num(c.Unresolved)));
+        }
+
+        AssertSection("problem-example", table.ToString());
+    }
+
+    [Fact]
+    public void AnalyticsDoc_AgentLoadExample_IsWhatTheCodeComputes()
+    {
+        var accumulator = new AgentActivityAccumulator(new AgentActivityOptions { Calendar = OfficeUtc });
+        foreach (var history in Agents.AgentActivityTests.DocHistories())
+        {
+            accumulator.Add(history.Events);
+        }
+
+        var report = accumulator.ToReport();
+        var load = new StringBuilder("| agent | month | assigned | resolved | open at month end | logged | billable | utilisation |\n|---|---|---|---|---|---|---|---|\n");
+        foreach (var r in report.Load)
+        {
+            load.Append(Row(
+                r.Agent.Value, r.Month.ToString("yyyy-MM", CultureInfo.InvariantCulture), Num(r.TicketsAssigned), Num(r.TicketsResolved),
+                Num(r.OpenAtMonthEnd), Hours(r.TimeLogged), Hours(r.BillableTimeLogged), Percent(r.Utilisation!.Value)));
+        }
+
+        AssertSection("agent-load-example", load.ToString());
+        var csat = new StringBuilder("| month | ratings | mean | satisfied (4-5) |\n|---|---|---|---|\n");
+        foreach (var m in report.CsatByMonth)
+        {
+            csat.Append(Row(
+                m.Month.ToString("yyyy-MM", CultureInfo.InvariantCulture), Num(m.Figures.Ratings),
+                m.Figures.MeanScore.ToString("0.00", CultureInfo.InvariantCulture), Percent(m.Figures.SatisfiedShare, 0)));
+        }
+
+        AssertSection("csat-example", csat.ToString());
+    }
+
     private static void AssertSection(string marker, string table)
         => Assert.Contains($"<!-- {marker} -->\n{table}\n", Doc.Value, StringComparison.Ordinal);
 
@@ -92,6 +206,12 @@ public sealed class DocumentationTests
 
     private static string Percent(double fraction, int decimals = 2)
         => (fraction * 100).ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) + " %";
+
+    private static string Minutes(Duration d)
+    {
+        var minutes = (long)d.TotalMinutes;
+        return $"{minutes / 60} h {minutes % 60} min";
+    }
 
     private static string Hours(Duration d)
     {

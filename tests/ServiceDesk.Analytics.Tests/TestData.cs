@@ -29,14 +29,16 @@ internal static class TestData
     public static Instant Utc(int year, int month, int day, int hour, int minute = 0) => Instant.FromUtc(year, month, day, hour, minute);
 
     /// <summary>Builds one ticket's history with consecutive versions.</summary>
-    public sealed class History(string ticket, Instant opened)
+    public sealed class History(string ticket, Instant opened, ServiceDesk.Priority priority = ServiceDesk.Priority.P3Moderate, TicketKind kind = TicketKind.Incident)
     {
+        private ServiceDesk.Priority _priority = priority;
+
         private readonly TicketId _id = IdOf(ticket);
         private readonly List<TicketEvent> _events =
         [
             new TicketOpened(Tenant, IdOf(ticket), 1, opened, Actor.System,
-                new TicketNumber(TicketKind.Incident, Math.Abs(ticket.GetHashCode(StringComparison.Ordinal)) % 100000 + 1),
-                TicketKind.Incident, "Printer on fire", Priority.P3Moderate, Channel.Email),
+                new TicketNumber(kind, Math.Abs(ticket.GetHashCode(StringComparison.Ordinal)) % 100000 + 1),
+                kind, "Printer on fire", priority, Channel.Email),
         ];
 
         private TicketStatus _status = TicketStatus.New;
@@ -63,6 +65,56 @@ internal static class TestData
         public History Comment(Instant at)
         {
             _events.Add(new CommentAdded(Tenant, _id, _events.Count + 1, at, Actor.System, CommentVisibility.Public, "note"));
+            return this;
+        }
+
+        /// <summary>Time logged by an agent (billable unless said otherwise).</summary>
+        public History LogTime(Instant at, string agent, Instant started, Duration duration, bool billable = true)
+        {
+            _events.Add(new TimeLogged(Tenant, _id, _events.Count + 1, at, Actor.OfAgent(new AgentId(agent)), new AgentId(agent), started, duration, billable));
+            return this;
+        }
+
+        /// <summary>A satisfaction rating by the requester.</summary>
+        public History Rate(Instant at, int score)
+        {
+            _events.Add(new SatisfactionRated(Tenant, _id, _events.Count + 1, at, Actor.System, score));
+            return this;
+        }
+
+        /// <summary>A public reply by an agent.</summary>
+        public History Reply(Instant at, string agent = "ann")
+        {
+            _events.Add(new CommentAdded(Tenant, _id, _events.Count + 1, at, Actor.OfAgent(new AgentId(agent)), CommentVisibility.Public, "reply"));
+            return this;
+        }
+
+        /// <summary>An internal note by an agent (not a response).</summary>
+        public History Note(Instant at, string agent = "ann")
+        {
+            _events.Add(new CommentAdded(Tenant, _id, _events.Count + 1, at, Actor.OfAgent(new AgentId(agent)), CommentVisibility.Internal, "note"));
+            return this;
+        }
+
+        /// <summary>An assignment to an agent of a group.</summary>
+        public History AssignAgent(Instant at, string group, string agent)
+        {
+            _events.Add(new Assigned(Tenant, _id, _events.Count + 1, at, Actor.System, new GroupId(group), new AgentId(agent)));
+            return this;
+        }
+
+        public History Hold(Instant at, string? reason = "AwaitingCustomer")
+        {
+            _events.Add(new StatusChanged(Tenant, _id, _events.Count + 1, at, Actor.System, _status, TicketStatus.OnHold, reason));
+            _status = TicketStatus.OnHold;
+            return this;
+        }
+
+        public History Priority(Instant at, ServiceDesk.Priority to)
+        {
+            var from = _priority;
+            _events.Add(new PriorityChanged(Tenant, _id, _events.Count + 1, at, Actor.System, from, to, new Impact(2), new Urgency(2)));
+            _priority = to;
             return this;
         }
 

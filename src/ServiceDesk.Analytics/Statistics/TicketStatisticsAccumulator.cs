@@ -8,8 +8,8 @@ namespace ServiceDesk.Analytics;
 /// Collects ticket statistics one history at a time, in one pass; <see cref="ToReport"/> summarizes what was added.
 /// </summary>
 /// <remarks>
-/// <para><b>Memory.</b> Bounded by the number of resolved tickets (one 8-byte duration each, twice with a calendar, for
-/// exact percentiles) plus one counter per calendar day; a history is not kept after <see cref="Add"/>.</para>
+/// <para><b>Memory.</b> Bounded by the number of resolved and of responded tickets (one 8-byte duration each per figure,
+/// twice with a calendar, for exact percentiles) plus one counter per calendar day; a history is not kept after <see cref="Add"/>.</para>
 /// <para><b>Thread safety.</b> Not thread-safe: use one accumulator per thread, or <see cref="TicketStatistics"/>.</para>
 /// </remarks>
 public sealed class TicketStatisticsAccumulator
@@ -21,6 +21,8 @@ public sealed class TicketStatisticsAccumulator
     private readonly HashSet<TicketStatus> _canceled;
     private readonly List<long> _wall = [];
     private readonly List<long> _business = [];
+    private readonly List<long> _responseWall = [];
+    private readonly List<long> _responseBusiness = [];
     private readonly int[] _arrivals = new int[168];
     private readonly Dictionary<LocalDate, int> _backlogDelta = [];
     private readonly List<GroupId> _groups = [];
@@ -89,6 +91,7 @@ public sealed class TicketStatisticsAccumulator
         var reassignments = 0;
         var pingPongs = 0;
         GroupId? group = null;
+        Instant? firstResponse = null;
         _groups.Clear();
         for (var i = 1; i < history.Count; i++)
         {
@@ -139,6 +142,11 @@ public sealed class TicketStatisticsAccumulator
 
                 case Assigned a:
                 {
+                    if (firstResponse is null && a.Agent is not null)
+                    {
+                        firstResponse = a.At;
+                    }
+
                     if (a.Group is { } next && next != group)
                     {
                         if (group is not null)
@@ -158,9 +166,27 @@ public sealed class TicketStatisticsAccumulator
                     break;
                 }
 
+                case CommentAdded c:
+                    if (firstResponse is null && c.Visibility == CommentVisibility.Public && c.Actor.Kind == ActorKind.Agent)
+                    {
+                        firstResponse = c.At;
+                    }
+
+                    Touch(Day(c.At), 0);
+                    break;
+
                 default:
                     Touch(Day(history[i].At), 0);
                     break;
+            }
+        }
+
+        if (firstResponse is { } responded)
+        {
+            _responseWall.Add((responded - opened.At).BclCompatibleTicks);
+            if (_calendar is not null)
+            {
+                _responseBusiness.Add(_calendar.BusinessTimeBetween(opened.At, responded).BclCompatibleTicks);
             }
         }
 
@@ -201,7 +227,6 @@ public sealed class TicketStatisticsAccumulator
             {
                 _fcr++;
             }
-
         }
     }
 
@@ -235,7 +260,12 @@ public sealed class TicketStatisticsAccumulator
             _pingPongs,
             _ticketsWithPingPong,
             Array.AsReadOnly((int[])_arrivals.Clone()),
-            backlog.AsReadOnly());
+            backlog.AsReadOnly())
+        {
+            Responded = _responseWall.Count,
+            FirstResponseTime = DurationSummary.OfTicks([.. _responseWall]),
+            FirstResponseBusinessTime = _calendar is null ? null : DurationSummary.OfTicks([.. _responseBusiness]),
+        };
     }
 
     private LocalDate Day(Instant at) => at.InZone(_zone).Date;
@@ -262,7 +292,8 @@ public sealed class TicketStatisticsAccumulator
         }
     }
 
-    private static void Validate(IReadOnlyList<TicketEvent> history)
+    /// <summary>Checks that a history is one ticket's events in version and time order; shared by every accumulator.</summary>
+    internal static void Validate(IReadOnlyList<TicketEvent> history)
     {
         if (history.Count == 0)
         {

@@ -43,6 +43,21 @@ public sealed record TicketStatisticsReport(
     IReadOnlyList<int> ArrivalsByHourOfWeek,
     IReadOnlyList<BacklogDay> Backlog)
 {
+    /// <summary>Gets the number of tickets with a first response (see <see cref="FirstResponseTime"/>).</summary>
+    public int Responded { get; init; }
+
+    /// <summary>Gets the wall time from opening to the first response of the <see cref="Responded"/> tickets;
+    /// <see langword="null"/> when none.</summary>
+    /// <remarks>The <b>first response</b> is the earliest of: a public comment by an agent (<see cref="Events.CommentAdded"/>
+    /// with <see cref="Events.CommentVisibility.Public"/> and an actor of kind <see cref="ActorKind.Agent"/>), or an
+    /// assignment to an agent (<see cref="Events.Assigned"/> with an <see cref="Events.Assigned.Agent"/>). Internal notes,
+    /// system and integration comments, requester comments, assignments to a group queue and status changes are not
+    /// responses. A ticket without one (also a canceled or resolved one) has no first-response time.</remarks>
+    public DurationSummary? FirstResponseTime { get; init; }
+
+    /// <summary>Gets the same in business time of the calendar; <see langword="null"/> when none or without a calendar.</summary>
+    public DurationSummary? FirstResponseBusinessTime { get; init; }
+
     /// <summary>Gets the reopen rate <c>ReopenedTickets / ResolvedAtLeastOnce</c>; <see langword="null"/> when no ticket
     /// was ever resolved.</summary>
     public double? ReopenRate => ResolvedAtLeastOnce == 0 ? null : (double)ReopenedTickets / ResolvedAtLeastOnce;
