@@ -56,6 +56,24 @@ public partial class RoutingDocsTests
         Assert.Same(office, policy.BusinessHours);
     }
 
+    [Fact]
+    public void AgentDirectoryExample_InDocs_Loads()
+    {
+        var json = AgentDirectoryBlock().Match(Docs()).Groups[1].Value;
+        var office = new ServiceDesk.Sla.BusinessCalendarBuilder("Etc/UTC")
+            .AddWeekdayHours(new NodaTime.LocalTime(9, 0), new NodaTime.LocalTime(17, 0))
+            .Build();
+
+        var directory = AgentDirectory.FromJson(json, new Dictionary<string, ServiceDesk.Sla.BusinessCalendar> { ["office"] = office });
+
+        Assert.Equal(["ann", "fred", "gina"], directory.Agents.Select(a => a.Id.Value));
+        Assert.Equal(AssignmentStrategy.Nearest, directory.AssignmentOf(new GroupId("field")).Strategy);
+        Assert.False(directory.AssignmentOf(new GroupId("vip-desk")).Automatic);
+    }
+
+    [GeneratedRegex("```json agent-directory\\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex AgentDirectoryBlock();
+
     [GeneratedRegex("```json\\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex JsonBlock();
 
