@@ -34,7 +34,7 @@ public sealed partial class ServiceDeskEngine
     /// <param name="cancellationToken">Cancels the command.</param>
     /// <returns>
     /// Applied with <see cref="ClassificationChanged"/> and, when another policy was selected, <see cref="SlaPolicyReselected"/>
-    /// (by the system) with the ticket's <see cref="SlaPolicyAttribute"/> set to it, <see cref="CommandResult.SlaPolicy"/> naming
+    /// and <see cref="AttributeChanged"/> of <see cref="SlaPolicyAttribute"/> (both by the system) with the attribute set to it, <see cref="CommandResult.SlaPolicy"/> naming
     /// it, and the clocks and schedule computed under it. <see cref="CommandOutcome.Unchanged"/> when the ticket already has this
     /// classification (nothing is re-selected then); <see cref="CommandOutcome.Rejected"/> (unmet <c>open</c>) for a closed ticket or one in a
     /// terminal status (canceled); a resolved ticket may still be edited.
@@ -98,7 +98,7 @@ public sealed partial class ServiceDeskEngine
                 Version = version,
                 UpdatedAt = loaded.Now,
             };
-            var events = new List<TicketEvent>(2)
+            var events = new List<TicketEvent>(3)
             {
                 new ClassificationChanged(
                     t.Tenant, t.Id, version, loaded.Now, context.Actor, c.Category, c.Service, c.ConfigurationItem, c.Contract,
@@ -111,10 +111,13 @@ public sealed partial class ServiceDeskEngine
                 return new Decision(CommandOutcome.Applied, next, events);
             }
 
-            version++;
+            // The re-selection, then the attribute as at opening (an AttributeChanged by the system), so a consumer that projects
+            // attributes from the events sees the policy in force.
+            var name = AttributeValue.FromString(policy.Name);
             events.Add(new SlaPolicyReselected(
-                t.Tenant, t.Id, version, loaded.Now, Actor.System, policy.Name, loaded.Policy?.Name, reselect == SlaPriorityChange.Restart));
-            next = next with { Attributes = next.Attributes.With(SlaPolicyAttribute, AttributeValue.FromString(policy.Name)), Version = version };
+                t.Tenant, t.Id, ++version, loaded.Now, Actor.System, policy.Name, loaded.Policy?.Name, reselect == SlaPriorityChange.Restart));
+            events.Add(new AttributeChanged(t.Tenant, t.Id, ++version, loaded.Now, Actor.System, SlaPolicyAttribute, name));
+            next = next with { Attributes = next.Attributes.With(SlaPolicyAttribute, name), Version = version };
 
             // The clocks of the new policy are folded from the whole history (its Rebuild starts them at the re-selection when
             // it restarted them), so the stored memory is the one a later rebuild from the history would make.

@@ -41,7 +41,8 @@ public abstract partial class ProcessTests
         Assert.Equal("gold", edited.Ticket.Attributes[ServiceDeskEngine.SlaPolicyAttribute].AsString());
         Assert.Collection(edited.Events,
             e => Assert.IsType<ClassificationChanged>(e),
-            e => Assert.Equal(("gold", "standard", true), (((SlaPolicyReselected)e).Policy, ((SlaPolicyReselected)e).PreviousPolicy, ((SlaPolicyReselected)e).Restarted)));
+            e => Assert.Equal(("gold", "standard", true), (((SlaPolicyReselected)e).Policy, ((SlaPolicyReselected)e).PreviousPolicy, ((SlaPolicyReselected)e).Restarted)),
+            e => Assert.Equal((ServiceDeskEngine.SlaPolicyAttribute, "gold"), (((AttributeChanged)e).Key, ((AttributeChanged)e).Value!.Value.AsString())));
 
         // An agent promises a date: the resolution metric is due then, whatever the target and pauses say.
         await engine.OverrideSlaDueAsync(agent, id, "resolution", tuesdayNoon, "part arrives Tuesday");
