@@ -193,6 +193,30 @@ public static class ServiceDeskBuilderExtensions
         return builder.Configure(o => o.Routing = source);
     }
 
+    /// <summary>Adds the agent directory: support groups, agents and locations (<see cref="ServiceDeskDefinitions.Agents"/>).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="directory">The directory.</param>
+    /// <returns>The builder.</returns>
+    public static IServiceDeskBuilder AddAgentDirectory(this IServiceDeskBuilder builder, AgentDirectory directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        return builder.Configure(o => o.Agents = new DefinitionSource("agent directory", _ => directory));
+    }
+
+    /// <summary>Adds the agent directory from the JSON file (<see cref="AgentDirectory.FromJson"/>) whose path is the
+    /// section's value, e.g. <c>"Agents": "config/agents.json"</c>. Shift calendars are the ones added with
+    /// <see cref="AddCalendar"/> or <see cref="AddCalendars"/>; an unknown one, like every other fault of the file, is a
+    /// start-up fault with its JSON path.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="section">The section holding the path.</param>
+    /// <returns>The builder.</returns>
+    public static IServiceDeskBuilder AddAgentDirectory(this IServiceDeskBuilder builder, IConfigurationSection section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        var source = FileSource("agent directory", section.Path, section.Value, (json, context) => AgentDirectory.FromJson(json, context.Calendars));
+        return builder.Configure(o => o.Agents = source);
+    }
+
     /// <summary>Adds the escalation policy applied by the escalation sweeper.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="policy">The policy.</param>

@@ -7,7 +7,7 @@ namespace ServiceDesk.Extensions.DependencyInjection;
 
 /// <summary>
 /// The definitions loaded and validated at start-up from the builder's <c>AddCalendars</c>, <c>AddSlaPolicies</c>,
-/// <c>AddRouting</c>, <c>AddEscalation</c> and <c>AddBilling</c>, and the engine options built from them. A singleton.
+/// <c>AddRouting</c>, <c>AddEscalation</c>, <c>AddAgentDirectory</c> and <c>AddBilling</c>, and the engine options built from them. A singleton.
 /// </summary>
 /// <remarks>Immutable and thread-safe.</remarks>
 public sealed class ServiceDeskDefinitions
@@ -39,6 +39,9 @@ public sealed class ServiceDeskDefinitions
 
     /// <summary>Gets the escalation policy, or <see langword="null"/> when none is added.</summary>
     public EscalationPolicy? Escalation { get; }
+
+    /// <summary>Gets the agent directory (groups, agents, locations), or <see langword="null"/> when none is added.</summary>
+    public AgentDirectory? Agents { get; internal init; }
 
     /// <summary>Gets the billing contracts, in the order they were added (empty when none is added).</summary>
     public IReadOnlyList<Contract> Contracts { get; }

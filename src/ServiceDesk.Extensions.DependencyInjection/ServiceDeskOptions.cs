@@ -43,6 +43,8 @@ public sealed class ServiceDeskOptions
 
     internal DefinitionSource? Escalation { get; set; }
 
+    internal DefinitionSource? Agents { get; set; }
+
     internal List<DefinitionSource> Contracts { get; } = [];
 
     internal bool WorkerEnabled { get; set; }

@@ -74,6 +74,7 @@ internal sealed class ServiceDeskDefinitionsFactory(IServiceProvider services)
         var sla = options.SlaPolicies is null ? null : Load(options.SlaPolicies, context, faults) as SlaPolicySet;
         var routing = options.Routing is null ? null : Load(options.Routing, context, faults) as RoutingRuleSet;
         var escalation = options.Escalation is null ? null : Load(options.Escalation, context, faults) as EscalationPolicy;
+        var agents = options.Agents is null ? null : Load(options.Agents, context, faults) as AgentDirectory;
         var contracts = new List<Contract>();
         foreach (var source in options.Contracts)
         {
@@ -103,7 +104,10 @@ internal sealed class ServiceDeskDefinitionsFactory(IServiceProvider services)
             var engine = options.Engine
                 .With(routing ?? options.Engine.RoutingRules, sla ?? options.Engine.SlaPolicies)
                 .With(escalation ?? options.Engine.Escalation);
-            return new ServiceDeskDefinitions(context.Calendars, sla ?? engine.SlaPolicies, routing ?? engine.RoutingRules, escalation ?? engine.Escalation, contracts, engine);
+            return new ServiceDeskDefinitions(context.Calendars, sla ?? engine.SlaPolicies, routing ?? engine.RoutingRules, escalation ?? engine.Escalation, contracts, engine)
+            {
+                Agents = agents,
+            };
         }
         catch (InvalidDefinitionException ex)
         {
