@@ -58,6 +58,14 @@ public enum TicketAction
 
     /// <summary>Declare or clear a major incident.</summary>
     MajorIncident = 18,
+
+    /// <summary>Edit the classification: category, service, configuration item and contract
+    /// (<see cref="ServiceDeskEngine.ChangeClassificationAsync"/>).</summary>
+    EditClassification = 19,
+
+    /// <summary>Set or clear a manual SLA due instant (<see cref="ServiceDeskEngine.OverrideSlaDueAsync"/>,
+    /// <see cref="ServiceDeskEngine.ClearSlaDueOverrideAsync"/>).</summary>
+    OverrideSlaDue = 20,
 }
 
 /// <summary>The question put to an <see cref="ITicketAuthorizationPolicy"/>: who, what, on which ticket.</summary>

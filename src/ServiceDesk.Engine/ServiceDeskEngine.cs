@@ -300,6 +300,8 @@ public sealed partial class ServiceDeskEngine : IDisposable
         "ConfirmResolution" => TicketAction.ConfirmResolution,
         "RejectResolution" => TicketAction.RejectResolution,
         "DeclareMajorIncident" or "ClearMajorIncident" => TicketAction.MajorIncident,
+        "ChangeClassification" => TicketAction.EditClassification,
+        "OverrideSlaDue" or "ClearSlaDueOverride" => TicketAction.OverrideSlaDue,
         _ => throw new InvalidOperationException($"Command {command} has no authorization action."),
     };
 
@@ -365,7 +367,7 @@ public sealed partial class ServiceDeskEngine : IDisposable
         {
             Cascades = decision.Cascades,
             Cascaded = cascaded,
-            SlaPolicy = loaded.Policy?.Name,
+            SlaPolicy = decision.Reselected is { } reselected ? reselected.Policy.Name : loaded.Policy?.Name,
             NextSlaTimerAt = TicketView.Min(after, static c => c.NextTimerAt),
         };
     }
@@ -376,7 +378,12 @@ public sealed partial class ServiceDeskEngine : IDisposable
     {
         var next = decision.Ticket!;
         TicketMemory memory;
-        if (loaded.IsNew)
+        var policy = decision.Reselected is { } reselected ? reselected.Policy : loaded.Policy;
+        if (decision.Reselected is { } rebuilt)
+        {
+            memory = rebuilt.Memory;
+        }
+        else if (loaded.IsNew)
         {
             memory = TicketMemory.Rebuild(next, decision.Events, loaded.Workflow, loaded.Policy);
         }
@@ -393,7 +400,7 @@ public sealed partial class ServiceDeskEngine : IDisposable
         var append = new TicketAppend(next, decision.Events, loaded.IsNew ? 0 : loaded.Ticket.Version, idempotencyKey)
         {
             IdempotencyFingerprint = fingerprint,
-            Schedule = Scheduling.Compute(next, loaded.Workflow, loaded.Policy, after, Options, memory),
+            Schedule = Scheduling.Compute(next, loaded.Workflow, policy, after, Options, memory),
             DerivedState = TicketMemoryJson.Write(memory),
         };
         return (append, after);
@@ -506,6 +513,10 @@ public sealed partial class ServiceDeskEngine : IDisposable
         /// <summary>Gets a value indicating whether a <see cref="CommandOutcome.NewLinkedTicketRequired"/> decision opens the
         /// follow-up (whose opening checks the idempotency key itself).</summary>
         public bool OpensFollowUp { get; init; }
+
+        /// <summary>Gets the SLA policy selected again by the decision and the memory rebuilt for it (history and the decision's
+        /// events folded under the new policy), or <see langword="null"/> when the policy stays.</summary>
+        public (SlaPolicy Policy, TicketMemory Memory)? Reselected { get; init; }
 
         public static Decision Unchanged { get; } = new(CommandOutcome.Unchanged, null, []);
 

@@ -65,6 +65,8 @@ public sealed class AuthorizationPolicyTests
         (TicketAction.ConfirmResolution, null, "YNYNNNNN"),
         (TicketAction.RejectResolution, null, "YNYNNNNN"),
         (TicketAction.MajorIncident, null, "NNNYNYYY"),
+        (TicketAction.EditClassification, null, "NNNYNYYY"),
+        (TicketAction.OverrideSlaDue, null, "NNNYNYYY"),
     ];
 
     public static TheoryData<TicketAction, string?, int> Cells()

@@ -3,6 +3,7 @@ using NodaTime;
 using ServiceDesk.Events;
 using ServiceDesk.Routing;
 using ServiceDesk.Serialization;
+using ServiceDesk.Sla;
 using ServiceDesk.Storage;
 using ServiceDesk.Storage.InMemory;
 using ServiceDesk.Testing;
@@ -16,7 +17,12 @@ public sealed class EngineMemoryTests
 {
     private static readonly GroupId SecondLine = new("second-line");
 
-    private static readonly ServiceDeskEngineOptions Options = Desk.Options.With(new EscalationPolicyBuilder()
+    private static readonly ContractId Gold = new("C-GOLD");
+
+    /// <summary>The desk's policy, and <c>gold</c> (resolution 4 h) for contract C-GOLD, which edits may select.</summary>
+    private static readonly SlaPolicySet Policies = new([Desk.Policy, BuildGold()]);
+
+    private static readonly ServiceDeskEngineOptions Options = Desk.Options.With(Desk.Options.RoutingRules, Policies).With(new EscalationPolicyBuilder()
         .Rule("half", 1, EscalationTrigger.SlaPercent("resolution", 50), NotificationDelivery.Immediately, EscalationAction.Notify(NotifyTarget.Assignee))
         .Rule("breach", 2, EscalationTrigger.SlaPercent("resolution", 100), NotificationDelivery.Immediately, EscalationAction.ToGroup(SecondLine))
         .Build());
@@ -48,7 +54,7 @@ public sealed class EngineMemoryTests
         for (var i = 0; i < steps; i++)
         {
             clock.Advance(Duration.FromMinutes(random.Next(0, 600)));
-            var op = ids.Count == 0 ? 0 : random.Next(12);
+            var op = ids.Count == 0 ? 0 : random.Next(15);
             if (op == 0)
             {
                 var key = "open-" + i;
@@ -69,6 +75,10 @@ public sealed class EngineMemoryTests
             var urgency = new Urgency(random.Next(1, 4));
             var other = ids[random.Next(ids.Count)];
             AgentId? agent = random.Next(2) == 0 ? Desk.Alice : null;
+            var metric = random.Next(2) == 0 ? "resolution" : "first_response";
+            var due = clock.Now + Duration.FromMinutes(random.Next(-60, 3000));
+            var classification = new TicketClassification { Contract = random.Next(2) == 0 ? Gold : null, Service = random.Next(3) == 0 ? new ServiceId("mail") : null };
+            SlaPriorityChange? reselection = random.Next(3) switch { 0 => null, 1 => SlaPriorityChange.Restart, _ => SlaPriorityChange.KeepElapsed };
             Func<ServiceDeskEngine, Task<CommandResult>>? command = op switch
             {
                 1 => e => e.TransitionAsync(Desk.Agent(Desk.Alice), id, IncidentLifecycle.Start),
@@ -81,6 +91,9 @@ public sealed class EngineMemoryTests
                 8 => e => e.ChangePriorityAsync(Desk.Agent(Desk.Alice), id, impact, urgency),
                 9 => e => e.LinkAsync(Desk.Agent(Desk.Alice), id, other, TicketLinkType.RelatedTo),
                 10 => e => e.AssignAsync(Desk.Agent(Desk.Alice), id, Desk.Network, agent),
+                11 => e => e.OverrideSlaDueAsync(Desk.Agent(Desk.Alice), id, metric, due),
+                12 => e => e.ClearSlaDueOverrideAsync(Desk.Agent(Desk.Alice), id, metric),
+                13 => e => e.ChangeClassificationAsync(Desk.Agent(Desk.Alice), id, classification, reselection),
                 _ => null,
             };
             if (command is null)
@@ -112,7 +125,8 @@ public sealed class EngineMemoryTests
             var sa = await kept.GetScheduleAsync(Desk.Tenant, id);
             var sb = await hidden.Inner.GetScheduleAsync(Desk.Tenant, id);
             var history = await kept.ReadHistoryAsync(Desk.Tenant, id);
-            var reference = HistoryReference.Evaluate(Desk.Policy, HistoryReference.Build(va!.Ticket, history, Options.GetWorkflow(TicketKind.Incident)), va.EvaluatedAt);
+            var policy = Policies.Policies.Single(p => p.Name == va!.SlaPolicy);
+            var reference = HistoryReference.Evaluate(policy, HistoryReference.Build(va!.Ticket, history, Options.GetWorkflow(TicketKind.Incident)), va.EvaluatedAt);
             if (!Same(va.Clocks, vb!.Clocks) || !Same(va.Clocks, reference) || !Equals(sa, sb)
                 || !history.Select(Describe).SequenceEqual((await hidden.ReadHistoryAsync(Desk.Tenant, id)).Select(Describe)))
             {
@@ -303,6 +317,16 @@ public sealed class EngineMemoryTests
 
     /// <summary>A store that never returns derived state (as an adapter written before it existed), with timers and batches
     /// (so links and cascades reach both tickets as on the kept store).</summary>
+    private static SlaPolicy BuildGold()
+    {
+        var gold = new SlaPolicyOptions { Name = "gold" };
+        gold.Contracts.Add(Gold.Value);
+        gold.Metrics.Add(SlaMetricOptions.FirstResponse(Desk.Calendar, Duration.FromMinutes(30)));
+        gold.Metrics.Add(SlaMetricOptions.Resolution(Desk.Calendar, Duration.FromHours(4)));
+        gold.Metrics.Add(SlaMetricOptions.NextResponse(Desk.Calendar, Duration.FromHours(2)));
+        return gold.Build();
+    }
+
     private sealed class HidingStore(InMemoryTicketStore inner) : OriginalMembersTicketStore(inner), ITimerStore, ITicketBatchStore
     {
         public new InMemoryTicketStore Inner => inner;

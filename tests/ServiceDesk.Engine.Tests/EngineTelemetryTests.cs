@@ -50,6 +50,9 @@ public sealed class EngineTelemetryTests : IDisposable
         await _engine.SetAttributeAsync(agent, id, "site", AttributeValue.FromString("HQ"));
         await _engine.LogTimeAsync(agent, id, Desk.Alice, _clock.Now, Duration.FromMinutes(15), billable: true);
         await _engine.TransitionAsync(agent, id, IncidentLifecycle.Start);
+        await _engine.ChangeClassificationAsync(agent, id, new TicketClassification { Contract = new ContractId("C-GOLD") });
+        await _engine.OverrideSlaDueAsync(agent, id, "resolution", _clock.Now + Duration.FromDays(2));
+        await _engine.ClearSlaDueOverrideAsync(agent, id, "resolution");
         await _engine.DeclareMajorIncidentAsync(agent, id);
         await _engine.ClearMajorIncidentAsync(agent, id);
         await _engine.RequestApprovalAsync(agent, id, ApprovalRequest.Of(ServiceDesk.Workflow.ApprovalRule.Any, Desk.Alice));
@@ -67,7 +70,7 @@ public sealed class EngineTelemetryTests : IDisposable
         var commands = new[]
         {
             "OpenTicket", "OpenTicket", "Assign", "Comment", "ChangePriority", "Link", "SetAttribute", "LogTime", "Transition",
-            "DeclareMajorIncident", "ClearMajorIncident", "RequestApproval", "Approve", "RequestApproval", "WithdrawApproval", "RequestApproval",
+            "ChangeClassification", "OverrideSlaDue", "ClearSlaDueOverride", "DeclareMajorIncident", "ClearMajorIncident", "RequestApproval", "Approve", "RequestApproval", "WithdrawApproval", "RequestApproval",
             "RejectApproval", "Transition", "RejectResolution", "Transition", "ConfirmResolution", "RateSatisfaction",
         };
         Assert.Equal(commands.Select(c => "servicedesk.command " + c), spans.Stopped.Select(s => s.DisplayName));

@@ -15,7 +15,8 @@ internal static class HistoryReference
     /// <remarks>The status at opening is the <c>From</c> of the first status change (or the current status when there is
     /// none); a status change records the hold reason when the target state is a hold state of the workflow. Priority
     /// changes and comments are recorded; other events do not concern the clocks. Entries are kept in time order even if
-    /// events carry earlier instants (they never do when written by the engine).</remarks>
+    /// events carry earlier instants (they never do when written by the engine). After a re-selection that restarted the
+    /// clocks (<see cref="SlaPolicyReselected.Restarted"/>), the timeline starts at it.</remarks>
     public static TicketTimeline Build(Ticket ticket, IEnumerable<TicketEvent> history, WorkflowDefinition workflow)
     {
         var events = history.Where(e => e.Version <= ticket.Version).OrderBy(e => e.Version).ToList();
@@ -24,9 +25,37 @@ internal static class HistoryReference
         var initialStatus = firstChange?.From ?? ticket.Status;
         var initialHold = firstChange is null ? ticket.HoldReason : null;
         var createdAt = opened?.At ?? ticket.OpenedAt;
-        var builder = TicketTimeline.Create(createdAt, initialStatus.Name, opened?.Priority ?? ticket.Priority, initialHold);
+        var initialPriority = opened?.Priority ?? ticket.Priority;
+
+        // A re-selection that restarted the clocks (the last re-selection names the policy in force): the timeline starts
+        // there, in the status and priority of that moment, and nothing before it counts.
+        var restart = events.OfType<SlaPolicyReselected>().LastOrDefault() is { Restarted: true } r ? r : null;
+        var skip = opened is null ? 0 : 1;
+        if (restart is not null)
+        {
+            foreach (var e in events.TakeWhile(e => !ReferenceEquals(e, restart)))
+            {
+                switch (e)
+                {
+                    case StatusChanged s:
+                        initialStatus = s.To;
+                        initialHold = workflow.HasState(s.To) && workflow.GetState(s.To).IsHold ? s.Reason ?? s.To.Name : null;
+                        break;
+                    case PriorityChanged p:
+                        initialPriority = p.To;
+                        break;
+                    default:
+                        break;
+                }
+            }
+
+            createdAt = restart.At;
+            skip = events.IndexOf(restart);
+        }
+
+        var builder = TicketTimeline.Create(createdAt, initialStatus.Name, initialPriority, initialHold);
         var last = createdAt;
-        foreach (var e in events.Skip(opened is null ? 0 : 1))
+        foreach (var e in events.Skip(skip))
         {
             var at = e.At < last ? last : e.At;
             last = at;
@@ -41,6 +70,9 @@ internal static class HistoryReference
                     break;
                 case CommentAdded c:
                     builder.Comment(at, Map(c.Actor.Kind), c.Visibility == CommentVisibility.Public);
+                    break;
+                case SlaDueOverridden o:
+                    builder.OverrideDue(at, o.Metric, o.Due);
                     break;
                 default:
                     break;

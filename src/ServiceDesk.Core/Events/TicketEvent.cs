@@ -31,6 +31,9 @@ namespace ServiceDesk.Events;
 [JsonDerivedType(typeof(ApprovalDecided), "approval-decided")]
 [JsonDerivedType(typeof(ApprovalWithdrawn), "approval-withdrawn")]
 [JsonDerivedType(typeof(MajorIncidentChanged), "major-incident")]
+[JsonDerivedType(typeof(ClassificationChanged), "classification")]
+[JsonDerivedType(typeof(SlaPolicyReselected), "sla-policy")]
+[JsonDerivedType(typeof(SlaDueOverridden), "sla-due")]
 public abstract record TicketEvent
 {
     private readonly TenantId _tenant;

@@ -91,18 +91,54 @@ internal sealed class TicketMemory
 
         IEnumerable<TicketEvent> events = ordered ? history : history.OrderBy(e => e.Version);
         var memory = new TicketMemory { PolicyName = policy?.Name, PolicyFingerprint = policy?.Fingerprint };
+        var initialStatus = firstChange?.From ?? ticket.Status;
+        var initialHold = HoldReason(workflow, initialStatus, firstChange is null ? ticket.HoldReason : null);
+        var initialPriority = opened?.Priority ?? ticket.Priority;
+
+        // A re-selection that restarted the clocks of this policy: its clocks start there, and nothing before counts.
+        SlaPolicyReselected? restart = null;
         if (policy is not null)
         {
-            var initialStatus = firstChange?.From ?? ticket.Status;
-            var initialHold = HoldReason(workflow, initialStatus, firstChange is null ? ticket.HoldReason : null);
-            memory.Tracker = SlaTracker.Start(policy, opened?.At ?? ticket.OpenedAt, initialStatus.Name, opened?.Priority ?? ticket.Priority, initialHold);
+            foreach (var e in events)
+            {
+                if (e.Version <= ticket.Version && e is SlaPolicyReselected r)
+                {
+                    restart = r.Restarted && string.Equals(r.Policy, policy.Name, StringComparison.Ordinal) ? r : null;
+                }
+            }
+
+            if (restart is null)
+            {
+                memory.Tracker = SlaTracker.Start(policy, opened?.At ?? ticket.OpenedAt, initialStatus.Name, initialPriority, initialHold);
+            }
         }
 
+        var status = initialStatus;
+        var hold = initialHold;
+        var priority = initialPriority;
         foreach (var e in events)
         {
             if (e.Version > ticket.Version)
             {
                 continue;
+            }
+
+            if (ReferenceEquals(e, restart))
+            {
+                memory.Tracker = SlaTracker.Start(policy!, e.At, status.Name, priority, hold);
+            }
+
+            switch (e)
+            {
+                case StatusChanged s:
+                    status = s.To;
+                    hold = HoldReason(workflow, s.To, s.Reason);
+                    break;
+                case PriorityChanged p:
+                    priority = p.To;
+                    break;
+                default:
+                    break;
             }
 
             if (!ReferenceEquals(e, opened))
@@ -161,6 +197,15 @@ internal sealed class TicketMemory
                 break;
             case SlaThresholdReached r:
                 Recorded.Add((r.Metric, r.Cycle, r.Threshold));
+                break;
+            case SlaDueOverridden o:
+                Tracker?.OverrideDue(Clamp(Tracker, o.At), o.Metric, o.Due);
+                break;
+            case SlaPolicyReselected { Restarted: true }:
+                // The new policy's clocks start again at cycle 1: thresholds and escalation levels of the old clocks are
+                // no longer theirs (idle escalations, which follow no clock, stay).
+                Recorded.Clear();
+                Marks.RemoveAll(m => m.Metric is not null);
                 break;
             case ApprovalRequested a:
                 ApprovalCount = a.Approval;

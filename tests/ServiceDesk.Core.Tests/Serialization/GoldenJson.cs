@@ -33,6 +33,12 @@ internal static class GoldenJson
         yield return ("approval-decided", new ApprovalDecided(T, Id, 16, At, Actor.OfAgent(new AgentId("bob")), 1, true, "fine", ApprovalOutcome.Pending));
         yield return ("approval-withdrawn", new ApprovalWithdrawn(T, Id, 17, At, Actor.OfAgent(new AgentId("alice")), 1, "wrong approver"));
         yield return ("major-incident", new MajorIncidentChanged(T, Id, 18, At, Actor.System, true, "all sites"));
+        yield return ("classification", new ClassificationChanged(
+            T, Id, 19, At, Actor.OfAgent(new AgentId("alice")), new TicketCategory("Network", "VPN"), new ServiceId("vpn"), new ConfigurationItemId("fw-01"), new ContractId("C-GOLD"),
+            new TicketCategory("Hardware"), null, null, null));
+        yield return ("sla-policy", new SlaPolicyReselected(T, Id, 20, At, Actor.System, "gold", "standard", true));
+        yield return ("sla-due", new SlaDueOverridden(T, Id, 21, At, Actor.OfAgent(new AgentId("alice")), "resolution", At + Duration.FromHours(30), "promised to the customer"));
+        yield return ("sla-due-cleared", new SlaDueOverridden(T, Id, 22, At, Actor.OfAgent(new AgentId("alice")), "resolution", null, null));
     }
 
     public static IEnumerable<(string Name, Ticket Ticket)> Tickets()

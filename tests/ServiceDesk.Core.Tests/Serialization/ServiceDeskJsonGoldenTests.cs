@@ -31,6 +31,12 @@ public sealed class ServiceDeskJsonGoldenTests
         ["approval-decided"] = "{\"type\":\"approval-decided\",\"approved\":true,\"approval\":1,\"comment\":\"fine\",\"outcome\":\"Pending\",\"tenant\":\"acme\",\"ticket\":\"0b3c6a1e-5f0e-4d4b-9c39-2a3f1d7e9b10\",\"version\":16,\"at\":\"2025-03-03T09:00:00.123456789Z\",\"actor\":\"Agent:bob\"}",
         ["approval-withdrawn"] = "{\"type\":\"approval-withdrawn\",\"approval\":1,\"reason\":\"wrong approver\",\"tenant\":\"acme\",\"ticket\":\"0b3c6a1e-5f0e-4d4b-9c39-2a3f1d7e9b10\",\"version\":17,\"at\":\"2025-03-03T09:00:00.123456789Z\",\"actor\":\"Agent:alice\"}",
         ["major-incident"] = "{\"type\":\"major-incident\",\"declared\":true,\"reason\":\"all sites\",\"tenant\":\"acme\",\"ticket\":\"0b3c6a1e-5f0e-4d4b-9c39-2a3f1d7e9b10\",\"version\":18,\"at\":\"2025-03-03T09:00:00.123456789Z\",\"actor\":\"System:system\"}",
+
+        // Events added after the source-generated context (issue 14 item 8): written by it, pinned since.
+        ["classification"] = "{\"type\":\"classification\",\"category\":{\"category\":\"Network\",\"subcategory\":\"VPN\"},\"service\":\"vpn\",\"configurationItem\":\"fw-01\",\"contract\":\"C-GOLD\",\"previousCategory\":{\"category\":\"Hardware\"},\"tenant\":\"acme\",\"ticket\":\"0b3c6a1e-5f0e-4d4b-9c39-2a3f1d7e9b10\",\"version\":19,\"at\":\"2025-03-03T09:00:00.123456789Z\",\"actor\":\"Agent:alice\"}",
+        ["sla-policy"] = "{\"type\":\"sla-policy\",\"restarted\":true,\"policy\":\"gold\",\"previousPolicy\":\"standard\",\"tenant\":\"acme\",\"ticket\":\"0b3c6a1e-5f0e-4d4b-9c39-2a3f1d7e9b10\",\"version\":20,\"at\":\"2025-03-03T09:00:00.123456789Z\",\"actor\":\"System:system\"}",
+        ["sla-due"] = "{\"type\":\"sla-due\",\"due\":\"2025-03-04T15:00:00.123456789Z\",\"metric\":\"resolution\",\"reason\":\"promised to the customer\",\"tenant\":\"acme\",\"ticket\":\"0b3c6a1e-5f0e-4d4b-9c39-2a3f1d7e9b10\",\"version\":21,\"at\":\"2025-03-03T09:00:00.123456789Z\",\"actor\":\"Agent:alice\"}",
+        ["sla-due-cleared"] = "{\"type\":\"sla-due\",\"metric\":\"resolution\",\"tenant\":\"acme\",\"ticket\":\"0b3c6a1e-5f0e-4d4b-9c39-2a3f1d7e9b10\",\"version\":22,\"at\":\"2025-03-03T09:00:00.123456789Z\",\"actor\":\"Agent:alice\"}",
     };
 
     private static readonly Dictionary<string, string> TicketJson = new(StringComparer.Ordinal)

@@ -31,6 +31,9 @@ public sealed class ServiceDeskJsonTests
         new ApprovalDecided(T, Id, 16, At, Actor.OfAgent(new AgentId("bob")), 1, true, "fine", ApprovalOutcome.Pending),
         new ApprovalWithdrawn(T, Id, 17, At, Actor.OfAgent(new AgentId("alice")), 1, "wrong approver"),
         new MajorIncidentChanged(T, Id, 18, At, Actor.System, true, "all sites"),
+        new ClassificationChanged(T, Id, 19, At, Actor.OfAgent(new AgentId("alice")), new TicketCategory("Network", "VPN"), new ServiceId("vpn"), null, new ContractId("C-GOLD"), null, null, new ConfigurationItemId("fw-01"), null),
+        new SlaPolicyReselected(T, Id, 20, At, Actor.System, "gold", null, false),
+        new SlaDueOverridden(T, Id, 21, At, Actor.OfAgent(new AgentId("alice")), "resolution", At + Duration.FromHours(3), "promised"),
     };
 
     [Theory]

@@ -27,6 +27,9 @@ public abstract partial class ProcessTests
         ("ConfirmResolution", (e, c, id) => e.ConfirmResolutionAsync(c, id)),
         ("RejectResolution", (e, c, id) => e.RejectResolutionAsync(c, id, "still broken")),
         ("DeclareMajorIncident", (e, c, id) => e.DeclareMajorIncidentAsync(c, id)),
+        ("ChangeClassification", (e, c, id) => e.ChangeClassificationAsync(c, id, new TicketClassification { Contract = new ContractId("C-GOLD") })),
+        ("OverrideSlaDue", (e, c, id) => e.OverrideSlaDueAsync(c, id, "resolution", Instant.FromUtc(2025, 1, 7, 12, 0))),
+        ("ClearSlaDueOverride", (e, c, id) => e.ClearSlaDueOverrideAsync(c, id, "resolution")),
     ];
 
     [ConformanceFact]
