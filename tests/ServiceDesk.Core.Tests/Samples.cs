@@ -27,6 +27,33 @@ internal static class Samples
         Version = 1,
     };
 
+    /// <summary>A change ticket with every optional property set (text with a line break, every attribute kind), opened and
+    /// last updated at the given instants: the ticket the serialization tests round-trip and pin as golden JSON.</summary>
+    public static Ticket FullTicket(TicketId id, Instant opened, Instant updated) => Ticket(TicketKind.Change, 7, id) with
+    {
+        Description = "multi\nline",
+        Status = TicketStatus.OnHold,
+        HoldReason = "AwaitingVendor",
+        Category = new TicketCategory("Network", "VPN"),
+        Service = new ServiceId("vpn"),
+        ConfigurationItem = new ConfigurationItemId("fw-01"),
+        Location = new LocationId("hq"),
+        Contract = new ContractId("c-1"),
+        AssignmentGroup = new GroupId("net"),
+        Assignee = new AgentId("alice"),
+        IsMajorIncident = true,
+        Attributes = CustomAttributes.Empty
+            .With("s", AttributeValue.FromString("x"))
+            .With("i", AttributeValue.FromInteger(long.MaxValue))
+            .With("d", AttributeValue.FromDecimal(0.1m))
+            .With("b", AttributeValue.FromBoolean(true))
+            .With("t", AttributeValue.FromInstant(opened))
+            .With("day", AttributeValue.FromDate(new LocalDate(2024, 2, 29))),
+        OpenedAt = opened,
+        UpdatedAt = updated,
+        Version = 12,
+    };
+
     public static TicketOpened Opening(Ticket t) =>
         new(t.Tenant, t.Id, 1, t.OpenedAt, Actor.System, t.Number, t.Kind, t.Subject, t.Priority, t.Channel);
 }

@@ -43,48 +43,7 @@ internal static class GoldenJson
 
     public static IEnumerable<(string Name, Ticket Ticket)> Tickets()
     {
-        var minimal = new Ticket
-        {
-            Tenant = T,
-            Id = Id,
-            Number = new TicketNumber(TicketKind.Incident, 1),
-            Kind = TicketKind.Incident,
-            Subject = "Printer on floor 3 is jammed",
-            Status = TicketStatus.New,
-            Impact = Impact.Medium,
-            Urgency = Urgency.High,
-            Priority = Priority.P2High,
-            Channel = Channel.Portal,
-            Requester = new Requester(new CustomerId("globex"), "Hank Scorpio", "hank@globex.example"),
-            OpenedAt = At,
-            UpdatedAt = At,
-            Version = 1,
-        };
-        yield return ("minimal", minimal);
-        yield return ("full", minimal with
-        {
-            Number = new TicketNumber(TicketKind.Change, 7),
-            Kind = TicketKind.Change,
-            Description = "multi\nline",
-            Status = TicketStatus.OnHold,
-            HoldReason = "AwaitingVendor",
-            Category = new TicketCategory("Network", "VPN"),
-            Service = new ServiceId("vpn"),
-            ConfigurationItem = new ConfigurationItemId("fw-01"),
-            Location = new LocationId("hq"),
-            Contract = new ContractId("c-1"),
-            AssignmentGroup = new GroupId("net"),
-            Assignee = new AgentId("alice"),
-            IsMajorIncident = true,
-            Attributes = CustomAttributes.Empty
-                .With("s", AttributeValue.FromString("x"))
-                .With("i", AttributeValue.FromInteger(long.MaxValue))
-                .With("d", AttributeValue.FromDecimal(0.1m))
-                .With("b", AttributeValue.FromBoolean(true))
-                .With("t", AttributeValue.FromInstant(At))
-                .With("day", AttributeValue.FromDate(new LocalDate(2024, 2, 29))),
-            UpdatedAt = At + Duration.FromDays(1),
-            Version = 12,
-        });
+        yield return ("minimal", Samples.Ticket(TicketKind.Incident, 1, Id) with { OpenedAt = At, UpdatedAt = At });
+        yield return ("full", Samples.FullTicket(Id, At, At + Duration.FromDays(1)));
     }
 }

@@ -66,30 +66,7 @@ public sealed class ServiceDeskJsonTests
     [Fact]
     public void Ticket_WithEveryProperty_RoundTrips()
     {
-        var t = Samples.Ticket(TicketKind.Change, 7, Id) with
-        {
-            Description = "multi\nline",
-            Status = TicketStatus.OnHold,
-            HoldReason = "AwaitingVendor",
-            Category = new TicketCategory("Network", "VPN"),
-            Service = new ServiceId("vpn"),
-            ConfigurationItem = new ConfigurationItemId("fw-01"),
-            Location = new LocationId("hq"),
-            Contract = new ContractId("c-1"),
-            AssignmentGroup = new GroupId("net"),
-            Assignee = new AgentId("alice"),
-            IsMajorIncident = true,
-            Attributes = CustomAttributes.Empty
-                .With("s", AttributeValue.FromString("x"))
-                .With("i", AttributeValue.FromInteger(long.MaxValue))
-                .With("d", AttributeValue.FromDecimal(0.1m))
-                .With("b", AttributeValue.FromBoolean(true))
-                .With("t", AttributeValue.FromInstant(At))
-                .With("day", AttributeValue.FromDate(new LocalDate(2024, 2, 29))),
-            OpenedAt = At,
-            UpdatedAt = At + Duration.FromDays(1),
-            Version = 12,
-        };
+        var t = Samples.FullTicket(Id, At, At + Duration.FromDays(1));
 
         var json = ServiceDeskJson.Serialize(t);
         Assert.Equal(t, ServiceDeskJson.DeserializeTicket(json));
