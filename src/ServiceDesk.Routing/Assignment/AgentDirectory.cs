@@ -581,15 +581,6 @@ public sealed class AgentDirectory
             }
         }
 
-        private void UnknownKeys(JsonElement element, string path, string[] known)
-        {
-            foreach (var property in element.EnumerateObject())
-            {
-                if (System.Array.IndexOf(known, property.Name) < 0)
-                {
-                    Errors.Add($"{DefinitionJson.Field(path, property.Name)}: unknown field; expected one of {string.Join(", ", known)}.");
-                }
-            }
-        }
+        private void UnknownKeys(JsonElement element, string path, string[] known) => Internal.DefinitionFaults.UnknownFields(element, path, known, Errors);
     }
 }

@@ -556,15 +556,6 @@ public sealed partial class EscalationPolicy
             }
         }
 
-        private void UnknownKeys(JsonElement element, string path, string[] known)
-        {
-            foreach (var property in element.EnumerateObject())
-            {
-                if (Array.IndexOf(known, property.Name) < 0)
-                {
-                    errors.Add($"{DefinitionJson.Field(path, property.Name)}: unknown field; expected one of {string.Join(", ", known)}.");
-                }
-            }
-        }
+        private void UnknownKeys(JsonElement element, string path, string[] known) => Internal.DefinitionFaults.UnknownFields(element, path, known, errors);
     }
 }

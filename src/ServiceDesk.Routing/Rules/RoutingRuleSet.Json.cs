@@ -132,7 +132,7 @@ public sealed partial class RoutingRuleSet
                 return builder;
             }
 
-            UnknownKeys(root, "$", RootKeys, errors);
+            Internal.DefinitionFaults.UnknownFields(root, "$", RootKeys, errors);
             if (root.TryGetProperty("mode", out var mode))
             {
                 if (ParseEnum<RuleEvaluationMode>(mode, "$.mode", errors) is { } m)
@@ -173,7 +173,7 @@ public sealed partial class RoutingRuleSet
                 return;
             }
 
-            UnknownKeys(rule, path, RuleKeys, errors);
+            Internal.DefinitionFaults.UnknownFields(rule, path, RuleKeys, errors);
             var name = (rule.TryGetProperty("name", out var n) ? String(n, $"{path}.name", errors) : Missing($"{path}.name", "a string", errors))
                 ?? string.Create(CultureInfo.InvariantCulture, $"(rule {index})");
             RoutingCondition? condition = null;
@@ -237,7 +237,7 @@ public sealed partial class RoutingRuleSet
                 return;
             }
 
-            UnknownKeys(then, path, ThenKeys, errors);
+            Internal.DefinitionFaults.UnknownFields(then, path, ThenKeys, errors);
             SupportTier? tier = null;
             if (then.TryGetProperty("tier", out var t))
             {
@@ -411,7 +411,7 @@ public sealed partial class RoutingRuleSet
                 return null;
             }
 
-            UnknownKeys(value, at, AttributeKeys, errors);
+            Internal.DefinitionFaults.UnknownFields(value, at, AttributeKeys, errors);
             var key = value.TryGetProperty("key", out var k) ? String(k, $"{at}.key", errors) : Missing($"{at}.key", "a string", errors);
             var op = value.TryGetProperty("op", out var o) ? String(o, $"{at}.op", errors) : "exists";
             AttributeOperator? comparison = op switch
@@ -654,17 +654,6 @@ public sealed partial class RoutingRuleSet
                 var cut = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
                 errors.Add($"{at}: {(cut >= 0 ? message[..cut] : message)}");
                 return null;
-            }
-        }
-
-        private static void UnknownKeys(JsonElement element, string path, string[] known, List<string> errors)
-        {
-            foreach (var property in element.EnumerateObject())
-            {
-                if (Array.IndexOf(known, property.Name) < 0)
-                {
-                    errors.Add($"{DefinitionJson.Field(path, property.Name)}: unknown field; expected one of {string.Join(", ", known)}.");
-                }
             }
         }
 
