@@ -102,52 +102,7 @@ public class SlaComplianceBenchmarks
 
     /// <summary>Naive: a timeline per ticket, <see cref="SlaPolicySet.Evaluate"/>, one row per clock, a LINQ GroupBy per breakdown.</summary>
     [Benchmark(Baseline = true)]
-    public int NaiveLinq()
-    {
-        var rows = new List<(string Metric, SlaOutcome Outcome, Priority Priority, GroupId? Group, YearMonth Month, string Policy)>();
-        foreach (var h in _histories)
-        {
-            var opened = (TicketOpened)h[0];
-            var builder = TicketTimeline.Create(opened.At, h.OfType<StatusChanged>().FirstOrDefault()?.From.Name ?? "New", opened.Priority);
-            foreach (var e in h.Skip(1))
-            {
-                _ = e switch
-                {
-                    StatusChanged s => builder.ChangeStatus(s.At, s.To.Name, s.To == TicketStatus.OnHold ? s.Reason ?? s.To.Name : null),
-                    PriorityChanged p => builder.ChangePriority(p.At, p.To),
-                    CommentAdded c => builder.Comment(c.At, c.Actor.Kind == ActorKind.Agent ? SlaActor.Agent : c.Actor.Kind == ActorKind.Requester ? SlaActor.Customer : SlaActor.System, c.Visibility == CommentVisibility.Public),
-                    _ => builder,
-                };
-            }
-
-            var context = new SlaTicketContext(opened.Kind, opened.Priority);
-            var policy = _policies.Select(context)!;
-            var priority = h.OfType<PriorityChanged>().LastOrDefault()?.To ?? opened.Priority;
-            var group = h.OfType<Assigned>().LastOrDefault()?.Group;
-            var month = opened.At.InZone(Calendar.Zone).Date.ToYearMonth();
-            foreach (var state in _policies.Evaluate(context, builder.Build(), AsOf))
-            {
-                var outcome = state.Stage switch
-                {
-                    SlaStage.Met => SlaOutcome.Met,
-                    SlaStage.Breached => SlaOutcome.Breached,
-                    SlaStage.Running or SlaStage.Paused => state.IsBreached ? SlaOutcome.Breached : SlaOutcome.InProgress,
-                    SlaStage.Cancelled => SlaOutcome.Cancelled,
-                    _ => SlaOutcome.NotStarted,
-                };
-                rows.Add((state.Metric, outcome, priority, group, month, policy.Name));
-            }
-        }
-
-        static int Count(IEnumerable<IGrouping<object, (string Metric, SlaOutcome Outcome, Priority, GroupId?, YearMonth, string)>> groups)
-            => groups.Sum(g => g.Count(r => r.Outcome == SlaOutcome.Met) + g.Count(r => r.Outcome == SlaOutcome.Breached));
-
-        return Count(rows.GroupBy(r => (object)r.Metric))
-            + Count(rows.GroupBy(r => (object)(r.Metric, r.Priority)))
-            + Count(rows.GroupBy(r => (object)(r.Metric, r.Group)))
-            + Count(rows.GroupBy(r => (object)(r.Metric, r.Month)))
-            + Count(rows.GroupBy(r => (object)(r.Metric, r.Policy)));
-    }
+    public int NaiveLinq() => NaiveSlaCompliance.Count(_histories, _policies, AsOf, Calendar.Zone, byPolicy: true);
 
     /// <summary>The library: <see cref="SlaCompliance.Compute"/>, one pass with a tracker per ticket.</summary>
     [Benchmark]

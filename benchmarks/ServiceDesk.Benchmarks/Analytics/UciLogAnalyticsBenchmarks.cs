@@ -82,7 +82,7 @@ public class UciLogAnalyticsBenchmarks
             backlog += _histories.Count(h => h[0].At < end && !Done.Contains(h.OfType<StatusChanged>().LastOrDefault(s => s.At < end)?.To ?? TicketStatus.New));
         }
 
-        return figures.Length + reopens + fcr + arrivals + backlog + NaiveCompliance();
+        return figures.Length + reopens + fcr + arrivals + backlog + NaiveSlaCompliance.Count(_histories, _policies, AsOf, DateTimeZone.Utc, byPolicy: false);
     }
 
     /// <summary>The library: each history once through the statistics and the compliance accumulators.</summary>
@@ -101,51 +101,6 @@ public class UciLogAnalyticsBenchmarks
         var c = compliance.ToReport();
         return s.Resolved + s.Reopens + s.FirstContactResolutions + s.Backlog.Count
             + c.Metrics.Sum(m => m.Total.Met + m.Total.Breached + m.ByPriority.Count + m.ByGroup.Count + m.ByMonth.Count);
-    }
-
-    private int NaiveCompliance()
-    {
-        var rows = new List<(string Metric, SlaOutcome Outcome, Priority Priority, GroupId? Group, YearMonth Month, string Policy)>();
-        foreach (var h in _histories)
-        {
-            var opened = (TicketOpened)h[0];
-            var builder = TicketTimeline.Create(opened.At, h.OfType<StatusChanged>().FirstOrDefault()?.From.Name ?? "New", opened.Priority);
-            foreach (var e in h.Skip(1))
-            {
-                _ = e switch
-                {
-                    StatusChanged s => builder.ChangeStatus(s.At, s.To.Name, s.To == TicketStatus.OnHold ? s.Reason ?? s.To.Name : null),
-                    PriorityChanged p => builder.ChangePriority(p.At, p.To),
-                    _ => builder,
-                };
-            }
-
-            var context = new SlaTicketContext(opened.Kind, opened.Priority);
-            var policy = _policies.Select(context)!;
-            var priority = h.OfType<PriorityChanged>().LastOrDefault()?.To ?? opened.Priority;
-            var group = h.OfType<Assigned>().LastOrDefault()?.Group;
-            var month = opened.At.InUtc().Date.ToYearMonth();
-            foreach (var state in _policies.Evaluate(context, builder.Build(), AsOf))
-            {
-                var outcome = state.Stage switch
-                {
-                    SlaStage.Met => SlaOutcome.Met,
-                    SlaStage.Breached => SlaOutcome.Breached,
-                    SlaStage.Running or SlaStage.Paused => state.IsBreached ? SlaOutcome.Breached : SlaOutcome.InProgress,
-                    SlaStage.Cancelled => SlaOutcome.Cancelled,
-                    _ => SlaOutcome.NotStarted,
-                };
-                rows.Add((state.Metric, outcome, priority, group, month, policy.Name));
-            }
-        }
-
-        static int Count(IEnumerable<IGrouping<object, (string Metric, SlaOutcome Outcome, Priority, GroupId?, YearMonth, string)>> groups)
-            => groups.Sum(g => g.Count(r => r.Outcome == SlaOutcome.Met) + g.Count(r => r.Outcome == SlaOutcome.Breached));
-
-        return Count(rows.GroupBy(r => (object)r.Metric))
-            + Count(rows.GroupBy(r => (object)(r.Metric, r.Priority)))
-            + Count(rows.GroupBy(r => (object)(r.Metric, r.Group)))
-            + Count(rows.GroupBy(r => (object)(r.Metric, r.Month)));
     }
 
     /// <summary>Builds one history per incident from the CSV (the UCI log never quotes a field, so a split suffices).</summary>
