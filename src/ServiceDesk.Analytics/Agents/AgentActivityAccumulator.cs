@@ -142,9 +142,7 @@ public sealed class AgentActivityAccumulator
             double? utilisation = null;
             if (_calendar is not null)
             {
-                var start = month.OnDayOfMonth(1).AtStartOfDayInZone(_zone).ToInstant();
-                var end = month.PlusMonths(1).OnDayOfMonth(1).AtStartOfDayInZone(_zone).ToInstant();
-                working = _calendar.BusinessTimeBetween(start, end);
+                working = _calendar.BusinessTimeBetween(StartOf(month), StartOf(month.PlusMonths(1)));
                 utilisation = working > Duration.Zero ? row.Logged / working.Value : null;
             }
 
@@ -170,7 +168,7 @@ public sealed class AgentActivityAccumulator
         // Month ends are the first instants of the following months; one at exactly 'from' was counted before.
         for (var month = Month(from); ; month = month.PlusMonths(1))
         {
-            var end = month.PlusMonths(1).OnDayOfMonth(1).AtStartOfDayInZone(_zone).ToInstant();
+            var end = StartOf(month.PlusMonths(1));
             if (end > until)
             {
                 break;
@@ -182,6 +180,9 @@ public sealed class AgentActivityAccumulator
             }
         }
     }
+
+    /// <summary>The first instant of a month in the zone (a month's end is the next month's start).</summary>
+    private Instant StartOf(YearMonth month) => month.OnDayOfMonth(1).AtStartOfDayInZone(_zone).ToInstant();
 
     private YearMonth Month(Instant instant)
     {
