@@ -58,6 +58,40 @@ public sealed class InvoiceCommit
         Period = first.Period;
     }
 
+    /// <summary>Checks the arguments of <see cref="IBillingStore.CommitAsync"/> as every adapter must: not null, 1 to
+    /// <see cref="IBillingStore.MaxCommits"/> commits, one tenant, each (contract, month) once.</summary>
+    /// <param name="commits">The commits.</param>
+    /// <returns>The tenant of the commits, or <see langword="null"/> when there are none.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="commits"/> or an element is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">More than 1,000 commits, two tenants, or a repeated (contract, month).</exception>
+    public static TenantId? CheckBatch(IReadOnlyList<InvoiceCommit> commits)
+    {
+        ArgumentNullException.ThrowIfNull(commits);
+        if (commits.Count > IBillingStore.MaxCommits)
+        {
+            throw new ArgumentException($"One call commits at most {IBillingStore.MaxCommits} contracts; got {commits.Count}.", nameof(commits));
+        }
+
+        TenantId? tenant = null;
+        var seen = new HashSet<(ContractId, YearMonth)>();
+        foreach (var c in commits)
+        {
+            ArgumentNullException.ThrowIfNull(c, nameof(commits));
+            tenant ??= c.Tenant;
+            if (c.Tenant != tenant)
+            {
+                throw new ArgumentException($"All commits of one call are of one tenant; got {TextPolicy.Echo(tenant.Value)} and {TextPolicy.Echo(c.Tenant)}.", nameof(commits));
+            }
+
+            if (!seen.Add((c.Contract, c.Period)))
+            {
+                throw new ArgumentException($"Contract {TextPolicy.Echo(c.Contract)} for {c.Period:uuuu-MM} appears more than once in one call.", nameof(commits));
+            }
+        }
+
+        return tenant;
+    }
+
     /// <summary>Gets the tenant.</summary>
     public TenantId Tenant { get; }
 
