@@ -111,7 +111,7 @@ public sealed class DurableLedger
         if (date < contract.Start || (contract.End is { } end && date > end && !contract.Renewal.AutoRenew))
         {
             throw new ArgumentOutOfRangeException(nameof(entry), date,
-                $"Time entry {TextPolicy.Echo(entry.Id)} starts on {date}, outside the term of contract {TextPolicy.Echo(contract.Id)}: {contract.Start} to {(contract.End?.ToString() ?? "open-ended")}.");
+                $"Time entry {TextPolicy.Echo(entry.Id)} starts on {Iso(date)}, outside the term of contract {TextPolicy.Echo(contract.Id)}: {Term(contract)}.");
         }
 
         var overlapping = await _store.ListAgentTimeEntriesAsync(entry.Tenant, entry.Agent, new Interval(entry.Start, entry.End), cancellationToken).ConfigureAwait(false);
@@ -171,7 +171,7 @@ public sealed class DurableLedger
         if (work.PerformedAt > now || date < contract.Start || (contract.End is { } end && date > end && !contract.Renewal.AutoRenew))
         {
             throw new ArgumentOutOfRangeException(nameof(work), work.PerformedAt,
-                $"One-off work {TextPolicy.Echo(work.Id)} is performed at {work.PerformedAt}; valid: not after now ({now}) and within the term of contract {TextPolicy.Echo(contract.Id)}, {contract.Start} to {(contract.End?.ToString() ?? "open-ended")}.");
+                $"One-off work {TextPolicy.Echo(work.Id)} is performed at {work.PerformedAt}; valid: not after now ({now}) and within the term of contract {TextPolicy.Echo(contract.Id)}, {Term(contract)}.");
         }
 
         return _store.AddOneOffWorkAsync(tenant, work, cancellationToken);
@@ -356,6 +356,11 @@ public sealed class DurableLedger
         var known = byId is null ? "none" : string.Join(", ", byId.Keys.Take(5).Select(k => TextPolicy.Echo(k))) + (byId.Count > 5 ? $", … ({byId.Count} in all)" : string.Empty);
         throw new ArgumentException($"Contract {TextPolicy.Echo(id)} is not a contract of tenant {TextPolicy.Echo(tenant)} in this ledger (valid: {known}).", nameof(id));
     }
+
+    private static string Iso(LocalDate date) => NodaTime.Text.LocalDatePattern.Iso.Format(date);
+
+    private static string Term(Contract contract)
+        => Iso(contract.Start) + " to " + (contract.End is { } end && !contract.Renewal.AutoRenew ? Iso(end) : "open-ended");
 
     private static string Codes(Contract contract)
         => contract.PriceList is { Items.Count: > 0 } list
