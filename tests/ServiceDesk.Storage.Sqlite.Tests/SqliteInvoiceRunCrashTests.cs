@@ -44,7 +44,6 @@ public sealed class SqliteInvoiceRunCrashTests : IDisposable
 
             Assert.Equal(ContractCount, (await store.ListTimeEntriesAsync(tenant, null, Instant.MaxValue)).Count);
         }
-
         var interrupted = new List<long>();
         foreach (var killAfter in new[] { 5, 11 })
         {
@@ -67,7 +66,11 @@ public sealed class SqliteInvoiceRunCrashTests : IDisposable
                 child.StandardInput.Flush();
             }
 
-            Assert.True(commits == killAfter, $"the invoice run stopped after {commits} commits (exit code {(child.WaitForExit(10_000) ? child.ExitCode : -1)})");
+            if (commits != killAfter)
+            {
+                Assert.Fail($"the invoice run stopped after {commits} commits (exit code {(child.WaitForExit(10_000) ? child.ExitCode : -1)})");
+            }
+
             child.Kill(entireProcessTree: true); // SIGKILL: no clean-up, possibly inside a commit.
             Assert.True(child.WaitForExit(30_000), "the killed invoice run did not exit");
 
@@ -76,7 +79,6 @@ public sealed class SqliteInvoiceRunCrashTests : IDisposable
             Assert.Equal("ok", await store.CheckIntegrityAsync());
             interrupted.Add(await store.GetLastNumberAsync(tenant, InvoiceDocumentKind.Invoice));
         }
-
         // Each kill left a run half done: some contracts invoiced (whole batches only), not all.
         Assert.All(interrupted, n => Assert.InRange(n, InvoiceRunChild.BatchSize, ContractCount - 1));
         Assert.All(interrupted, n => Assert.Equal(0, n % InvoiceRunChild.BatchSize));
@@ -105,7 +107,6 @@ public sealed class SqliteInvoiceRunCrashTests : IDisposable
                 var net = decimal.Round((30 + (i % 90)) / 60m * (90m + i), 2, MidpointRounding.AwayFromZero);
                 Assert.Equal(net, current[i].Net.Amount);
             }
-
             var rerun = await ledger.RunAsync(tenant, InvoiceRunChild.Period, InvoiceRunChild.Now);
             Assert.Equal(ContractCount, rerun.Count(InvoiceRunOutcome.Unchanged));
             Assert.Equal(ContractCount, await store.GetLastNumberAsync(tenant, InvoiceDocumentKind.Invoice));
