@@ -140,7 +140,9 @@ public sealed class ReplayRunner(ReplaySettings settings)
             string? notice = null;
             if (store is ITimerStore)
             {
-                sweeper = new EscalationSweeper(engine, new EscalationSweeperOptions { BatchSize = ITimerStore.MaxClaim });
+                // Timers swept into an open batch stay leased until it commits; a day of simulated time outlasts most
+                // batches, so a leased timer is not claimed again (and decided again on the batch's view) at every sweep.
+                sweeper = new EscalationSweeper(engine, new EscalationSweeperOptions { BatchSize = ITimerStore.MaxClaim, LeaseDuration = Duration.FromDays(1) });
             }
             else
             {
@@ -188,9 +190,21 @@ public sealed class ReplayRunner(ReplaySettings settings)
 
                         if (Earlier(storedNextDue, batch?.NextTimerDueAt) is { } due && due <= nextSweep)
                         {
-                            await CommitAsync().ConfigureAwait(false);
                             clock.Now = nextSweep;
-                            sweepTotals += await sweeper.SweepAllDueAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                            if (batch is null)
+                            {
+                                sweepTotals += await sweeper.SweepAllDueAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                            }
+                            else
+                            {
+                                // Swept into the open batch: what the timers record is stored with the batch's next commit.
+                                sweepTotals += await sweeper.SweepAllDueAsync(batch, cancellationToken: cancellationToken).ConfigureAwait(false);
+                                if (batch.Count >= TicketBatch.MaxAppends - Settings.BatchSize)
+                                {
+                                    await CommitAsync().ConfigureAwait(false);
+                                }
+                            }
+
                             sweeps++;
                             storedNextDue = await sweeper.GetNextDueAsync(cancellationToken).ConfigureAwait(false);
                         }
