@@ -134,7 +134,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
         try
         {
             using var engine = new ServiceDeskEngine(store, clock, options);
-            var replay = new Replay(this, engine, tenant, calendar, contracts, log.Incidents);
+            var replay = new Replay(this, engine, tenant, calendar, contracts, log.Incidents) { Histories = store as ITicketHistoryStream };
             var replayWatch = Stopwatch.StartNew();
             EscalationSweeper? sweeper = null;
             string? notice = null;
@@ -388,6 +388,9 @@ public sealed class ReplayRunner(ReplaySettings settings)
         /// <summary>Gets or sets the engine the commands run on: the engine itself, or a batch's engine.</summary>
         public ServiceDeskEngine Commands { get; set; } = engine;
 
+        /// <summary>Gets or sets the store's history stream, when it has one (the report then reads every history in one query).</summary>
+        public ITicketHistoryStream? Histories { get; set; }
+
         public async Task ApplyAsync(Action action, CancellationToken cancellationToken)
         {
             var incident = incidents[action.Incident];
@@ -584,9 +587,18 @@ public sealed class ReplayRunner(ReplaySettings settings)
             var opened = _live.Where(l => l?.Ticket is not null).Select(l => l!).ToList();
             var analytics = new ReplayAnalyticsCollector(calendar, runner.Settings.Targets ?? ReplaySetup.DefaultTargets, end);
             var done = 0;
-            foreach (var live in opened)
+            var byId = opened.ToDictionary(l => l.Ticket!.Id);
+
+            // Every history in one streamed query where the store can (ITicketHistoryStream), else one read per ticket.
+            var histories = Histories is { } stream ? stream.StreamHistoriesAsync(tenant, cancellationToken: cancellationToken) : ReadEachAsync(opened, cancellationToken);
+            await foreach (var history in histories.ConfigureAwait(false))
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (!byId.TryGetValue(history[0].Ticket, out var live))
+                {
+                    continue;
+                }
+
                 ticketsPerContract[live.Contract]++;
                 logReassignments += live.Incident.Events[^1].ReassignmentCount;
                 var view = await Commands.GetTicketAsync(tenant, live.Ticket!.Id, cancellationToken).ConfigureAwait(false);
@@ -613,8 +625,6 @@ public sealed class ReplayRunner(ReplaySettings settings)
                         business.Add(resolution.Elapsed);
                     }
                 }
-
-                var history = await Commands.GetHistoryAsync(tenant, live.Ticket.Id, cancellationToken).ConfigureAwait(false);
 
                 // The same two reads feed the analytics accumulators: no second pass over the store.
                 analytics.Add(view?.Ticket ?? live.Ticket, history, live.Incident.Events[0].Impact, live.Incident.Category);
@@ -684,6 +694,20 @@ public sealed class ReplayRunner(ReplaySettings settings)
                 ReplayElapsed = default,
                 SweepElapsed = default,
             };
+        }
+
+        /// <summary>The histories of <paramref name="opened"/> read one by one, for a store that cannot stream them.</summary>
+        private async IAsyncEnumerable<IReadOnlyList<TicketEvent>> ReadEachAsync(
+            List<Live> opened, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            foreach (var live in opened)
+            {
+                var history = await Commands.GetHistoryAsync(tenant, live.Ticket!.Id, cancellationToken).ConfigureAwait(false);
+                if (history.Count > 0)
+                {
+                    yield return history;
+                }
+            }
         }
 
         private List<ContractRow> Invoice(Instant end, int[] ticketsPerContract)
