@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 using Microsoft.Data.Sqlite;
 using NodaTime;
 using ServiceDesk.Billing;
@@ -15,7 +14,6 @@ namespace ServiceDesk.Benchmarks.Billing;
 /// idempotent rerun. Every iteration starts from a copy of the same seeded file.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
 public class DurableInvoiceRunBenchmarks
 {
     private static readonly LocalDate From = new(2026, 1, 1);

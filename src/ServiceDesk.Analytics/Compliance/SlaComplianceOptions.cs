@@ -27,6 +27,13 @@ public sealed class SlaComplianceOptions
     /// with the status change's reason as the hold reason, or the status's name when it has none (the engine's rule for a
     /// workflow's hold states).</summary>
     public ICollection<TicketStatus> HoldStatuses { get; } = [TicketStatus.OnHold];
+
+    /// <summary>Gets or sets a value indicating whether every cycle of a metric is judged (default
+    /// <see langword="true"/>): a next-response clock that restarts with each customer reply, or a resolution clock that
+    /// a reopen restarts (<see cref="SlaReopenBehavior.NewCycle"/>), gives one outcome per cycle, each ended cycle as it
+    /// stood when the next one started. <see langword="false"/> judges only the current cycle at <see cref="AsOf"/>, as
+    /// the engine's <c>TicketView</c> shows it.</summary>
+    public bool EveryCycle { get; set; } = true;
 }
 
 /// <summary>What the events of a ticket do not say but SLA policy selection and the breakdowns need: its contract,
