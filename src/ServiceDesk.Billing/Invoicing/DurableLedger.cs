@@ -28,6 +28,7 @@ public sealed class DurableLedger
     private readonly IBillingStore _store;
     private readonly TimeEntryValidationOptions? _validation;
     private readonly Dictionary<TenantId, SortedDictionary<ContractId, Contract>> _contracts = [];
+    private readonly int _batchSize = 200;
 
     /// <summary>Initializes a ledger over a store.</summary>
     /// <param name="store">The billing store.</param>
@@ -60,16 +61,14 @@ public sealed class DurableLedger
     /// <exception cref="ArgumentOutOfRangeException">The value is outside 1 to 1,000.</exception>
     public int BatchSize
     {
-        get;
+        get => _batchSize;
         init
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
             ArgumentOutOfRangeException.ThrowIfGreaterThan(value, IBillingStore.MaxCommits);
-            field = value;
+            _batchSize = value;
         }
     }
-
-    = 200;
 
     /// <summary>Gets the store.</summary>
     public IBillingStore Store => _store;
