@@ -167,6 +167,32 @@ internal static class SqliteMigrations
         ALTER TABLE ticket_events_v6 RENAME TO ticket_events;
         CREATE INDEX ix_ticket_events_time ON ticket_events (tenant, started_s, started_ns, ticket, version) WHERE started_s IS NOT NULL;
         """,
+
+        // 7: per-consumer outbox delivery (IOutboxDeliveryStore): each consumer's checkpoint, and a delivery row for each
+        // message above it with any state (state 0 waiting or leased, 1 delivered, 2 parked). No data changes: every consumer
+        // starts at checkpoint 0 and so receives every message still in the outbox.
+        """
+        CREATE TABLE outbox_consumers (
+            consumer   TEXT    NOT NULL PRIMARY KEY,
+            checkpoint INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE outbox_deliveries (
+            consumer         TEXT    NOT NULL,
+            position         INTEGER NOT NULL,
+            state            INTEGER NOT NULL,
+            attempts         INTEGER NOT NULL,
+            due_s            INTEGER,
+            due_ns           INTEGER,
+            lease_token      TEXT,
+            lease_expires_s  INTEGER,
+            lease_expires_ns INTEGER,
+            error            TEXT,
+            parked_s         INTEGER,
+            parked_ns        INTEGER,
+            PRIMARY KEY (consumer, position)
+        ) WITHOUT ROWID;
+        CREATE INDEX ix_outbox_deliveries_state ON outbox_deliveries (consumer, state, position);
+        """,
     ];
 
     /// <summary>The C# part of each step, run after its SQL in the same transaction; <see langword="null"/> for none.</summary>
@@ -174,6 +200,7 @@ internal static class SqliteMigrations
     [
         null,
         BackfillTimeEntries,
+        null,
         null,
         null,
         null,
