@@ -134,13 +134,15 @@ public sealed class ReplayRunner(ReplaySettings settings)
         try
         {
             using var engine = new ServiceDeskEngine(store, clock, options);
-            var replay = new Replay(this, engine, tenant, calendar, contracts, log.Incidents);
+            var replay = new Replay(this, engine, tenant, calendar, contracts, log.Incidents) { Histories = store as ITicketHistoryStream };
             var replayWatch = Stopwatch.StartNew();
             EscalationSweeper? sweeper = null;
             string? notice = null;
             if (store is ITimerStore)
             {
-                sweeper = new EscalationSweeper(engine, new EscalationSweeperOptions { BatchSize = ITimerStore.MaxClaim });
+                // Timers swept into an open batch stay leased until it commits; a day of simulated time outlasts most
+                // batches, so a leased timer is not claimed again (and decided again on the batch's view) at every sweep.
+                sweeper = new EscalationSweeper(engine, new EscalationSweeperOptions { BatchSize = ITimerStore.MaxClaim, LeaseDuration = Duration.FromDays(1) });
             }
             else
             {
@@ -188,9 +190,21 @@ public sealed class ReplayRunner(ReplaySettings settings)
 
                         if (Earlier(storedNextDue, batch?.NextTimerDueAt) is { } due && due <= nextSweep)
                         {
-                            await CommitAsync().ConfigureAwait(false);
                             clock.Now = nextSweep;
-                            sweepTotals += await sweeper.SweepAllDueAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                            if (batch is null)
+                            {
+                                sweepTotals += await sweeper.SweepAllDueAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                            }
+                            else
+                            {
+                                // Swept into the open batch: what the timers record is stored with the batch's next commit.
+                                sweepTotals += await sweeper.SweepAllDueAsync(batch, cancellationToken: cancellationToken).ConfigureAwait(false);
+                                if (batch.Count >= TicketBatch.MaxAppends - Settings.BatchSize)
+                                {
+                                    await CommitAsync().ConfigureAwait(false);
+                                }
+                            }
+
                             sweeps++;
                             storedNextDue = await sweeper.GetNextDueAsync(cancellationToken).ConfigureAwait(false);
                         }
@@ -373,6 +387,9 @@ public sealed class ReplayRunner(ReplaySettings settings)
 
         /// <summary>Gets or sets the engine the commands run on: the engine itself, or a batch's engine.</summary>
         public ServiceDeskEngine Commands { get; set; } = engine;
+
+        /// <summary>Gets or sets the store's history stream, when it has one (the report then reads every history in one query).</summary>
+        public ITicketHistoryStream? Histories { get; set; }
 
         public async Task ApplyAsync(Action action, CancellationToken cancellationToken)
         {
@@ -570,9 +587,18 @@ public sealed class ReplayRunner(ReplaySettings settings)
             var opened = _live.Where(l => l?.Ticket is not null).Select(l => l!).ToList();
             var analytics = new ReplayAnalyticsCollector(calendar, runner.Settings.Targets ?? ReplaySetup.DefaultTargets, end);
             var done = 0;
-            foreach (var live in opened)
+            var byId = opened.ToDictionary(l => l.Ticket!.Id);
+
+            // Every history in one streamed query where the store can (ITicketHistoryStream), else one read per ticket.
+            var histories = Histories is { } stream ? stream.StreamHistoriesAsync(tenant, cancellationToken: cancellationToken) : ReadEachAsync(opened, cancellationToken);
+            await foreach (var history in histories.ConfigureAwait(false))
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (!byId.TryGetValue(history[0].Ticket, out var live))
+                {
+                    continue;
+                }
+
                 ticketsPerContract[live.Contract]++;
                 logReassignments += live.Incident.Events[^1].ReassignmentCount;
                 var view = await Commands.GetTicketAsync(tenant, live.Ticket!.Id, cancellationToken).ConfigureAwait(false);
@@ -599,8 +625,6 @@ public sealed class ReplayRunner(ReplaySettings settings)
                         business.Add(resolution.Elapsed);
                     }
                 }
-
-                var history = await Commands.GetHistoryAsync(tenant, live.Ticket.Id, cancellationToken).ConfigureAwait(false);
 
                 // The same two reads feed the analytics accumulators: no second pass over the store.
                 analytics.Add(view?.Ticket ?? live.Ticket, history, live.Incident.Events[0].Impact, live.Incident.Category);
@@ -670,6 +694,20 @@ public sealed class ReplayRunner(ReplaySettings settings)
                 ReplayElapsed = default,
                 SweepElapsed = default,
             };
+        }
+
+        /// <summary>The histories of <paramref name="opened"/> read one by one, for a store that cannot stream them.</summary>
+        private async IAsyncEnumerable<IReadOnlyList<TicketEvent>> ReadEachAsync(
+            List<Live> opened, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            foreach (var live in opened)
+            {
+                var history = await Commands.GetHistoryAsync(tenant, live.Ticket!.Id, cancellationToken).ConfigureAwait(false);
+                if (history.Count > 0)
+                {
+                    yield return history;
+                }
+            }
         }
 
         private List<ContractRow> Invoice(Instant end, int[] ticketsPerContract)

@@ -192,7 +192,7 @@ public sealed class EscalationSweeper
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                var outcome = await batch.Engine.FireTimerAsync(lease, now, cancellationToken, _timers).ConfigureAwait(false);
+                var outcome = await batch.Engine.FireTimerAsync(lease, now, cancellationToken, _timers.CompleteTimerAsync).ConfigureAwait(false);
                 if (outcome.Staged)
                 {
                     staged.Add((lease, outcome));
@@ -268,6 +268,201 @@ public sealed class EscalationSweeper
 
     private static SweepResult Count(ServiceDeskEngine.TimerOutcome outcome)
         => new(0, outcome.Escalations, outcome.Thresholds, outcome.Rescheduled, outcome.Conflicts, 0);
+
+    /// <summary>
+    /// Sweeps into a batch: processes the timers due at the clock's now (those stored, claimed with a lease as
+    /// <see cref="SweepAsync(CancellationToken)"/> does, and those staged in <paramref name="batch"/>), staging what the
+    /// batch's tenant's timers record in <paramref name="batch"/>, so bulk work (an import, a replay) need not commit before
+    /// each sweep.
+    /// </summary>
+    /// <param name="batch">A batch begun on this sweeper's engine (or another engine on the same store), not committed.</param>
+    /// <param name="cancellationToken">Cancels the sweep.</param>
+    /// <returns>What the sweep did. <see cref="SweepResult.Claimed"/> counts the stored timers claimed and the staged timers
+    /// due. What the batch's timers recorded is provisional until <see cref="ServiceDeskBatch.CommitAsync"/> stores it; their
+    /// escalation and breach metrics are recorded then.</returns>
+    /// <remarks>
+    /// <para><b>What is staged and what is stored.</b> A timer of the batch's tenant is decided on the batch's view of its
+    /// ticket (so a ticket the batch resolved no longer escalates), and what it records is staged: the commit stores it with
+    /// the ticket's new schedule, which ends the lease. A timer with nothing to record is completed on the store at once
+    /// when its ticket is not in the batch, and rescheduled in the batch when it is (its stored timer then keeps its lease
+    /// until the commit: were the batch dropped, the lease expires and the stored timer is claimed again, so nothing is
+    /// lost). Timers of other tenants are processed and stored one by one, as by <see cref="SweepAsync(CancellationToken)"/>.</para>
+    /// <para><b>Room.</b> A sweep stages at most as many timers as the batch has room for (see
+    /// <see cref="TicketBatch.MaxAppends"/>) and at most <see cref="EscalationSweeperOptions.BatchSize"/> stored ones: commit
+    /// and sweep again when <see cref="SweepResult.Claimed"/> comes back full.</para>
+    /// <para><b>Concurrency.</b> A batch is for one writer doing bulk work. Another instance's sweeper never gets a stored
+    /// timer this sweep leased; a command or sweep elsewhere that changes a ticket of the batch meanwhile makes the commit
+    /// throw <see cref="ConcurrencyException"/> and store nothing, as for any batch.</para>
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="batch"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="batch"/> was begun on an engine with another store.</exception>
+    /// <exception cref="InvalidOperationException"><paramref name="batch"/> was already committed.</exception>
+    /// <exception cref="StorageException">The store failed to claim timers.</exception>
+    public async Task<SweepResult> SweepAsync(ServiceDeskBatch batch, CancellationToken cancellationToken = default)
+    {
+        CheckBatch(batch);
+        using var telemetry = _engine.Telemetry.StartSweep();
+        try
+        {
+            return telemetry.Complete((await SweepBatchCoreAsync(batch, cancellationToken).ConfigureAwait(false)).Result);
+        }
+        catch (Exception ex) when (telemetry.Fail(ex))
+        {
+            throw; // Fail records the exception and returns false, so this is never reached.
+        }
+    }
+
+    /// <summary>Sweeps into a batch (see <see cref="SweepAsync(ServiceDeskBatch, CancellationToken)"/>) until the store has no
+    /// more timers due now, the batch is full, or <paramref name="maxBatches"/> sweeps ran.</summary>
+    /// <param name="batch">A batch begun on an engine with this sweeper's store, not committed.</param>
+    /// <param name="maxBatches">The most sweeps, 1 or more; default 1,000.</param>
+    /// <param name="cancellationToken">Cancels the sweeps.</param>
+    /// <returns>The totals.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="batch"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="batch"/> was begun on an engine with another store.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxBatches"/> is less than 1.</exception>
+    /// <exception cref="InvalidOperationException"><paramref name="batch"/> was already committed.</exception>
+    /// <exception cref="StorageException">The store failed to claim timers.</exception>
+    public async Task<SweepResult> SweepAllDueAsync(ServiceDeskBatch batch, int maxBatches = 1_000, CancellationToken cancellationToken = default)
+    {
+        CheckBatch(batch);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatches, 1);
+        var total = default(SweepResult);
+        for (var i = 0; i < maxBatches; i++)
+        {
+            using var telemetry = _engine.Telemetry.StartSweep();
+            (SweepResult Result, bool More) sweep;
+            try
+            {
+                sweep = await SweepBatchCoreAsync(batch, cancellationToken).ConfigureAwait(false);
+                telemetry.Complete(sweep.Result);
+            }
+            catch (Exception ex) when (telemetry.Fail(ex))
+            {
+                throw; // never reached, as above
+            }
+
+            total += sweep.Result;
+            if (!sweep.More)
+            {
+                break;
+            }
+        }
+
+        return total;
+    }
+
+    private void CheckBatch(ServiceDeskBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (!ReferenceEquals(batch.Staging.Inner, _engine.Store))
+        {
+            throw new ArgumentException(
+                $"The batch (tenant {TextPolicy.Echo(batch.Tenant)}) was begun on an engine with another store; sweep it with a sweeper of that store's engine.",
+                nameof(batch));
+        }
+
+        if (batch.Staging.IsClosed)
+        {
+            throw new InvalidOperationException("The batch was committed; begin a new batch to sweep into.");
+        }
+    }
+
+    /// <summary>One sweep into a batch; <c>More</c> tells whether the store may have more timers due now.</summary>
+    private async Task<(SweepResult Result, bool More)> SweepBatchCoreAsync(ServiceDeskBatch batch, CancellationToken cancellationToken)
+    {
+        var staging = batch.Staging;
+        var now = _engine.Clock.GetCurrentInstant();
+        var room = TicketBatch.MaxAppends - staging.Count;
+        if (room <= 0)
+        {
+            return (default, false);
+        }
+
+        var ask = Math.Min(Options.BatchSize, room);
+        var leases = await _timers.ClaimDueTimersAsync(now, ask, Options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+        var result = new SweepResult(leases.Count, 0, 0, 0, 0, 0);
+        var mine = new List<TimerLease>(leases.Count);
+        var unstaged = new List<TicketId>(leases.Count);
+        foreach (var lease in leases)
+        {
+            if (lease.Tenant != batch.Tenant)
+            {
+                result += await FireOneAsync(_engine, lease, now, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            mine.Add(lease);
+            if (!staging.IsStaged(lease.Ticket))
+            {
+                unstaged.Add(lease.Ticket);
+            }
+        }
+
+        if (unstaged.Count > 0)
+        {
+            await batch.PrefetchAsync(unstaged, cancellationToken).ConfigureAwait(false);
+        }
+
+        var swept = new HashSet<TicketId>();
+        foreach (var lease in mine)
+        {
+            swept.Add(lease.Ticket);
+            result += await FireIntoAsync(batch, lease, now, cancellationToken).ConfigureAwait(false);
+        }
+
+        // The batch's own timers due now: its tickets' staged schedules, which no store claim can see.
+        foreach (var (ticket, dueAt, purpose) in staging.DueTimers(now))
+        {
+            if (staging.Count >= TicketBatch.MaxAppends)
+            {
+                break;
+            }
+
+            if (swept.Add(ticket))
+            {
+                result += new SweepResult(1, 0, 0, 0, 0, 0);
+                result += await FireIntoAsync(batch, new TimerLease(batch.Tenant, ticket, dueAt, purpose, Guid.Empty, now), now, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        _engine.TimersFired(result.Claimed);
+        EngineLog.SweepCompleted(_logger, result.Claimed, result.Escalations, result.Thresholds, result.Rescheduled, result.Conflicts, result.Failed);
+        return (result, leases.Count == ask && staging.Count < TicketBatch.MaxAppends);
+    }
+
+    /// <summary>Fires one timer of the batch's tenant on the batch's engine.</summary>
+    private async Task<SweepResult> FireIntoAsync(ServiceDeskBatch batch, TimerLease lease, Instant now, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var staging = batch.Staging;
+        try
+        {
+            var outcome = await batch.Engine.FireTimerAsync(
+                lease,
+                now,
+                cancellationToken,
+                (l, schedule, ct) => staging.IsStaged(l.Ticket) ? staging.RescheduleAsync(l.Ticket, schedule) : _timers.CompleteTimerAsync(l, schedule, ct))
+                .ConfigureAwait(false);
+            if (outcome.Staged)
+            {
+                staging.OnCommitted(() => _engine.RecordFired(outcome));
+            }
+
+            return Count(outcome);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            if (lease.Token == Guid.Empty)
+            {
+                // A staged timer: nothing to release; the next sweep looks at it again.
+                EngineLog.SweepFailed(_logger, ex, lease.Ticket, lease.Tenant);
+                return new SweepResult(0, 0, 0, 0, 0, 1);
+            }
+
+            return await FailedAsync(lease, ex).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Sweeps batch after batch until a batch comes back less than full (everything due now is processed), or
     /// <paramref name="maxBatches"/> batches were swept.</summary>

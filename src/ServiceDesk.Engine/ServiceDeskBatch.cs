@@ -46,6 +46,9 @@ public sealed class ServiceDeskBatch
     /// sweep would find nothing, so the batch can keep filling.</summary>
     public NodaTime.Instant? NextTimerDueAt => _staging.NextTimerDueAt();
 
+    /// <summary>Gets the staging store behind the batch's engine.</summary>
+    internal BatchStagingStore Staging => _staging;
+
     /// <summary>Reads tickets the batch is about to work on in one query (see <see cref="ITicketStore.GetStoredManyAsync"/>).</summary>
     internal Task PrefetchAsync(IReadOnlyList<TicketId> ids, CancellationToken cancellationToken) => _staging.PrefetchAsync(ids, cancellationToken);
 

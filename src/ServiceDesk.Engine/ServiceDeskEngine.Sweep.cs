@@ -22,16 +22,18 @@ public sealed partial class ServiceDeskEngine
 
     /// <summary>Processes one claimed timer: records the SLA thresholds reached, fires the escalation rules due, and stores
     /// the ticket's next schedule, all in one append at the version read (or, with nothing to record, completes the timer).</summary>
-    /// <remarks>On a batch's engine (<paramref name="timers"/> given), what the timer records is staged
-    /// (<see cref="TimerOutcome.Staged"/>) and timers with nothing to record are completed on <paramref name="timers"/> at once.
-    /// Metrics are recorded by <see cref="RecordFired"/> once the append is stored.</remarks>
-    internal async Task<TimerOutcome> FireTimerAsync(TimerLease lease, Instant now, CancellationToken cancellationToken, ITimerStore? timers = null)
+    /// <remarks>On a batch's engine (<paramref name="complete"/> given), what the timer records is staged
+    /// (<see cref="TimerOutcome.Staged"/>) and a timer with nothing to record is completed by <paramref name="complete"/> at once
+    /// (on the store, or on the batch for a ticket staged in it). Metrics are recorded by <see cref="RecordFired"/> once the
+    /// append is stored.</remarks>
+    internal async Task<TimerOutcome> FireTimerAsync(
+        TimerLease lease, Instant now, CancellationToken cancellationToken, Func<TimerLease, TicketSchedule, CancellationToken, Task<bool>>? complete = null)
     {
-        timers ??= (ITimerStore)_store;
+        complete ??= ((ITimerStore)_store).CompleteTimerAsync;
         var stored = await _store.GetStoredAsync(lease.Tenant, lease.Ticket, cancellationToken).ConfigureAwait(false);
         if (stored is null || !Options.Workflows.TryGetValue(stored.Ticket.Kind, out var workflow))
         {
-            await timers.CompleteTimerAsync(lease, TicketSchedule.None, cancellationToken).ConfigureAwait(false);
+            await complete(lease, TicketSchedule.None, cancellationToken).ConfigureAwait(false);
             return default;
         }
 
@@ -86,7 +88,7 @@ public sealed partial class ServiceDeskEngine
                 schedule = new TicketSchedule(at + StuckTimerRetry, schedule.TimerPurpose, schedule.Deadline, schedule.Queued);
             }
 
-            var completed = await timers.CompleteTimerAsync(lease, schedule, cancellationToken).ConfigureAwait(false);
+            var completed = await complete(lease, schedule, cancellationToken).ConfigureAwait(false);
             return new TimerOutcome(0, 0, completed ? 1 : 0, completed ? 0 : 1);
         }
 

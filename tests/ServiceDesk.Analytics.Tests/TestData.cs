@@ -52,6 +52,18 @@ internal static class TestData
 
         public History Resolve(Instant at) => Status(at, TicketStatus.Resolved);
 
+        public History OverrideDue(Instant at, string metric, Instant? due)
+        {
+            _events.Add(new SlaDueOverridden(Tenant, _id, _events.Count + 1, at, Actor.System, metric, due, "agreed with the customer"));
+            return this;
+        }
+
+        public History Reselect(Instant at, string policy, string? previous, bool restarted)
+        {
+            _events.Add(new SlaPolicyReselected(Tenant, _id, _events.Count + 1, at, Actor.System, policy, previous, restarted));
+            return this;
+        }
+
         public History Close(Instant at) => Status(at, TicketStatus.Closed);
 
         public History Reopen(Instant at) => Status(at, TicketStatus.InProgress);

@@ -132,10 +132,58 @@ public sealed class EngineMemoryTests
             {
                 return $"end {id}: {string.Join(" | ", va.Clocks.Select(Describe))} // {string.Join(" | ", vb.Clocks.Select(Describe))} // {string.Join(" | ", reference.Select(Describe))} // {sa} / {sb}";
             }
+
+            if (Compliance(history, va) is { } disagreement)
+            {
+                return $"compliance {id}: {disagreement}";
+            }
         }
 
         return null;
     }
+
+    /// <summary>The analytics package's compliance of one stored history (due overrides and policy re-selections
+    /// included) against the engine's own clocks: every metric in the same outcome, with as many thresholds reached.</summary>
+    private static string? Compliance(IReadOnlyList<TicketEvent> history, TicketView view)
+    {
+        // The policy the ticket opened with: what its first re-selection replaced, else the one still in force.
+        var opening = history.OfType<SlaPolicyReselected>().FirstOrDefault()?.PreviousPolicy ?? view.SlaPolicy;
+        var accumulator = new Analytics.SlaComplianceAccumulator(new Analytics.SlaComplianceOptions { Policies = Policies, AsOf = view.EvaluatedAt });
+        accumulator.Add(history, new Analytics.SlaTicketFacts(Policy: opening));
+        var report = accumulator.ToReport();
+        foreach (var clock in view.Clocks)
+        {
+            var expected = Classify(clock);
+            var counts = report.Metrics.SingleOrDefault(m => m.Metric == clock.Metric)?.Total;
+            var reached = clock.Thresholds.Count(t => t.IsReached);
+            if (counts is null || Count(counts, expected) != 1 || counts.ThresholdsReached != reached)
+            {
+                return $"{clock.Metric}: engine {expected} ({reached} reached, due {clock.DueAt}), analytics {counts}";
+            }
+        }
+
+        return report.Metrics.Count == view.Clocks.Count ? null : $"{report.Metrics.Count} metrics, engine {view.Clocks.Count}";
+    }
+
+    /// <summary>docs/analytics.md's outcome of a clock: met or breached when stopped, breached when past its due while running
+    /// or paused (sticky), else in progress; cancelled and not started as they are.</summary>
+    private static Analytics.SlaOutcome Classify(SlaClockState state) => state.Stage switch
+    {
+        SlaStage.Met => Analytics.SlaOutcome.Met,
+        SlaStage.Breached => Analytics.SlaOutcome.Breached,
+        SlaStage.Running or SlaStage.Paused => state.IsBreached ? Analytics.SlaOutcome.Breached : Analytics.SlaOutcome.InProgress,
+        SlaStage.Cancelled => Analytics.SlaOutcome.Cancelled,
+        _ => Analytics.SlaOutcome.NotStarted,
+    };
+
+    private static int Count(Analytics.SlaOutcomeCounts counts, Analytics.SlaOutcome outcome) => outcome switch
+    {
+        Analytics.SlaOutcome.Met => counts.Met,
+        Analytics.SlaOutcome.Breached => counts.Breached,
+        Analytics.SlaOutcome.InProgress => counts.InProgress,
+        Analytics.SlaOutcome.NotStarted => counts.NotStarted,
+        _ => counts.Cancelled,
+    };
 
     [Fact]
     public async Task Comment_OnLongHistory_ReadsNoHistory()

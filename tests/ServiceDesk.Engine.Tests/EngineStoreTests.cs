@@ -57,7 +57,8 @@ public abstract class EngineStoreTests(StoreKind kind) : StoreBackedTests(kind)
 
         var schedule = await ((ITimerStore)Store).GetScheduleAsync(Tenant, ids[2]);
         Assert.True(schedule!.Queued);
-        Assert.Null(schedule.TimerDueAt); // both clocks breached and level 1 fired: nothing left to time
+        // The shorter target breached at 13:00 and no sweep recorded it yet: the breach is due now, so the sweeper records it.
+        Assert.Equal(Desk.Calendar.AddBusinessTime(opened, Duration.FromHours(4)), schedule.TimerDueAt);
         var history = await Store.ReadHistoryAsync(Tenant, ids[2]);
         var repaired = Assert.Single(history.OfType<SlaRepaired>());
         var oldPolicy = WithResolution(Duration.FromHours(8)).SlaPolicies!.Policies[0];
@@ -75,7 +76,10 @@ public abstract class EngineStoreTests(StoreKind kind) : StoreBackedTests(kind)
         Clock.AdvanceMinutes(30);
         var swept = await new EscalationSweeper(after).SweepAllDueAsync();
         Assert.Equal(0, swept.Escalations);
-        Assert.Single((await Store.ReadHistoryAsync(Tenant, ids[2])).OfType<Escalated>());
+        var swept2 = await Store.ReadHistoryAsync(Tenant, ids[2]);
+        Assert.Single(swept2.OfType<Escalated>());
+        Assert.Single(swept2.OfType<SlaThresholdReached>(), t => t is { Metric: "resolution", Threshold: "breach" });
+        Assert.Null((await ((ITimerStore)Store).GetScheduleAsync(Tenant, ids[2]))!.TimerDueAt); // now nothing is left to time
     }
 
     [ConformanceFact]
@@ -170,6 +174,116 @@ public abstract class EngineStoreTests(StoreKind kind) : StoreBackedTests(kind)
         Assert.Single((await Store.ReadHistoryAsync(Tenant, id)).OfType<CommentAdded>());
         var reopened = await engine.OpenTicketAsync(Caller(), Desk.Incident("Scanner again"));
         Assert.Equal(2, reopened.Ticket.Number.Sequence);
+    }
+
+    [ConformanceFact]
+    public async Task Sweep_ThresholdReachedThenHeldBeforeTheSweep_IsStillRecordedAndEscalatesOnResume()
+    {
+        using var engine = new ServiceDeskEngine(Store, Clock, WithResolution(Duration.FromHours(8)));
+        var id = (await engine.OpenTicketAsync(Caller(), Desk.Incident("Laptop"))).Ticket.Id;
+        await engine.TransitionAsync(Agent(), id, IncidentLifecycle.Start);
+        Clock.AdvanceMinutes(4 * 60 + 30); // 50 % of 8 h was reached at 13:00; no sweep ran since
+        await engine.TransitionAsync(Agent(), id, IncidentLifecycle.Hold, IncidentLifecycle.AwaitingCaller);
+
+        // The hold paused both clocks, which then have no next threshold; what they reached unrecorded must still be due:
+        // the first response breached at 10:00 (a start is no response).
+        var timers = (ITimerStore)Store;
+        Assert.Equal(TestClock.DefaultStart + Duration.FromHours(1), (await timers.GetScheduleAsync(Tenant, id))!.TimerDueAt);
+        var sweeper = new EscalationSweeper(engine);
+        var swept = await sweeper.SweepAllDueAsync();
+        Assert.Equal(0, swept.Escalations); // a paused clock escalates nothing (SlaClockStage.Paused)
+        var history = await Store.ReadHistoryAsync(Tenant, id);
+        var breach = Assert.Single(history.OfType<SlaThresholdReached>(), t => t.Metric == "first_response");
+        Assert.Equal(("breach", TestClock.DefaultStart + Duration.FromHours(1)), (breach.Threshold, breach.ReachedAt));
+        Assert.False((await timers.GetScheduleAsync(Tenant, id))!.TimerDueAt <= Clock.GetCurrentInstant()); // nothing left due now
+
+        // Resumed, the resolution clock runs again past its 50 %: the level fires once, at the next sweep.
+        Clock.AdvanceMinutes(10);
+        await engine.TransitionAsync(Agent(), id, IncidentLifecycle.Resume);
+        Clock.AdvanceMinutes(1);
+        Assert.Equal(1, (await sweeper.SweepAllDueAsync()).Escalations);
+        Assert.Equal(1, Assert.Single((await Store.ReadHistoryAsync(Tenant, id)).OfType<Escalated>()).Level);
+    }
+
+    [ConformanceFact]
+    public async Task BatchSweep_StagesWhatTimersRecord_StoredOnceOnCommit()
+    {
+        using var engine = new ServiceDeskEngine(Store, Clock, WithResolution(Duration.FromHours(8)));
+        var stored = new List<TicketId>();
+        for (var i = 0; i < 6; i++)
+        {
+            stored.Add((await engine.OpenTicketAsync(Caller(), Desk.Incident("Stored " + i))).Ticket.Id);
+        }
+
+        var batch = engine.BeginBatch(Tenant);
+        var staged = new List<TicketId>();
+        for (var i = 0; i < 4; i++)
+        {
+            staged.Add((await batch.Engine.OpenTicketAsync(Caller(), Desk.Incident("Staged " + i))).Ticket.Id);
+        }
+
+        Clock.AdvanceHours(5); // past half of 8 h for all ten
+        await batch.Engine.TransitionAsync(Agent(), stored[0], IncidentLifecycle.Cancel, "Duplicate");
+        var sweeper = new EscalationSweeper(engine);
+        var swept = await sweeper.SweepAllDueAsync(batch);
+        Assert.Equal(9, swept.Escalations); // five stored (one was cancelled in the batch) and four staged
+        foreach (var id in stored)
+        {
+            Assert.Empty((await Store.ReadHistoryAsync(Tenant, id)).OfType<Escalated>()); // provisional until the commit
+        }
+
+        await batch.CommitAsync();
+        foreach (var id in stored.Skip(1).Concat(staged))
+        {
+            Assert.Equal(1, Assert.Single((await Store.ReadHistoryAsync(Tenant, id)).OfType<Escalated>()).Level);
+        }
+
+        Assert.Empty((await Store.ReadHistoryAsync(Tenant, stored[0])).OfType<Escalated>());
+        Clock.AdvanceMinutes(5);
+        var again = await sweeper.SweepAllDueAsync();
+        Assert.Equal(0, again.Escalations); // nothing fires twice: the commit stored the new schedules and ended the leases
+    }
+
+    [ConformanceFact]
+    public async Task BatchSweep_BatchDropped_StoredTimersAreClaimedAgainAfterTheLease()
+    {
+        using var engine = new ServiceDeskEngine(Store, Clock, WithResolution(Duration.FromHours(8)));
+        var ids = new List<TicketId>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add((await engine.OpenTicketAsync(Caller(), Desk.Incident("Printer " + i))).Ticket.Id);
+        }
+
+        Clock.AdvanceHours(5);
+        var sweeper = new EscalationSweeper(engine, new EscalationSweeperOptions { LeaseDuration = Duration.FromMinutes(1) });
+        var batch = engine.BeginBatch(Tenant);
+        Assert.Equal(3, (await sweeper.SweepAllDueAsync(batch)).Escalations);
+
+        // The batch is never committed (a crash): nothing was stored, the leases run out, a sweep fires the levels once.
+        Assert.Equal(0, (await sweeper.SweepAllDueAsync()).Claimed);
+        Clock.AdvanceMinutes(2);
+        Assert.Equal(3, (await sweeper.SweepAllDueAsync()).Escalations);
+        foreach (var id in ids)
+        {
+            Assert.Single((await Store.ReadHistoryAsync(Tenant, id)).OfType<Escalated>());
+        }
+    }
+
+    [ConformanceFact]
+    public async Task BatchSweep_BadBatch_ClearErrors()
+    {
+        using var engine = new ServiceDeskEngine(Store, Clock, Desk.Options);
+        var sweeper = new EscalationSweeper(engine);
+        await Assert.ThrowsAsync<ArgumentNullException>(() => sweeper.SweepAsync(null!));
+        using var other = new ServiceDeskEngine(new Storage.InMemory.InMemoryTicketStore(), Clock, Desk.Options);
+        var foreign = other.BeginBatch(Tenant);
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => sweeper.SweepAllDueAsync(foreign));
+        Assert.Contains("another store", ex.Message, StringComparison.Ordinal);
+        var batch = engine.BeginBatch(Tenant);
+        await batch.Engine.OpenTicketAsync(Caller(), Desk.Incident("Mouse"));
+        await batch.CommitAsync();
+        await Assert.ThrowsAsync<InvalidOperationException>(() => sweeper.SweepAsync(batch));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => sweeper.SweepAllDueAsync(engine.BeginBatch(Tenant), 0));
     }
 
     /// <summary>Reports synchronously (Progress{T} posts to the thread pool, which would race the assertions).</summary>

@@ -6,6 +6,8 @@ using ServiceDesk.Analytics;
 using ServiceDesk.Benchmarks.Workflow;
 using ServiceDesk.Events;
 using ServiceDesk.Sla;
+using ServiceDesk.Storage;
+using ServiceDesk.Storage.Sqlite;
 using ServiceDesk.Workflow.Replay;
 
 namespace ServiceDesk.Benchmarks.Analytics;
@@ -20,6 +22,10 @@ namespace ServiceDesk.Benchmarks.Analytics;
 /// holidays), paused on hold, a 75 % threshold.
 /// <c>OnePass</c> feeds each history once to a <see cref="TicketStatisticsAccumulator"/> and a
 /// <see cref="SlaComplianceAccumulator"/>; <c>NaiveLinq</c> answers the same questions one LINQ query at a time.
+/// <c>OnePassStreamedFromSqlite</c> is <c>OnePass</c> over the same histories stored in a SQLite file (written once in the
+/// setup, in a temporary folder deleted afterwards) and read with <see cref="ITicketHistoryStream.StreamHistoriesAsync"/>;
+/// <c>OnePassReadPerTicketFromSqlite</c> reads them the way a product without the stream would: a page of tickets at a
+/// time (<see cref="ITicketStore.QueryAsync"/>) and each history with <see cref="ITicketStore.ReadHistoryAsync"/>.
 /// </summary>
 [MemoryDiagnoser]
 [MinColumn]
@@ -33,6 +39,8 @@ public class UciLogAnalyticsBenchmarks
 
     private IReadOnlyList<TicketEvent>[] _histories = [];
     private SlaPolicySet _policies = null!;
+    private DirectoryInfo? _folder;
+    private SqliteTicketStore? _store;
 
     /// <summary>Gets the number of events in the histories (for the record).</summary>
     public int Events => _histories.Sum(h => h.Count);
@@ -52,6 +60,17 @@ public class UciLogAnalyticsBenchmarks
         _policies = new SlaPolicySet([policy.Build()]);
         _histories = Build(UciIncidentLog.DataPath());
         Console.WriteLine($"// UCI histories: {_histories.Length:N0} tickets, {Events:N0} events");
+        _folder = Directory.CreateTempSubdirectory("servicedesk-bench-uci-");
+        _store = SqliteTicketStore.OpenAsync(Path.Combine(_folder.FullName, "uci.db")).GetAwaiter().GetResult();
+        StoreAsync(_store, _histories).GetAwaiter().GetResult();
+    }
+
+    /// <summary>Deletes the SQLite file.</summary>
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _store?.Dispose();
+        _folder?.Delete(recursive: true);
     }
 
     /// <summary>Naive: one LINQ query per figure, a sort per percentile, a scan of all tickets per backlog day, and for
@@ -101,6 +120,84 @@ public class UciLogAnalyticsBenchmarks
         var c = compliance.ToReport();
         return s.Resolved + s.Reopens + s.FirstContactResolutions + s.Backlog.Count
             + c.Metrics.Sum(m => m.Total.Met + m.Total.Breached + m.ByPriority.Count + m.ByGroup.Count + m.ByMonth.Count);
+    }
+
+    /// <summary>The library over the SQLite store: every history in one streamed query, each once through the accumulators.</summary>
+    /// <returns>A checksum of the figures.</returns>
+    [Benchmark]
+    public async Task<int> OnePassStreamedFromSqlite() => await OnePassAsync(_store!.StreamHistoriesAsync(Tenant));
+
+    /// <summary>The same over the SQLite store read a page of tickets and one history at a time.</summary>
+    /// <returns>A checksum of the figures.</returns>
+    [Benchmark]
+    public async Task<int> OnePassReadPerTicketFromSqlite() => await OnePassAsync(ReadPerTicketAsync(_store!));
+
+    private async Task<int> OnePassAsync(IAsyncEnumerable<IReadOnlyList<TicketEvent>> histories)
+    {
+        var statistics = new TicketStatisticsAccumulator(new TicketStatisticsOptions { Calendar = Calendar, Zone = DateTimeZone.Utc });
+        var compliance = new SlaComplianceAccumulator(new SlaComplianceOptions { Policies = _policies, AsOf = AsOf, Zone = DateTimeZone.Utc });
+        await foreach (var history in histories)
+        {
+            statistics.Add(history);
+            compliance.Add(history);
+        }
+
+        var s = statistics.ToReport();
+        var c = compliance.ToReport();
+        return s.Resolved + s.Reopens + s.FirstContactResolutions + s.Backlog.Count
+            + c.Metrics.Sum(m => m.Total.Met + m.Total.Breached + m.ByPriority.Count + m.ByGroup.Count + m.ByMonth.Count);
+    }
+
+    private static async IAsyncEnumerable<IReadOnlyList<TicketEvent>> ReadPerTicketAsync(ITicketStore store)
+    {
+        string? token = null;
+        do
+        {
+            var page = await store.QueryAsync(new TicketQuery(Tenant) { PageSize = 500, ContinuationToken = token });
+            foreach (var ticket in page.Items)
+            {
+                yield return await store.ReadHistoryAsync(Tenant, ticket.Id);
+            }
+
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+    }
+
+    /// <summary>Stores the histories, 5,000 tickets a transaction, each with a snapshot of where its events leave it.</summary>
+    private static async Task StoreAsync(SqliteTicketStore store, IReadOnlyList<TicketEvent>[] histories)
+    {
+        var requester = new Requester(new CustomerId("uci"), "UCI caller");
+        for (var start = 0; start < histories.Length; start += 5_000)
+        {
+            var appends = new List<TicketAppend>();
+            foreach (var history in histories.Skip(start).Take(5_000))
+            {
+                var opened = (TicketOpened)history[0];
+                var ticket = new Ticket
+                {
+                    Tenant = Tenant,
+                    Id = opened.Ticket,
+                    Number = opened.Number,
+                    Kind = opened.Kind,
+                    Subject = opened.Subject,
+                    Status = history.OfType<StatusChanged>().LastOrDefault()?.To ?? TicketStatus.New,
+                    Impact = Impact.Medium,
+                    Urgency = Urgency.Medium,
+                    Priority = history.OfType<PriorityChanged>().LastOrDefault()?.To ?? opened.Priority,
+                    Channel = opened.Channel,
+                    Requester = requester,
+                    AssignmentGroup = history.OfType<Assigned>().LastOrDefault()?.Group,
+                    OpenedAt = opened.At,
+                    UpdatedAt = history[^1].At,
+                    Version = history.Count,
+                };
+                appends.Add(new TicketAppend(ticket, history, 0));
+            }
+
+            var last = await store.GetLastNumberAsync(Tenant, TicketKind.Incident);
+            await store.AppendBatchAsync(new TicketBatch(appends, [new NumberAdvance(TicketKind.Incident, last, last + appends.Count)]));
+        }
     }
 
     /// <summary>Builds one history per incident from the CSV (the UCI log never quotes a field, so a split suffices).</summary>

@@ -126,12 +126,30 @@ public sealed class SlaComplianceAccumulator
             return null;
         }
 
-        var policy = SelectPolicy(opened, facts);
+        // A re-selection recorded by the engine (SlaPolicyReselected) names the policy in force from then on; the last one
+        // before the evaluation instant decides, as in the engine. A name the policy set does not know (a what-if with other
+        // policies) falls back to the set's own selection.
+        SlaPolicyReselected? reselected = null;
+        for (var i = 1; i < history.Count && history[i].At <= _asOf; i++)
+        {
+            if (history[i] is SlaPolicyReselected r)
+            {
+                reselected = r;
+            }
+        }
+
+        var policy = (reselected is null ? null : Named(reselected.Policy)) ?? SelectPolicy(opened, facts);
         if (policy is null)
         {
             _withoutPolicy++;
             return null;
         }
+
+        // With a restart the new policy's clocks start at the re-selection and nothing before it counts; with elapsed time
+        // kept (or retroactively) they run over the whole history, as the engine's memory does.
+        var restartAt = reselected is { Restarted: true } && string.Equals(reselected.Policy, policy.Name, StringComparison.Ordinal)
+            ? reselected.Version
+            : 0;
 
         // The status at opening: what the first status change moved from (the engine's rule), or New.
         var initial = TicketStatus.New;
@@ -144,8 +162,9 @@ public sealed class SlaComplianceAccumulator
             }
         }
 
-        var tracker = SlaTracker.Start(policy, opened.At, initial.Name, opened.Priority, Hold(initial, null));
+        var tracker = restartAt == 0 ? SlaTracker.Start(policy, opened.At, initial.Name, opened.Priority, Hold(initial, null)) : null;
         var priority = opened.Priority;
+        var (status, hold) = (initial, Hold(initial, null));
         GroupId? group = null;
         for (var i = 1; i < history.Count; i++)
         {
@@ -155,17 +174,27 @@ public sealed class SlaComplianceAccumulator
                 break;
             }
 
+            if (e.Version == restartAt)
+            {
+                tracker = SlaTracker.Start(policy, e.At, status.Name, priority, hold);
+            }
+
             switch (e)
             {
                 case StatusChanged s:
-                    tracker.ChangeStatus(s.At, s.To.Name, Hold(s.To, s.Reason));
+                    (status, hold) = (s.To, Hold(s.To, s.Reason));
+                    tracker?.ChangeStatus(s.At, s.To.Name, hold);
                     break;
                 case PriorityChanged p:
-                    tracker.ChangePriority(p.At, p.To);
+                    tracker?.ChangePriority(p.At, p.To);
                     priority = p.To;
                     break;
                 case CommentAdded c:
-                    tracker.Comment(c.At, Map(c.Actor.Kind), c.Visibility == CommentVisibility.Public);
+                    tracker?.Comment(c.At, Map(c.Actor.Kind), c.Visibility == CommentVisibility.Public);
+                    break;
+                case SlaDueOverridden o:
+                    // A manual due (or its removal, Due null) for one metric, honoured as the engine's clocks honour it.
+                    tracker?.OverrideDue(o.At, o.Metric, o.Due);
                     break;
                 case Assigned a:
                     group = a.Group;
@@ -176,7 +205,9 @@ public sealed class SlaComplianceAccumulator
         }
 
         _evaluated++;
-        var states = tracker.Evaluate(_asOf);
+
+        // Never null here: a restart version is one of the events before the evaluation instant, which the loop reached.
+        var states = tracker!.Evaluate(_asOf);
         var month = opened.At.InZone(_zone).Date.ToYearMonth();
         foreach (var state in states)
         {
@@ -197,6 +228,19 @@ public sealed class SlaComplianceAccumulator
         }
 
         return states;
+    }
+
+    private SlaPolicy? Named(string name)
+    {
+        foreach (var p in _policies.Policies)
+        {
+            if (string.Equals(p.Name, name, StringComparison.Ordinal))
+            {
+                return p;
+            }
+        }
+
+        return null;
     }
 
     private SlaPolicy? SelectPolicy(TicketOpened opened, SlaTicketFacts? facts)

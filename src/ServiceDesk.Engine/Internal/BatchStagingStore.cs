@@ -18,10 +18,18 @@ internal sealed class BatchStagingStore(ITicketBatchStore inner, TenantId tenant
     private readonly Dictionary<TicketNumber, TicketId> _numbers = [];
     private readonly Dictionary<string, AppendResult> _keys = new(StringComparer.Ordinal);
     private readonly Dictionary<TicketKind, (long ExpectedLast, long Last)> _sequences = [];
-    private readonly Dictionary<TicketId, Instant?> _timers = [];
+    private readonly Dictionary<TicketId, TicketSchedule> _timers = [];
     private readonly Dictionary<TicketId, long> _readVersions = [];
     private readonly Dictionary<TicketId, StoredTicket> _prefetched = [];
+    private readonly Dictionary<TicketId, int> _lastAppend = [];
+    private readonly List<Action> _onCommitted = [];
     private bool _closed;
+
+    /// <summary>Gets the store the batch commits to.</summary>
+    public ITicketBatchStore Inner => inner;
+
+    /// <summary>Gets a value indicating whether the batch was committed (or its commit attempted).</summary>
+    public bool IsClosed => _closed;
 
     public TenantId Tenant => tenant;
 
@@ -31,9 +39,9 @@ internal sealed class BatchStagingStore(ITicketBatchStore inner, TenantId tenant
     public Instant? NextTimerDueAt()
     {
         Instant? next = null;
-        foreach (var (_, due) in _timers)
+        foreach (var (_, schedule) in _timers)
         {
-            if (due is { } at && (next is null || at < next))
+            if (schedule.TimerDueAt is { } at && (next is null || at < next))
             {
                 next = at;
             }
@@ -178,10 +186,11 @@ internal sealed class BatchStagingStore(ITicketBatchStore inner, TenantId tenant
             throw new ConcurrencyException(ticket.Tenant, ticket.Id, 0, _tickets[_numbers[ticket.Number]].Ticket.Version);
         }
 
+        _lastAppend[ticket.Id] = _appends.Count;
         _appends.Add(append);
         if (append.Schedule is { } schedule)
         {
-            _timers[ticket.Id] = schedule.TimerDueAt;
+            _timers[ticket.Id] = schedule;
         }
 
         _tickets[ticket.Id] = new Staged(ticket, append.DerivedState, current?.Events is { } events ? [.. events, .. append.Events] : [.. append.Events]);
@@ -202,6 +211,44 @@ internal sealed class BatchStagingStore(ITicketBatchStore inner, TenantId tenant
 
         return result;
     }
+
+    /// <summary>Gets a value indicating whether an append of the ticket is staged.</summary>
+    public bool IsStaged(TicketId id) => _tickets.ContainsKey(id);
+
+    /// <summary>The staged timers due at <paramref name="now"/> (each staged ticket's last schedule), earliest first.</summary>
+    public List<(TicketId Ticket, Instant DueAt, string Purpose)> DueTimers(Instant now)
+    {
+        var due = new List<(TicketId Ticket, Instant DueAt, string Purpose)>();
+        foreach (var (id, schedule) in _timers)
+        {
+            if (schedule.TimerDueAt is { } dueAt && dueAt <= now)
+            {
+                due.Add((id, dueAt, schedule.TimerPurpose ?? string.Empty));
+            }
+        }
+
+        due.Sort((a, b) => a.DueAt.CompareTo(b.DueAt));
+        return due;
+    }
+
+    /// <summary>Replaces the schedule of a staged ticket's last append: what a timer that fired with nothing to record does
+    /// to a ticket of the batch (its stored timer is left alone until the commit stores the new schedule).</summary>
+    public Task<bool> RescheduleAsync(TicketId id, TicketSchedule schedule)
+    {
+        var index = _lastAppend[id];
+        var last = _appends[index];
+        _appends[index] = new TicketAppend(last.Ticket, last.Events, last.ExpectedVersion, last.IdempotencyKey)
+        {
+            IdempotencyFingerprint = last.IdempotencyFingerprint,
+            Schedule = schedule,
+            DerivedState = last.DerivedState,
+        };
+        _timers[id] = schedule;
+        return Task.FromResult(true);
+    }
+
+    /// <summary>Runs <paramref name="action"/> once the batch is stored (metrics of what it recorded).</summary>
+    public void OnCommitted(Action action) => _onCommitted.Add(action);
 
     public async Task<AppendResult?> FindAppliedAsync(TenantId tenant, string idempotencyKey, CancellationToken cancellationToken = default)
         => tenant == this.Tenant && _keys.TryGetValue(idempotencyKey, out var staged)
@@ -256,7 +303,13 @@ internal sealed class BatchStagingStore(ITicketBatchStore inner, TenantId tenant
             }
         }
 
-        return await inner.AppendBatchAsync(new TicketBatch(_appends, numbers), cancellationToken).ConfigureAwait(false);
+        var results = await inner.AppendBatchAsync(new TicketBatch(_appends, numbers), cancellationToken).ConfigureAwait(false);
+        foreach (var action in _onCommitted)
+        {
+            action();
+        }
+
+        return results;
     }
 
     private void CheckTenant(TenantId tenant)

@@ -33,9 +33,13 @@ internal static class Scheduling
         string? purpose = null;
         foreach (var clock in clocks)
         {
-            if (clock.NextTimerAt is { } at && (due is null || at < due))
+            // A threshold reached but not yet recorded (a command came between reaching it and the sweep, and perhaps paused
+            // or stopped the clock, which then has no next timer) stays due, so the sweeper still records it and fires its
+            // escalation levels.
+            var at = EarliestUnrecorded(clock, memory) ?? clock.NextTimerAt;
+            if (at is { } timer && (due is null || timer < due))
             {
-                due = at;
+                due = timer;
                 purpose = string.Create(CultureInfo.InvariantCulture, $"sla {clock.Metric}#{clock.Cycle}");
             }
         }
@@ -122,6 +126,32 @@ internal static class Scheduling
     }
 
     /// <summary>The threshold events due: every reached threshold (and breach) of a counting clock not recorded yet.</summary>
+    /// <summary>The earliest instant at which a threshold (or the breach) of a running or paused clock was reached without
+    /// being recorded yet, or <see langword="null"/>; the same test as <see cref="ReachedThresholds"/>, without allocating.</summary>
+    private static Instant? EarliestUnrecorded(SlaClockState clock, TicketMemory memory)
+    {
+        if (clock.Stage is not (SlaStage.Running or SlaStage.Paused))
+        {
+            return null;
+        }
+
+        Instant? earliest = null;
+        foreach (var t in clock.Thresholds)
+        {
+            if (t.IsReached && t.At is { } at && (earliest is null || at < earliest) && !memory.IsRecorded(clock.Metric, clock.Cycle, t.Threshold.ToString()))
+            {
+                earliest = at;
+            }
+        }
+
+        if (clock.IsBreached && clock.BreachedAt is { } breachedAt && (earliest is null || breachedAt < earliest) && !memory.IsRecorded(clock.Metric, clock.Cycle, Breach))
+        {
+            earliest = breachedAt;
+        }
+
+        return earliest;
+    }
+
     public static List<(string Metric, int Cycle, string Threshold, Instant ReachedAt)> ReachedThresholds(
         IReadOnlyList<SlaClockState> clocks, TicketMemory memory)
     {

@@ -83,12 +83,14 @@ public sealed class SlaThreshold : IEquatable<SlaThreshold>
     /// <inheritdoc />
     public override bool Equals(object? obj) => Equals(obj as SlaThreshold);
 
+    private string? _text;
+
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Kind, Percentage, Offset);
 
     /// <summary>Describes the threshold, e.g. <c>75%</c>, <c>30m before due</c>.</summary>
-    /// <returns>The description.</returns>
-    public override string ToString() => Kind switch
+    /// <returns>The description (computed once: the engine compares it on every command).</returns>
+    public override string ToString() => _text ??= Kind switch
     {
         SlaThresholdKind.Percent => Percentage.ToString(CultureInfo.InvariantCulture) + "%",
         SlaThresholdKind.BeforeDue => SlaDurationText.Format(Offset) + " before due",

@@ -206,6 +206,50 @@ public sealed class SlaComplianceTests
     }
 
     [Fact]
+    public void Accumulator_DueOverridden_JudgedAgainstTheManualDue_UntilCleared()
+    {
+        // Default policy, resolution 8 h from Mon 09:00 (due Mon 17:00), resolved Tue 12:00: breached...
+        var late = new History("o", Utc(2026, 3, 2, 9)).Reply(Utc(2026, 3, 2, 9, 10)).Resolve(Utc(2026, 3, 3, 12));
+        var options = new SlaComplianceOptions { Policies = DocPolicies(), AsOf = DocAsOf };
+        Assert.Equal(Counts(0, 1, reached: 1), SlaCompliance.Compute([late.Events], options).Metric("resolution")!.Total);
+
+        // ...unless an agent moved its due to Tue 15:00 before (the engine's OverrideSlaDueAsync): met.
+        var moved = new History("o", Utc(2026, 3, 2, 9)).Reply(Utc(2026, 3, 2, 9, 10)).OverrideDue(Utc(2026, 3, 2, 10), "resolution", Utc(2026, 3, 3, 15))
+            .Resolve(Utc(2026, 3, 3, 12));
+        Assert.Equal(1, SlaCompliance.Compute([moved.Events], options).Metric("resolution")!.Total.Met);
+
+        // Cleared again (a due of null) before the resolution: judged against the policy's due again.
+        var cleared = new History("o", Utc(2026, 3, 2, 9)).Reply(Utc(2026, 3, 2, 9, 10)).OverrideDue(Utc(2026, 3, 2, 10), "resolution", Utc(2026, 3, 3, 15))
+            .OverrideDue(Utc(2026, 3, 2, 11), "resolution", null).Resolve(Utc(2026, 3, 3, 12));
+        Assert.Equal(1, SlaCompliance.Compute([cleared.Events], options).Metric("resolution")!.Total.Breached);
+    }
+
+    [Fact]
+    public void Accumulator_PolicyReselected_RestartCountsFromTheReselection_KeepElapsedFromTheOpening()
+    {
+        var options = new SlaComplianceOptions { Policies = DocPolicies(), AsOf = DocAsOf };
+
+        // Opened Mon 09:00 under default (8 h), moved to contract-42 (4 h) Mon 15:00 with its clocks restarted, resolved
+        // Mon 17:30 + Tue 09:00-10:00: 3 h after the restart, within 4 h: met, counted under contract-42.
+        var restarted = new History("s", Utc(2026, 3, 2, 9)).Reply(Utc(2026, 3, 2, 9, 10)).Reselect(Utc(2026, 3, 2, 15), "contract-42", "default", restarted: true)
+            .Resolve(Utc(2026, 3, 3, 10)).Events;
+        var r = SlaCompliance.Compute([restarted], options).Metric("resolution")!;
+        Assert.Equal(("contract-42", 1), (Assert.Single(r.ByPolicy).Key, r.Total.Met));
+
+        // The same with the elapsed time kept: 9 h since the opening against 4 h: breached.
+        var kept = new History("s", Utc(2026, 3, 2, 9)).Reply(Utc(2026, 3, 2, 9, 10)).Reselect(Utc(2026, 3, 2, 15), "contract-42", "default", restarted: false)
+            .Resolve(Utc(2026, 3, 3, 10)).Events;
+        Assert.Equal(1, SlaCompliance.Compute([kept], options).Metric("resolution")!.Total.Breached);
+
+        // A re-selection after the evaluation instant has not happened yet; one to a policy the set lacks (a what-if with
+        // other policies) falls back to the set's own selection.
+        var later = new History("s", Utc(2026, 3, 2, 9)).Reselect(Utc(2026, 3, 9, 9), "contract-42", "default", restarted: true).Events;
+        Assert.Equal("default", Assert.Single(SlaCompliance.Compute([later], options).Metric("resolution")!.ByPolicy).Key);
+        var unknown = new History("s", Utc(2026, 3, 2, 9)).Reselect(Utc(2026, 3, 2, 10), "platinum", "default", restarted: true).Events;
+        Assert.Equal("default", Assert.Single(SlaCompliance.Compute([unknown], options).Metric("resolution")!.ByPolicy).Key);
+    }
+
+    [Fact]
     public void Accumulator_NoPolicyApplies_CountedAsWithoutPolicy()
     {
         var set = new SlaPolicySet([Policy("c42 only", Duration.FromHours(1), Duration.FromHours(8), contract: "C-42")]);
