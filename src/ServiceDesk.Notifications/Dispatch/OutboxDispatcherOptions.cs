@@ -19,8 +19,8 @@ namespace ServiceDesk.Notifications;
 /// <item><term><see cref="DeliverAt"/></term><description><see cref="OutboxDispatcher.EscalationDeliverAt"/></description></item>
 /// </list>
 /// <para>The backoff after the n-th failed attempt (n from 1) is <c>min(MaxBackoff, InitialBackoff × 2^(n-1))</c>, or the
-/// handler's <see cref="OutboxHandlerResult.RetryAfter"/> when that is longer. With the defaults a message is retried for
-/// about 3 hours 20 minutes before it is parked.</para>
+/// handler's <see cref="OutboxHandlerResult.RetryAfter"/> when that is longer. With the defaults the 10th and last attempt
+/// comes about 1 hour 25 minutes after the first; when it fails the message is parked.</para>
 /// </remarks>
 public sealed class OutboxDispatcherOptions
 {
