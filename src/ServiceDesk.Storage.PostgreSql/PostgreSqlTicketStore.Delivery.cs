@@ -10,14 +10,16 @@ public sealed partial class PostgreSqlTicketStore : IOutboxDeliveryStore
 {
     private string OutboxLockName => "servicedesk-outbox:" + Schema;
 
+    private string ConsumerLockName(string consumer) => "servicedesk-outbox-consumer:" + Schema + ":" + consumer;
+
     private string Consumers => "\"" + Schema + "\".outbox_consumers";
 
     private string DeliveryRows => "\"" + Schema + "\".outbox_deliveries";
 
     /// <inheritdoc />
     /// <remarks>
-    /// <para>Two transactions. The first advances the checkpoint under an exclusive transaction-scoped advisory lock that
-    /// every append writing outbox rows takes shared, so the advance waits for appends in flight and never passes a position
+    /// <para>Two transactions. The first advances the checkpoint under the consumer's lock (below) and an exclusive
+    /// transaction-scoped advisory lock that every append writing outbox rows takes shared, so the advance waits for appends in flight and never passes a position
     /// allocated but not yet committed. The second takes a transaction-scoped advisory lock of the consumer (so claims of one
     /// consumer from any number of app instances are serialized), reads replays and up to
     /// <see cref="IOutboxDeliveryStore.ScanWindow"/> unsettled messages after the checkpoint, and writes the leases in one
@@ -43,7 +45,7 @@ public sealed partial class PostgreSqlTicketStore : IOutboxDeliveryStore
                 connection,
                 transaction))
             {
-                start.Parameters.AddWithValue("lock", "servicedesk-outbox-consumer:" + Schema + ":" + consumer);
+                start.Parameters.AddWithValue("lock", ConsumerLockName(consumer));
                 start.Parameters.AddWithValue("consumer", consumer);
                 await using var reader = await start.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
@@ -252,13 +254,17 @@ public sealed partial class PostgreSqlTicketStore : IOutboxDeliveryStore
         });
     }
 
-    /// <summary>In a transaction of its own, under the exclusive outbox lock: creates the consumer at 0, moves its checkpoint
+    /// <summary>In a transaction of its own, under the consumer's lock and the exclusive outbox lock: creates the consumer at 0, moves its checkpoint
     /// to just before its first unsettled message (or to the last message when all are settled), and deletes its delivered
     /// rows at or below it.</summary>
     private async Task AdvanceAsync(NpgsqlConnection connection, string consumer, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // The consumer's lock first (as claims take it), so that no claim of this consumer runs between reading its
+        // checkpoint and scanning: deleting delivered rows under a running claim would make them look unsettled to it.
+        // Then the outbox lock, exclusively: appends in flight finish first, so no allocated position is passed.
         await using (var advance = new NpgsqlCommand(
+            "SELECT pg_advisory_xact_lock(hashtextextended(@consumerLock, 0)); " +
             "SELECT pg_advisory_xact_lock(hashtextextended(@lock, 0)); " +
             $"INSERT INTO {Consumers} (consumer, checkpoint) VALUES (@consumer, 0) ON CONFLICT (consumer) DO NOTHING; " +
             $"UPDATE {Consumers} AS c SET checkpoint = GREATEST(c.checkpoint, COALESCE(" +
@@ -270,6 +276,7 @@ public sealed partial class PostgreSqlTicketStore : IOutboxDeliveryStore
             connection,
             transaction))
         {
+            advance.Parameters.AddWithValue("consumerLock", ConsumerLockName(consumer));
             advance.Parameters.AddWithValue("lock", OutboxLockName);
             advance.Parameters.AddWithValue("consumer", consumer);
             await advance.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

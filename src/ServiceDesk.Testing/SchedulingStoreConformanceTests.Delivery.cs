@@ -210,6 +210,39 @@ public abstract partial class SchedulingStoreConformanceTests
         Assert.Equal(60, seen.Distinct().Count());
     }
 
+    /// <summary>Claimers that settle what they claimed at once, racing each other (so checkpoints advance and delivered
+    /// records are cleaned up while other claims run), still lease every message exactly once.</summary>
+    /// <returns>A task that completes when the test has run.</returns>
+    [ConformanceFact]
+    public async Task Delivery_ConcurrentClaimAndSettle_LeaseEveryMessageExactlyOnce()
+    {
+        var factory = Factory(NewTenant());
+        for (var i = 0; i < 40; i++)
+        {
+            var t = await AppendAsync(factory.Open());
+            await AppendAsync(factory.AddComment(t));
+        }
+
+        var now = Clock.Now;
+        var seen = new ConcurrentBag<long>();
+        await Task.WhenAll(Enumerable.Range(0, ConcurrentClaimers).Select(_ => Task.Run(async () =>
+        {
+            for (var round = 0; round < 40; round++)
+            {
+                var claimed = await Deliveries.ClaimOutboxAsync("settling", now, 3, DeliveryLease);
+                foreach (var d in claimed)
+                {
+                    seen.Add(d.Message.Position);
+                }
+
+                await Deliveries.SettleOutboxAsync("settling", [.. claimed.Select(OutboxSettlement.Delivered)], now);
+            }
+        })));
+
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+        Assert.Equal(80, seen.Count);
+    }
+
     /// <summary>Bad arguments throw before anything changes, naming the bad value.</summary>
     /// <returns>A task that completes when the test has run.</returns>
     [ConformanceFact]

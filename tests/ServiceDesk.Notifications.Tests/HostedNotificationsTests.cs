@@ -46,8 +46,10 @@ public sealed class HostedNotificationsTests
         var ticket = (await store.AppendAsync(factory.Open())).Ticket;
         await store.AppendAsync(factory.AddComment(ticket));
 
+        // The receiver records a request before it answers: wait for the settlement (the checkpoint), not the request.
+        var deliveries = (IOutboxDeliveryStore)store;
         var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (receiver.Requests.IsEmpty && DateTime.UtcNow < deadline)
+        while (await deliveries.GetOutboxCheckpointAsync("webhooks") < 2 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(25);
         }
@@ -56,7 +58,7 @@ public sealed class HostedNotificationsTests
         var request = Assert.Single(receiver.Requests);
         Assert.Equal(ticket.Id.Value, WebhookPayload.Parse(request.Body).Ticket);
         Assert.Equal("crm", request.Subscription);
-        Assert.Equal(2, await ((IOutboxDeliveryStore)store).GetOutboxCheckpointAsync("webhooks"));
+        Assert.Equal(2, await deliveries.GetOutboxCheckpointAsync("webhooks"));
     }
 
     [Fact]
