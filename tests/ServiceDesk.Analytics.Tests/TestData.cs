@@ -95,6 +95,12 @@ internal static class TestData
         }
 
         /// <summary>A public reply by an agent.</summary>
+        public History CustomerReply(Instant at)
+        {
+            _events.Add(new CommentAdded(Tenant, _id, _events.Count + 1, at, Actor.OfRequester("Jane"), CommentVisibility.Public, "any news?"));
+            return this;
+        }
+
         public History Reply(Instant at, string agent = "ann")
         {
             _events.Add(new CommentAdded(Tenant, _id, _events.Count + 1, at, Actor.OfAgent(new AgentId(agent)), CommentVisibility.Public, "reply"));

@@ -148,7 +148,7 @@ public sealed class EngineMemoryTests
     {
         // The policy the ticket opened with: what its first re-selection replaced, else the one still in force.
         var opening = history.OfType<SlaPolicyReselected>().FirstOrDefault()?.PreviousPolicy ?? view.SlaPolicy;
-        var accumulator = new Analytics.SlaComplianceAccumulator(new Analytics.SlaComplianceOptions { Policies = Policies, AsOf = view.EvaluatedAt });
+        var accumulator = new Analytics.SlaComplianceAccumulator(new Analytics.SlaComplianceOptions { Policies = Policies, AsOf = view.EvaluatedAt, EveryCycle = false });
         accumulator.Add(history, new Analytics.SlaTicketFacts(Policy: opening));
         var report = accumulator.ToReport();
         foreach (var clock in view.Clocks)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using NodaTime;
+using NodaTime.Calendars;
 
 namespace ServiceDesk.Samples.Replay.Tests;
 
@@ -223,6 +224,198 @@ public sealed class ReplayAnalyticsTests(ReplayAnalyticsFixture fixture) : IClas
         Assert.All(Analytics.Staffing, r => Assert.True(r.ServiceLevel >= 0.8 || r.LimitedByOccupancy, $"{r}"));
         Assert.NotEmpty(Analytics.Problems);
         Assert.All(Analytics.Problems, p => Assert.True(p.Count >= 3));
+    }
+
+    private static string? Field(string value) => value == "?" ? null : value;
+
+    /// <summary>Availability of each reported category, recomputed from the CSV by counting minutes: the replay's
+    /// calendar asked minute by minute whether it is open (no business-time arithmetic), outages from the high-impact
+    /// incidents' rows (opening to the first Resolved or Closed row), episodes merged when they overlap or touch.</summary>
+    [Fact]
+    public void Availability_First2000Incidents_EqualsAMinuteByMinuteCountOverTheCsv()
+    {
+        var calendar = ReplaySetup.Calendar();
+        var (start, end) = (fixture.Report.Simulated.Start, fixture.Report.Simulated.End);
+        var minute = Duration.FromMinutes(1);
+        long agreed = 0;
+        for (var m = start; m < end; m += minute)
+        {
+            agreed += calendar.IsOpen(m) ? 1 : 0;
+        }
+
+        Assert.NotEmpty(Analytics.Availability);
+        foreach (var row in Analytics.Availability)
+        {
+            var incidents = 0;
+            var outages = new List<(Instant Start, Instant End)>();
+            foreach (var (_, rows) in fixture.Log)
+            {
+                if (Field(rows[0][Col("category")]) != row.Category)
+                {
+                    continue;
+                }
+
+                incidents++;
+                if (!rows[0][Col("impact")].StartsWith('1'))
+                {
+                    continue;
+                }
+
+                var (opened, times) = Times(rows);
+                var resolved = rows.FindIndex(r => Done.Contains(r[Col("incident_state")]));
+                var stop = resolved < 0 || times[resolved] > end ? end : times[resolved];
+                if (stop > opened)
+                {
+                    outages.Add((opened < start ? start : opened, stop));
+                }
+            }
+
+            // Episodes: sorted, merged when overlapping or touching.
+            var episodes = new List<(Instant Start, Instant End)>();
+            foreach (var o in outages.OrderBy(o => o.Start))
+            {
+                if (episodes.Count > 0 && o.Start <= episodes[^1].End)
+                {
+                    episodes[^1] = (episodes[^1].Start, o.End > episodes[^1].End ? o.End : episodes[^1].End);
+                }
+                else
+                {
+                    episodes.Add(o);
+                }
+            }
+
+            long down = 0;
+            var failures = 0;
+            foreach (var (s, e) in episodes)
+            {
+                long open = 0;
+                for (var m = s; m < e; m += minute)
+                {
+                    open += calendar.IsOpen(m) ? 1 : 0;
+                }
+
+                down += open;
+                failures += open > 0 ? 1 : 0;
+            }
+
+            Assert.True(down > 0, $"{row.Category}: no downtime to compare");
+            Assert.Equal(incidents, row.Incidents);
+            Assert.Equal(Duration.FromMinutes(agreed), row.Figures.Agreed);
+            Assert.Equal(Duration.FromMinutes(down), row.Figures.Downtime);
+            Assert.Equal(failures, row.Figures.Failures);
+            Assert.Equal((double)(agreed - down) / agreed, row.Figures.Availability!.Value, 12);
+        }
+    }
+
+    /// <summary>Problem candidates recomputed from the CSV: incidents keyed by the first row's category and subcategory,
+    /// for each key the 28-day window (from an incident's opening, half-open) holding the most, the latest on a tie, kept
+    /// from 3 incidents; its count, first and last opening and distinct ISO weeks match the report's, and no candidate the
+    /// report left out outranks one it kept.</summary>
+    [Fact]
+    public void ProblemCandidates_First2000Incidents_EqualTheFullestWindowsOfTheCsv()
+    {
+        var window = Duration.FromDays(28);
+        var byKey = new Dictionary<(string?, string?), List<Instant>>();
+        foreach (var (_, rows) in fixture.Log)
+        {
+            var key = (Field(rows[0][Col("category")]), Field(rows[0][Col("subcategory")]));
+            if (key is (null, null))
+            {
+                continue;
+            }
+
+            (byKey.TryGetValue(key, out var list) ? list : byKey[key] = []).Add(Times(rows).Opened);
+        }
+
+        var expected = new Dictionary<(string?, string?), (int Count, Instant First, Instant Last, int Weeks)>();
+        foreach (var (key, openings) in byKey)
+        {
+            openings.Sort();
+            var best = (Count: 0, From: 0);
+            for (var i = 0; i < openings.Count; i++)
+            {
+                var count = openings.Skip(i).TakeWhile(o => o < openings[i] + window).Count();
+                if (count >= best.Count)
+                {
+                    best = (count, i);
+                }
+            }
+
+            if (best.Count >= 3)
+            {
+                var inWindow = openings.Skip(best.From).Take(best.Count).ToList();
+                var weeks = inWindow.Select(o => o.InUtc().Date).Select(d => (WeekYearRules.Iso.GetWeekYear(d), WeekYearRules.Iso.GetWeekOfWeekYear(d))).Distinct().Count();
+                expected[key] = (best.Count, inWindow[0], inWindow[^1], weeks);
+            }
+        }
+
+        Assert.Equal(expected.Count, Analytics.ProblemCount);
+        Assert.NotEmpty(Analytics.Problems);
+        foreach (var p in Analytics.Problems)
+        {
+            Assert.Equal(expected[(p.Key.Category, p.Key.Subcategory)], (p.Count, p.First, p.Last, p.DistinctWeeks));
+        }
+
+        var kept = Analytics.Problems.Select(p => (p.Key.Category, p.Key.Subcategory)).ToHashSet();
+        var weakestKept = Analytics.Problems.Min(p => (p.Count, p.DistinctWeeks));
+        Assert.All(expected.Where(e => !kept.Contains(e.Key)), e => Assert.True((e.Value.Count, e.Value.Weeks).CompareTo(weakestKept) <= 0, $"{e.Key} outranks a kept candidate"));
+    }
+
+    /// <summary>Staffing recomputed from the CSV and the Erlang C formula written out here: arrivals per hour of week
+    /// from <c>opened_at</c> over the busy ISO weeks (those with at least a tenth of the busiest week's openings), the
+    /// report's handle time, and for each hour the smallest N above the traffic whose service level
+    /// <c>1 - C(N, A) e^(-(N - A) t / AHT)</c> reaches 80 % within an hour (C from the Erlang B recursion).</summary>
+    [Fact]
+    public void Staffing_First2000Incidents_EqualsErlangCOverTheCsvArrivals()
+    {
+        var perWeek = new Dictionary<(int, int), int>();
+        var arrivals = new double[168];
+        foreach (var (_, rows) in fixture.Log)
+        {
+            var opened = Times(rows).Opened.InUtc();
+            arrivals[((int)opened.DayOfWeek - 1) * 24 + opened.Hour]++;
+            var week = (WeekYearRules.Iso.GetWeekYear(opened.Date), WeekYearRules.Iso.GetWeekOfWeekYear(opened.Date));
+            perWeek[week] = perWeek.GetValueOrDefault(week) + 1;
+        }
+
+        var busiest = perWeek.Values.Max();
+        var weeks = perWeek.Values.Count(n => n * 10 >= busiest);
+        Assert.Equal(weeks, Analytics.Weeks);
+        var aht = Analytics.HandleTime.TotalHours;
+        Assert.True(aht > 0);
+        var staffed = 0;
+        for (var h = 0; h < 168; h++)
+        {
+            var traffic = arrivals[h] / weeks * aht; // Erlangs: arrivals per hour × handle time in hours
+            var agents = 0;
+            if (traffic > 0)
+            {
+                agents = (int)Math.Floor(traffic) + 1;
+                while (ServiceLevel(agents, traffic, 1.0 / aht) < 0.8)
+                {
+                    agents++;
+                }
+            }
+
+            staffed += agents > 0 ? 1 : 0;
+            Assert.Equal(traffic, Analytics.Staffing[h].Erlangs, 9);
+            Assert.Equal(agents, Analytics.Staffing[h].Agents);
+        }
+
+        Assert.True(staffed > 40, $"only {staffed} hours need agents");
+
+        // 1 - C(N, A) * exp(-(N - A) * t / AHT), with t = 1 hour and AHT in hours (so t / AHT = answerWithinOverAht).
+        static double ServiceLevel(int n, double a, double answerWithinOverAht)
+        {
+            var b = 1.0;
+            for (var k = 1; k <= n; k++)
+            {
+                b = a * b / (k + (a * b));
+            }
+
+            var c = n * b / (n - (a * (1 - b)));
+            return 1 - (c * Math.Exp(-(n - a) * answerWithinOverAht));
+        }
     }
 
     private static Duration Rank(List<Duration> sorted, double percent) =>

@@ -20,6 +20,7 @@ public sealed class SlaComplianceAccumulator
     private readonly Instant _asOf;
     private readonly DateTimeZone _zone;
     private readonly HashSet<TicketStatus> _holds;
+    private readonly bool _everyCycle;
     private readonly Dictionary<string, int> _metricOrder = new(StringComparer.Ordinal);
     private readonly Dictionary<string, MetricCounters> _metrics = new(StringComparer.Ordinal);
     private int _tickets;
@@ -65,6 +66,7 @@ public sealed class SlaComplianceAccumulator
         _asOf = options.AsOf!.Value;
         _zone = options.Zone!;
         _holds = [.. options.HoldStatuses];
+        _everyCycle = options.EveryCycle;
         foreach (var policy in _policies.Policies)
         {
             foreach (var metric in policy.Metrics)
@@ -166,6 +168,11 @@ public sealed class SlaComplianceAccumulator
         var priority = opened.Priority;
         var (status, hold) = (initial, Hold(initial, null));
         GroupId? group = null;
+
+        // Every cycle: the clocks are looked at just before each event that can start a cycle (a status change or a
+        // comment); when the next look shows a later cycle, the cycle seen before ended at that event, as it stood then.
+        IReadOnlyList<SlaClockState>? before = null;
+        List<SlaClockState>? ended = null;
         for (var i = 1; i < history.Count; i++)
         {
             var e = history[i];
@@ -177,6 +184,14 @@ public sealed class SlaComplianceAccumulator
             if (e.Version == restartAt)
             {
                 tracker = SlaTracker.Start(policy, e.At, status.Name, priority, hold);
+                before = null; // the old policy's cycles are not judged: the re-selection restarted them
+            }
+
+            if (_everyCycle && tracker is not null && e is StatusChanged or CommentAdded)
+            {
+                var now = tracker.Evaluate(e.At);
+                CollectEnded(before, now, ref ended);
+                before = now;
             }
 
             switch (e)
@@ -208,8 +223,9 @@ public sealed class SlaComplianceAccumulator
 
         // Never null here: a restart version is one of the events before the evaluation instant, which the loop reached.
         var states = tracker!.Evaluate(_asOf);
+        CollectEnded(before, states, ref ended);
         var month = opened.At.InZone(_zone).Date.ToYearMonth();
-        foreach (var state in states)
+        foreach (var state in ended is null ? states : [.. ended, .. states])
         {
             if (!_metrics.TryGetValue(state.Metric, out var counters))
             {
@@ -228,6 +244,33 @@ public sealed class SlaComplianceAccumulator
         }
 
         return states;
+    }
+
+    /// <summary>Adds to <paramref name="ended"/> the states in <paramref name="before"/> of the metrics whose cycle
+    /// <paramref name="after"/> shows later (a started cycle that a new one replaced).</summary>
+    private static void CollectEnded(IReadOnlyList<SlaClockState>? before, IReadOnlyList<SlaClockState> after, ref List<SlaClockState>? ended)
+    {
+        if (before is null)
+        {
+            return;
+        }
+
+        foreach (var old in before)
+        {
+            if (old.Cycle == 0)
+            {
+                continue;
+            }
+
+            foreach (var current in after)
+            {
+                if (current.Cycle > old.Cycle && string.Equals(current.Metric, old.Metric, StringComparison.Ordinal))
+                {
+                    (ended ??= []).Add(old);
+                    break;
+                }
+            }
+        }
     }
 
     private SlaPolicy? Named(string name)

@@ -27,6 +27,13 @@ public sealed class SlaComplianceOptions
     /// with the status change's reason as the hold reason, or the status's name when it has none (the engine's rule for a
     /// workflow's hold states).</summary>
     public ICollection<TicketStatus> HoldStatuses { get; } = [TicketStatus.OnHold];
+
+    /// <summary>Gets or sets a value indicating whether every cycle of a metric is judged (default
+    /// <see langword="true"/>): a next-response clock that restarts with each customer reply, or a resolution clock that
+    /// a reopen restarts (<see cref="SlaReopenBehavior.NewCycle"/>), gives one outcome per cycle, each ended cycle as it
+    /// stood when the next one started. <see langword="false"/> judges only the current cycle at <see cref="AsOf"/>, as
+    /// the engine's <c>TicketView</c> shows it.</summary>
+    public bool EveryCycle { get; set; } = true;
 }
 
 /// <summary>What the events of a ticket do not say but SLA policy selection and the breakdowns need: its contract,
@@ -39,15 +46,21 @@ public sealed class SlaComplianceOptions
 /// selection when the policy set has it, as in the engine; otherwise selection decides.</param>
 public sealed record SlaTicketFacts(ContractId? Contract = null, ServiceId? Service = null, string? CustomerTier = null, string? Policy = null)
 {
-    /// <summary>Takes the contract and service from a ticket's snapshot.</summary>
+    /// <summary>Takes the contract and service from a ticket's snapshot, and the customer tier and opening policy the engine
+    /// keeps in it (the string attributes <c>sla.tier</c> and <c>sla.policy</c>, <c>ServiceDeskEngine.CustomerTierAttribute</c>
+    /// and <c>ServiceDeskEngine.SlaPolicyAttribute</c>) unless given.</summary>
     /// <param name="ticket">The ticket.</param>
-    /// <param name="customerTier">The customer's tier, which the ticket does not hold.</param>
-    /// <param name="policy">The policy named by routing, if any.</param>
+    /// <param name="customerTier">The customer's tier; <see langword="null"/> for the ticket's <c>sla.tier</c>, if any.</param>
+    /// <param name="policy">The policy chosen at opening; <see langword="null"/> for the ticket's <c>sla.policy</c>, if any
+    /// (a later re-selection is read from the history's <see cref="Events.SlaPolicyReselected"/> events).</param>
     /// <returns>The facts.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="ticket"/> is <see langword="null"/>.</exception>
     public static SlaTicketFacts FromTicket(Ticket ticket, string? customerTier = null, string? policy = null)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        return new SlaTicketFacts(ticket.Contract, ticket.Service, customerTier, policy);
+        return new SlaTicketFacts(ticket.Contract, ticket.Service, customerTier ?? Text(ticket, "sla.tier"), policy ?? Text(ticket, "sla.policy"));
     }
+
+    private static string? Text(Ticket ticket, string key)
+        => ticket.Attributes.TryGetValue(key, out var value) && value.Kind == AttributeKind.String ? value.AsString() : null;
 }

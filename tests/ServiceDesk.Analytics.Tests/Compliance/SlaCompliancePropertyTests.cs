@@ -60,8 +60,8 @@ public sealed class SlaCompliancePropertyTests
     private static SlaPolicySet Set(int resolutionMinutes, int responseMinutes)
         => new([SlaComplianceTests.Policy("p", Duration.FromMinutes(responseMinutes), Duration.FromMinutes(resolutionMinutes), threshold: true)]);
 
-    private static SlaComplianceReport Compute(SlaHistorySet set, SlaPolicySet policies)
-        => SlaCompliance.Compute(set.Histories, new SlaComplianceOptions { Policies = policies, AsOf = AsOf, Zone = DateTimeZoneProviders.Tzdb["Europe/Berlin"] });
+    private static SlaComplianceReport Compute(SlaHistorySet set, SlaPolicySet policies, bool everyCycle = false)
+        => SlaCompliance.Compute(set.Histories, new SlaComplianceOptions { Policies = policies, AsOf = AsOf, Zone = DateTimeZoneProviders.Tzdb["Europe/Berlin"], EveryCycle = everyCycle });
 
     private static SlaOutcomeCounts Sum<TKey>(IEnumerable<SlaComplianceEntry<TKey>> entries)
         => entries.Aggregate(new SlaOutcomeCounts(0, 0, 0, 0, 0, 0), (a, e) => new SlaOutcomeCounts(
@@ -79,6 +79,24 @@ public sealed class SlaCompliancePropertyTests
             && r.Metrics.All(m => m.Total.Total == r.Evaluated
                 && Sum(m.ByPriority) == m.Total && Sum(m.ByGroup) == m.Total && Sum(m.ByContract) == m.Total
                 && Sum(m.ByService) == m.Total && Sum(m.ByMonth) == m.Total && Sum(m.ByPolicy) == m.Total);
+    }
+
+    /// <summary>Judging every cycle adds the ended cycles (of reopened tickets here) to the current ones: each metric has
+    /// at least one clock per evaluated ticket, the breakdowns still add up, and the current cycles are exactly what the
+    /// current-cycle report counts.</summary>
+    [Property]
+    public bool EveryCycle_AddsEndedCyclesToTheCurrentOnes_BreakdownsStillAddUp(SlaHistorySet set)
+    {
+        var policies = Set(8 * 60, 60);
+        var all = Compute(set, policies, everyCycle: true);
+        var current = Compute(set, policies);
+        return all.Evaluated == current.Evaluated
+            && all.Metrics.Count == current.Metrics.Count
+            && all.Metrics.Zip(current.Metrics).All(p => p.First.Metric == p.Second.Metric
+                && p.First.Total.Total >= p.Second.Total.Total
+                && p.First.Total.Met >= p.Second.Total.Met && p.First.Total.Breached >= p.Second.Total.Breached
+                && p.First.Total.InProgress == p.Second.Total.InProgress
+                && Sum(p.First.ByPriority) == p.First.Total && Sum(p.First.ByMonth) == p.First.Total && Sum(p.First.ByGroup) == p.First.Total);
     }
 
     [Property]

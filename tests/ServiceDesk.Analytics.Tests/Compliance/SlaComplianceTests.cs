@@ -250,6 +250,26 @@ public sealed class SlaComplianceTests
     }
 
     [Fact]
+    public void Accumulator_NextResponseCycles_EachJudged_OrOnlyTheCurrentOne()
+    {
+        var options = new SlaPolicyOptions { Name = "replies" };
+        options.Metrics.Add(SlaMetricOptions.NextResponse(OfficeUtc, Duration.FromHours(1)));
+        var set = new SlaPolicySet([options.Build()]);
+
+        // Monday: the customer writes at 10:00 (answered 10:30, met), 11:00 (answered 13:00, breached) and 14:00 (open at
+        // 14:30, in progress).
+        var h = new History("n", Utc(2026, 3, 2, 9)).CustomerReply(Utc(2026, 3, 2, 10)).Reply(Utc(2026, 3, 2, 10, 30))
+            .CustomerReply(Utc(2026, 3, 2, 11)).Reply(Utc(2026, 3, 2, 13)).CustomerReply(Utc(2026, 3, 2, 14)).Events;
+        var asOf = Utc(2026, 3, 2, 14, 30);
+        var every = SlaCompliance.Compute([h], new SlaComplianceOptions { Policies = set, AsOf = asOf });
+        Assert.Equal(Counts(1, 1, inProgress: 1), every.Metric("next_response")!.Total);
+        Assert.Equal(0.5, every.Metric("next_response")!.Total.Compliance);
+
+        var current = SlaCompliance.Compute([h], new SlaComplianceOptions { Policies = set, AsOf = asOf, EveryCycle = false });
+        Assert.Equal(Counts(0, 0, inProgress: 1), current.Metric("next_response")!.Total);
+    }
+
+    [Fact]
     public void Accumulator_NoPolicyApplies_CountedAsWithoutPolicy()
     {
         var set = new SlaPolicySet([Policy("c42 only", Duration.FromHours(1), Duration.FromHours(8), contract: "C-42")]);
