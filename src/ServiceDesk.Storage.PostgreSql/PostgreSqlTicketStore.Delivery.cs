@@ -5,7 +5,7 @@ using NpgsqlTypes;
 
 namespace ServiceDesk.Storage.PostgreSql;
 
-/// <content>Per-consumer outbox delivery (<see cref="IOutboxDeliveryStore"/>) on the tables of schema version 6.</content>
+/// <content>Per-consumer outbox delivery (<see cref="IOutboxDeliveryStore"/>) on the tables of schema version 7.</content>
 public sealed partial class PostgreSqlTicketStore : IOutboxDeliveryStore
 {
     private string OutboxLockName => "servicedesk-outbox:" + Schema;

@@ -5,7 +5,7 @@ using NodaTime;
 
 namespace ServiceDesk.Storage.Sqlite;
 
-/// <content>Per-consumer outbox delivery (<see cref="IOutboxDeliveryStore"/>) on the tables of schema version 7.</content>
+/// <content>Per-consumer outbox delivery (<see cref="IOutboxDeliveryStore"/>) on the tables of schema version 8.</content>
 public sealed partial class SqliteTicketStore : IOutboxDeliveryStore
 {
     /// <summary>Unsettled messages after the checkpoint (no delivery row, or a waiting one), by position, with their
