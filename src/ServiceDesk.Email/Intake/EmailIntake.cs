@@ -67,6 +67,9 @@ public sealed partial class EmailIntake
             throw new ArgumentException("Invalid EmailIntakeOptions: " + string.Join(" ", faults), nameof(options));
         }
 
+        // KOI8-R, Windows-1251 and the other legacy charsets mail still arrives in live in the code-pages provider, which
+        // .NET does not register by default; registering it again is harmless.
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
         _engine = engine;
         _store = store;
         _threads = threads;
