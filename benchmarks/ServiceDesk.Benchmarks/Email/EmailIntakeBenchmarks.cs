@@ -12,7 +12,7 @@ using ServiceDesk.Testing;
 namespace ServiceDesk.Benchmarks.Email;
 
 /// <summary>
-/// Intake throughput on SQLite: 200 messages (100 new requests, each followed later by a Gmail-style reply that quotes it
+/// Intake throughput on SQLite: 400 messages (200 new requests, each followed later by a Gmail-style reply that quotes it
 /// and threads by In-Reply-To) parsed and applied to the engine, on a fresh SQLite file per iteration. Results are per
 /// message (<c>OperationsPerInvoke</c>), so messages/s = 1 s / Mean. <see cref="Bare"/> is the baseline: the naive
 /// loop a product would write first (MimeKit parse, then <c>OpenTicketAsync</c> or <c>CommentAsync</c> with the message
@@ -23,7 +23,7 @@ namespace ServiceDesk.Benchmarks.Email;
 [MemoryDiagnoser]
 public class EmailIntakeBenchmarks
 {
-    private const int Pairs = 100;
+    private const int Pairs = 200;
     private static readonly TenantId Tenant = new("bench-desk");
     private readonly List<byte[]> _messages = [];
     private string _directory = null!;
