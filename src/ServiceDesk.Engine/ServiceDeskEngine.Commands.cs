@@ -594,6 +594,12 @@ public sealed partial class ServiceDeskEngine
         var decision = Options.RoutingRules?.Decide(ticket, request.CustomerTier);
         var group = request.AssignmentGroup ?? decision?.Group;
         ticket = ticket with { Priority = decision?.Priority ?? ticket.Priority, AssignmentGroup = group };
+        if (request.CustomerTier is { } storedTier)
+        {
+            // Kept in the snapshot, as the request's own attributes are; an edit of it is an AttributeChanged event.
+            ticket = ticket with { Attributes = ticket.Attributes.With(CustomerTierAttribute, AttributeValue.FromString(storedTier)) };
+        }
+
         ticket.Validate();
 
         try

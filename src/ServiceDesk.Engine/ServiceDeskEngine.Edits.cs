@@ -28,15 +28,17 @@ public sealed partial class ServiceDeskEngine
     /// <see cref="SlaPriorityChange.Retroactive"/> measure the new policy's clocks over the ticket's whole history, so the
     /// business time elapsed so far is kept and judged by the new targets (across two policies the two modes coincide).
     /// </param>
-    /// <param name="customerTier">The requester's customer tier for the re-selection (e.g. <c>VIP</c>), 1 to 64 characters, as
-    /// given at opening in <see cref="OpenTicketRequest.CustomerTier"/>; the ticket does not store a tier, so pass it again
-    /// when policies select by tier.</param>
+    /// <param name="customerTier">The requester's new customer tier (e.g. <c>VIP</c>), 1 to 64 characters, or
+    /// <see langword="null"/> (the default) to keep the tier the ticket has (<see cref="CustomerTierAttribute"/>, set at
+    /// opening from <see cref="OpenTicketRequest.CustomerTier"/>). A different tier is stored as an
+    /// <see cref="AttributeChanged"/> of <see cref="CustomerTierAttribute"/> by the actor; re-selection uses the tier the
+    /// ticket has after the edit.</param>
     /// <param name="cancellationToken">Cancels the command.</param>
     /// <returns>
     /// Applied with <see cref="ClassificationChanged"/> and, when another policy was selected, <see cref="SlaPolicyReselected"/>
     /// and <see cref="AttributeChanged"/> of <see cref="SlaPolicyAttribute"/> (both by the system) with the attribute set to it, <see cref="CommandResult.SlaPolicy"/> naming
     /// it, and the clocks and schedule computed under it. <see cref="CommandOutcome.Unchanged"/> when the ticket already has this
-    /// classification (nothing is re-selected then); <see cref="CommandOutcome.Rejected"/> (unmet <c>open</c>) for a closed ticket or one in a
+    /// classification and tier (nothing is re-selected then); <see cref="CommandOutcome.Rejected"/> (unmet <c>open</c>) for a closed ticket or one in a
     /// terminal status (canceled); a resolved ticket may still be edited.
     /// </returns>
     /// <remarks>Re-selection that picks the policy in force, or finds no policy at all, keeps the policy in force and its
@@ -83,29 +85,41 @@ public sealed partial class ServiceDeskEngine
                 return Refuse("open", $"the ticket is open to edits (neither closed nor in a terminal status); it is {t.Status}");
             }
 
-            if (c.Matches(t))
+            var storedTier = TierOf(t);
+            var tierChanged = customerTier is not null && !string.Equals(customerTier, storedTier, StringComparison.Ordinal);
+            var classified = !c.Matches(t);
+            if (!classified && !tierChanged)
             {
                 return Decision.Unchanged;
             }
 
-            var version = t.Version + 1;
+            var version = t.Version;
             var next = t with
             {
                 Category = c.Category,
                 Service = c.Service,
                 ConfigurationItem = c.ConfigurationItem,
                 Contract = c.Contract,
-                Version = version,
                 UpdatedAt = loaded.Now,
             };
-            var events = new List<TicketEvent>(3)
+            var events = new List<TicketEvent>(4);
+            if (classified)
             {
-                new ClassificationChanged(
-                    t.Tenant, t.Id, version, loaded.Now, context.Actor, c.Category, c.Service, c.ConfigurationItem, c.Contract,
-                    t.Category, t.Service, t.ConfigurationItem, t.Contract),
-            };
+                events.Add(new ClassificationChanged(
+                    t.Tenant, t.Id, ++version, loaded.Now, context.Actor, c.Category, c.Service, c.ConfigurationItem, c.Contract,
+                    t.Category, t.Service, t.ConfigurationItem, t.Contract));
+            }
+
+            if (tierChanged)
+            {
+                var tierValue = AttributeValue.FromString(customerTier!);
+                events.Add(new AttributeChanged(t.Tenant, t.Id, ++version, loaded.Now, context.Actor, CustomerTierAttribute, tierValue));
+                next = next with { Attributes = next.Attributes.With(CustomerTierAttribute, tierValue) };
+            }
+
+            next = next with { Version = version };
             if (slaReselection is not { } reselect
-                || SelectPolicy(next, customerTier, null) is not { } policy
+                || SelectPolicy(next, customerTier ?? storedTier, null) is not { } policy
                 || string.Equals(policy.Name, loaded.Policy?.Name, StringComparison.Ordinal))
             {
                 return new Decision(CommandOutcome.Applied, next, events);
@@ -247,4 +261,8 @@ public sealed partial class ServiceDeskEngine
     /// <summary>Whether edits are refused: the ticket is closed (even where the lifecycle can still reopen it) or in a terminal
     /// status (canceled). A resolved ticket can still be edited (its classification corrected before closure).</summary>
     private static bool IsClosedToEdits(Loaded loaded) => loaded.Ticket.Status == TicketStatus.Closed || IsTerminal(loaded);
+
+    /// <summary>The customer tier the ticket keeps (<see cref="CustomerTierAttribute"/>), or <see langword="null"/>.</summary>
+    private static string? TierOf(Ticket ticket)
+        => ticket.Attributes.TryGetValue(CustomerTierAttribute, out var value) && value.Kind == AttributeKind.String ? value.AsString() : null;
 }

@@ -47,6 +47,11 @@ public sealed partial class ServiceDeskEngine : IDisposable
     /// <c>sla.policy</c>. Attributes whose key starts with <c>sla.</c> are reserved for the engine.</summary>
     public const string SlaPolicyAttribute = "sla.policy";
 
+    /// <summary>The custom attribute in which the engine keeps the requester's customer tier (<c>sla.tier</c>): set at opening
+    /// from <see cref="OpenTicketRequest.CustomerTier"/> and changed by <see cref="ChangeClassificationAsync"/>, so SLA
+    /// policy re-selection by tier needs no tier from the caller. Reserved like every <c>sla.</c> key.</summary>
+    public const string CustomerTierAttribute = "sla.tier";
+
     /// <summary>The default number of attempts of <see cref="RetryOnConflictAsync"/>: 5.</summary>
     public const int DefaultMaxAttempts = 5;
 

@@ -46,15 +46,21 @@ public sealed class SlaComplianceOptions
 /// selection when the policy set has it, as in the engine; otherwise selection decides.</param>
 public sealed record SlaTicketFacts(ContractId? Contract = null, ServiceId? Service = null, string? CustomerTier = null, string? Policy = null)
 {
-    /// <summary>Takes the contract and service from a ticket's snapshot.</summary>
+    /// <summary>Takes the contract and service from a ticket's snapshot, and the customer tier and opening policy the engine
+    /// keeps in it (the string attributes <c>sla.tier</c> and <c>sla.policy</c>, <c>ServiceDeskEngine.CustomerTierAttribute</c>
+    /// and <c>ServiceDeskEngine.SlaPolicyAttribute</c>) unless given.</summary>
     /// <param name="ticket">The ticket.</param>
-    /// <param name="customerTier">The customer's tier, which the ticket does not hold.</param>
-    /// <param name="policy">The policy named by routing, if any.</param>
+    /// <param name="customerTier">The customer's tier; <see langword="null"/> for the ticket's <c>sla.tier</c>, if any.</param>
+    /// <param name="policy">The policy chosen at opening; <see langword="null"/> for the ticket's <c>sla.policy</c>, if any
+    /// (a later re-selection is read from the history's <see cref="Events.SlaPolicyReselected"/> events).</param>
     /// <returns>The facts.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="ticket"/> is <see langword="null"/>.</exception>
     public static SlaTicketFacts FromTicket(Ticket ticket, string? customerTier = null, string? policy = null)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        return new SlaTicketFacts(ticket.Contract, ticket.Service, customerTier, policy);
+        return new SlaTicketFacts(ticket.Contract, ticket.Service, customerTier ?? Text(ticket, "sla.tier"), policy ?? Text(ticket, "sla.policy"));
     }
+
+    private static string? Text(Ticket ticket, string key)
+        => ticket.Attributes.TryGetValue(key, out var value) && value.Kind == AttributeKind.String ? value.AsString() : null;
 }

@@ -141,10 +141,41 @@ public abstract partial class ProcessTests
         var opened = await engine.OpenTicketAsync(Caller(), Desk.Incident("Mail server down"));
         var before = await EventCountAsync(opened.Ticket.Id);
 
-        var same = await engine.ChangeClassificationAsync(Agent(Desk.Alice), opened.Ticket.Id, TicketClassification.Of(opened.Ticket), SlaPriorityChange.Restart, "VIP");
+        var same = await engine.ChangeClassificationAsync(Agent(Desk.Alice), opened.Ticket.Id, TicketClassification.Of(opened.Ticket), SlaPriorityChange.Restart);
 
         Assert.Equal(CommandOutcome.Unchanged, same.Outcome);
         Assert.Equal(before, await EventCountAsync(opened.Ticket.Id));
+    }
+
+    [ConformanceFact]
+    public async Task ChangeClassification_TierKeptFromOpening_UsedByReselectionAndEditedAsAnEvent()
+    {
+        using var engine = new ServiceDeskEngine(Store, Clock, EditOptions);
+        var opened = await engine.OpenTicketAsync(Caller(), Desk.Incident("Laptop broken") with { CustomerTier = "VIP" });
+        var id = opened.Ticket.Id;
+        Assert.Equal(("vip", "VIP"), (opened.SlaPolicy, opened.Ticket.Attributes[ServiceDeskEngine.CustomerTierAttribute].AsString()));
+        var stored = (await Store.GetAsync(Tenant, id))!;
+        Assert.Equal("VIP", stored.Attributes[ServiceDeskEngine.CustomerTierAttribute].AsString());
+
+        // The contract outranks the tier; taken away again, re-selection finds the VIP tier the ticket keeps (none passed).
+        var gold = await engine.ChangeClassificationAsync(Agent(Desk.Alice), id, new TicketClassification { Contract = Gold }, SlaPriorityChange.Restart);
+        Assert.Equal("gold", gold.SlaPolicy);
+        var back = await engine.ChangeClassificationAsync(Agent(Desk.Alice), id, new TicketClassification(), SlaPriorityChange.KeepElapsed);
+        Assert.Equal("vip", back.SlaPolicy);
+
+        // A new tier alone is an edit: one AttributeChanged by the agent, then the re-selection it asks for.
+        var standard = await engine.ChangeClassificationAsync(Agent(Desk.Alice), id, TicketClassification.Of(back.Ticket), SlaPriorityChange.KeepElapsed, "Standard");
+        Assert.Equal(CommandOutcome.Applied, standard.Outcome);
+        var tier = Assert.IsType<AttributeChanged>(standard.Events[0]);
+        Assert.Equal((ServiceDeskEngine.CustomerTierAttribute, "Standard", ActorKind.Agent), (tier.Key, tier.Value!.Value.AsString(), tier.Actor.Kind));
+        Assert.Equal("standard", standard.SlaPolicy);
+        Assert.DoesNotContain(standard.Events, e => e is ClassificationChanged);
+
+        // The same tier again changes nothing.
+        var before = await EventCountAsync(id);
+        var again = await engine.ChangeClassificationAsync(Agent(Desk.Alice), id, TicketClassification.Of(standard.Ticket), SlaPriorityChange.KeepElapsed, "Standard");
+        Assert.Equal(CommandOutcome.Unchanged, again.Outcome);
+        Assert.Equal(before, await EventCountAsync(id));
     }
 
     [ConformanceFact]
