@@ -45,4 +45,14 @@ public sealed class DependencyInjectionTests
             await host.StopAsync();
         }
     }
+
+    [Fact]
+    public void UseSqliteEmailThreads_ReplacesTheInMemoryThreadStore()
+    {
+        var services = new ServiceCollection();
+        services.AddServiceDesk().UseInMemory().AddEmail(_ => { }).UseSqliteEmailThreads(Path.Combine(Path.GetTempPath(), "unused.db"));
+        using var provider = services.BuildServiceProvider();
+        Assert.IsType<Sqlite.SqliteEmailThreadStore>(provider.GetRequiredService<IEmailThreadStore>());
+        Assert.Single(services, d => d.ServiceType == typeof(IEmailThreadStore));
+    }
 }

@@ -70,3 +70,28 @@ public sealed class InMemoryEmailThreadStoreTests : EmailThreadStoreConformance
 {
     protected override IEmailThreadStore Create() => new InMemoryEmailThreadStore();
 }
+
+public sealed class SqliteEmailThreadStoreTests : EmailThreadStoreConformance, IDisposable
+{
+    private readonly string _path = Path.Combine(Path.GetTempPath(), "sd-email-threads-" + Guid.NewGuid().ToString("N") + ".db");
+
+    protected override IEmailThreadStore Create() => new Sqlite.SqliteEmailThreadStore(_path + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task Record_SurvivesANewInstance()
+    {
+        var ticket = TicketId.New();
+        await new Sqlite.SqliteEmailThreadStore(_path).RecordAsync(new EmailThreadEntry(Desk.Tenant, "kept@x.example", ticket, new TicketNumber(TicketKind.Incident, 7), EmailDirection.Outbound, NodaTime.Instant.FromUtc(2026, 12, 8, 9, 0)));
+        var found = await new Sqlite.SqliteEmailThreadStore(_path).FindAsync(Desk.Tenant, "<kept@x.example>");
+        Assert.Equal(new EmailThreadEntry(Desk.Tenant, "kept@x.example", ticket, new TicketNumber(TicketKind.Incident, 7), EmailDirection.Outbound, NodaTime.Instant.FromUtc(2026, 12, 8, 9, 0)), found);
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(_path) + "*"))
+        {
+            File.Delete(file);
+        }
+    }
+}
