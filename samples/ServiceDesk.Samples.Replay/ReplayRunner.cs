@@ -134,7 +134,14 @@ public sealed class ReplayRunner(ReplaySettings settings)
         try
         {
             using var engine = new ServiceDeskEngine(store, clock, options);
-            var replay = new Replay(this, engine, tenant, calendar, contracts, log.Incidents) { Histories = store as ITicketHistoryStream };
+            var replay = new Replay(this, engine, tenant, calendar, contracts, log.Incidents)
+            {
+                Histories = store as ITicketHistoryStream,
+
+                // The invoices come from the durable ledger on the replay's own database (SQLite or PostgreSQL); the
+                // in-memory ticket store has no billing tables, so a run on it uses an in-memory billing store.
+                Billing = store as IBillingStore ?? new InMemoryBillingStore(),
+            };
             var replayWatch = Stopwatch.StartNew();
             EscalationSweeper? sweeper = null;
             string? notice = null;
@@ -387,6 +394,9 @@ public sealed class ReplayRunner(ReplaySettings settings)
 
         /// <summary>Gets or sets the engine the commands run on: the engine itself, or a batch's engine.</summary>
         public ServiceDeskEngine Commands { get; set; } = engine;
+
+        /// <summary>Gets or sets the billing store the invoices are issued in (durable on SQLite and PostgreSQL).</summary>
+        public IBillingStore Billing { get; set; } = new InMemoryBillingStore();
 
         /// <summary>Gets or sets the store's history stream, when it has one (the report then reads every history in one query).</summary>
         public ITicketHistoryStream? Histories { get; set; }
@@ -659,7 +669,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
             // A level fires once per ticket and records one Escalated event per action, so tickets are counted per level.
             var rules = new Dictionary<int, string> { [1] = "warn-75", [2] = "breach-to-2nd-line", [3] = "overdue-150" };
             progress?.Report(new ReplayProgress("Invoicing", 0, contracts.Count, null));
-            var invoices = Invoice(end, ticketsPerContract);
+            var invoices = await InvoiceAsync(end, ticketsPerContract, cancellationToken).ConfigureAwait(false);
             progress?.Report(new ReplayProgress("Invoicing", contracts.Count, contracts.Count, null));
             return new ReplayReport
             {
@@ -710,9 +720,11 @@ public sealed class ReplayRunner(ReplaySettings settings)
             }
         }
 
-        private List<ContractRow> Invoice(Instant end, int[] ticketsPerContract)
+        /// <summary>Stores the logged time as billing entries and runs every month's invoices through the durable ledger:
+        /// numbers come from the store, in the transactions that store the invoices.</summary>
+        private async Task<List<ContractRow>> InvoiceAsync(Instant end, int[] ticketsPerContract, CancellationToken cancellationToken)
         {
-            var ledger = new InvoiceLedger(new InMemoryInvoiceNumberSequence());
+            var ledger = new DurableLedger(Billing, contracts);
             var rows = new List<ContractRow>();
             var lastMonth = YearMonthOf(end);
             for (var c = 0; c < contracts.Count; c++)
@@ -722,12 +734,19 @@ public sealed class ReplayRunner(ReplaySettings settings)
                     .Where(t => t.Contract == c)
                     .Select((t, i) => TimeEntry.FromEvent(t.Logged, new TimeEntryId($"{contract.Id.Value}-{t.Logged.Ticket.Value:N}-{t.Logged.Version}"), contract.Id))
                     .ToList();
+                foreach (var entry in entries)
+                {
+                    // As logged (the contracts bill without approval); stored once, so a rerun on the same file is a no-op.
+                    await Billing.AddTimeEntryAsync(entry, cancellationToken).ConfigureAwait(false);
+                }
+
                 var months = new List<(YearMonth, decimal)>();
                 decimal net = 0, tax = 0, total = 0, lines = 0;
                 var count = 0;
-                for (var month = YearMonthOf(contract.Start.AtStartOfDayInZone(contract.Zone).ToInstant()); month <= lastMonth; month = month.PlusMonths(1))
+                var current = contract.GetMonth(end);
+                for (var month = YearMonthOf(contract.Start.AtStartOfDayInZone(contract.Zone).ToInstant()); month <= lastMonth && month <= current; month = month.PlusMonths(1))
                 {
-                    var run = ledger.Invoice(contract, month, entries, null, end);
+                    var run = await ledger.RunAsync(contract, month, end, cancellationToken).ConfigureAwait(false);
                     if (run.Invoice is { } invoice)
                     {
                         count++;

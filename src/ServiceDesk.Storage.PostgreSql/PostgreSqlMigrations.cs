@@ -117,6 +117,77 @@ internal static class PostgreSqlMigrations
         """
         ALTER TABLE {0}.idempotency_keys ADD COLUMN fingerprint text;
         """,
+
+        // 6: billing (IBillingStore): time entries with approval and supersession, one-off works, gapless document numbers
+        // per tenant and series, invoices and credit notes, the current invoice of each contract and month, and the
+        // billed-entry index. Records and documents are BillingJson text (not jsonb: read back byte for byte).
+        """
+        CREATE TABLE {0}.billing_entries (
+            tenant        text   NOT NULL,
+            id            text   NOT NULL,
+            contract      text   NOT NULL,
+            agent         text   NOT NULL,
+            start_s       bigint NOT NULL,
+            start_ns      bigint NOT NULL,
+            end_s         bigint NOT NULL,
+            end_ns        bigint NOT NULL,
+            approval      text   NOT NULL,
+            superseded_by text,
+            entry         text   NOT NULL,
+            PRIMARY KEY (tenant, id)
+        );
+        CREATE INDEX ix_billing_entries_start ON {0}.billing_entries (tenant, start_s, start_ns, id COLLATE "C");
+        CREATE INDEX ix_billing_entries_contract ON {0}.billing_entries (tenant, contract, start_s, start_ns, id COLLATE "C");
+        CREATE INDEX ix_billing_entries_agent ON {0}.billing_entries (tenant, agent, start_s, start_ns) WHERE superseded_by IS NULL;
+        CREATE TABLE {0}.billing_works (
+            tenant       text   NOT NULL,
+            id           text   NOT NULL,
+            contract     text   NOT NULL,
+            ticket       text,
+            performed_s  bigint NOT NULL,
+            performed_ns bigint NOT NULL,
+            work         text   NOT NULL,
+            PRIMARY KEY (tenant, id)
+        );
+        CREATE INDEX ix_billing_works_contract ON {0}.billing_works (tenant, contract, performed_s, performed_ns);
+        CREATE INDEX ix_billing_works_ticket ON {0}.billing_works (tenant, ticket) WHERE ticket IS NOT NULL;
+        CREATE TABLE {0}.billing_numbers (
+            tenant text   NOT NULL,
+            kind   text   NOT NULL,
+            last   bigint NOT NULL,
+            PRIMARY KEY (tenant, kind)
+        );
+        CREATE TABLE {0}.billing_documents (
+            tenant      text   NOT NULL,
+            kind        text   NOT NULL,
+            sequence    bigint NOT NULL,
+            contract    text   NOT NULL,
+            period      text   NOT NULL,
+            reverses    bigint,
+            reversed_by bigint,
+            document    text   NOT NULL,
+            PRIMARY KEY (tenant, kind, sequence)
+        );
+        CREATE TABLE {0}.billing_current (
+            tenant   text   NOT NULL,
+            period   text   NOT NULL,
+            contract text   NOT NULL,
+            invoice  bigint NOT NULL,
+            PRIMARY KEY (tenant, period, contract)
+        );
+        CREATE TABLE {0}.billing_billed (
+            tenant           text   NOT NULL,
+            entry            text   NOT NULL,
+            contract         text   NOT NULL,
+            invoice          bigint,
+            invoice_contract text   NOT NULL,
+            invoice_period   text   NOT NULL,
+            snapshot         text   NOT NULL,
+            PRIMARY KEY (tenant, entry)
+        );
+        CREATE INDEX ix_billing_billed_contract ON {0}.billing_billed (tenant, contract);
+        CREATE INDEX ix_billing_billed_invoice ON {0}.billing_billed (tenant, invoice) WHERE invoice IS NOT NULL;
+        """,
     ];
 
     public static int Latest => Steps.Length;

@@ -167,6 +167,77 @@ internal static class SqliteMigrations
         ALTER TABLE ticket_events_v6 RENAME TO ticket_events;
         CREATE INDEX ix_ticket_events_time ON ticket_events (tenant, started_s, started_ns, ticket, version) WHERE started_s IS NOT NULL;
         """,
+
+        // 7: billing (IBillingStore): time entries with approval and supersession, one-off works, gapless document numbers
+        // per tenant and series, invoices and credit notes, the current invoice of each contract and month, and the
+        // billed-entry index. Instants are (seconds, nanoseconds) pairs; records and documents are BillingJson text.
+        """
+        CREATE TABLE billing_entries (
+            tenant        TEXT    NOT NULL,
+            id            TEXT    NOT NULL,
+            contract      TEXT    NOT NULL,
+            agent         TEXT    NOT NULL,
+            start_s       INTEGER NOT NULL,
+            start_ns      INTEGER NOT NULL,
+            end_s         INTEGER NOT NULL,
+            end_ns        INTEGER NOT NULL,
+            approval      TEXT    NOT NULL,
+            superseded_by TEXT,
+            entry         TEXT    NOT NULL,
+            PRIMARY KEY (tenant, id)
+        );
+        CREATE INDEX ix_billing_entries_start ON billing_entries (tenant, start_s, start_ns, id);
+        CREATE INDEX ix_billing_entries_contract ON billing_entries (tenant, contract, start_s, start_ns, id);
+        CREATE INDEX ix_billing_entries_agent ON billing_entries (tenant, agent, start_s, start_ns) WHERE superseded_by IS NULL;
+        CREATE TABLE billing_works (
+            tenant       TEXT    NOT NULL,
+            id           TEXT    NOT NULL,
+            contract     TEXT    NOT NULL,
+            ticket       TEXT,
+            performed_s  INTEGER NOT NULL,
+            performed_ns INTEGER NOT NULL,
+            work         TEXT    NOT NULL,
+            PRIMARY KEY (tenant, id)
+        );
+        CREATE INDEX ix_billing_works_contract ON billing_works (tenant, contract, performed_s, performed_ns, id);
+        CREATE INDEX ix_billing_works_ticket ON billing_works (tenant, ticket) WHERE ticket IS NOT NULL;
+        CREATE TABLE billing_numbers (
+            tenant TEXT    NOT NULL,
+            kind   TEXT    NOT NULL,
+            last   INTEGER NOT NULL,
+            PRIMARY KEY (tenant, kind)
+        );
+        CREATE TABLE billing_documents (
+            tenant      TEXT    NOT NULL,
+            kind        TEXT    NOT NULL,
+            sequence    INTEGER NOT NULL,
+            contract    TEXT    NOT NULL,
+            period      TEXT    NOT NULL,
+            reverses    INTEGER,
+            reversed_by INTEGER,
+            document    TEXT    NOT NULL,
+            PRIMARY KEY (tenant, kind, sequence)
+        );
+        CREATE TABLE billing_current (
+            tenant   TEXT    NOT NULL,
+            period   TEXT    NOT NULL,
+            contract TEXT    NOT NULL,
+            invoice  INTEGER NOT NULL,
+            PRIMARY KEY (tenant, period, contract)
+        );
+        CREATE TABLE billing_billed (
+            tenant           TEXT    NOT NULL,
+            entry            TEXT    NOT NULL,
+            contract         TEXT    NOT NULL,
+            invoice          INTEGER,
+            invoice_contract TEXT    NOT NULL,
+            invoice_period   TEXT    NOT NULL,
+            snapshot         TEXT    NOT NULL,
+            PRIMARY KEY (tenant, entry)
+        );
+        CREATE INDEX ix_billing_billed_contract ON billing_billed (tenant, contract, entry);
+        CREATE INDEX ix_billing_billed_invoice ON billing_billed (tenant, invoice) WHERE invoice IS NOT NULL;
+        """,
     ];
 
     /// <summary>The C# part of each step, run after its SQL in the same transaction; <see langword="null"/> for none.</summary>
@@ -174,6 +245,7 @@ internal static class SqliteMigrations
     [
         null,
         BackfillTimeEntries,
+        null,
         null,
         null,
         null,

@@ -88,6 +88,25 @@ public sealed class ReplayRunnerTests(ReplayRunnerFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task RunAsync_First300Incidents_InvoicesAreInTheDurableLedgerOfTheSqliteFile()
+    {
+        await using var store = await ServiceDesk.Storage.Sqlite.SqliteTicketStore.OpenAsync(Path.Combine(fixture.Folder, "replay.db"));
+        var invoices = Report.Contracts.Sum(c => c.Invoices);
+        Assert.Equal(invoices, await store.GetLastNumberAsync(ReplaySetup.Tenant, ServiceDesk.Billing.InvoiceDocumentKind.Invoice));
+        Assert.Equal(0, await store.GetLastNumberAsync(ReplaySetup.Tenant, ServiceDesk.Billing.InvoiceDocumentKind.CreditNote));
+        var stored = await store.ListDocumentsAsync(ReplaySetup.Tenant, ServiceDesk.Billing.InvoiceDocumentKind.Invoice, 0, ServiceDesk.Billing.IBillingStore.MaxList);
+        Assert.Equal(Enumerable.Range(1, invoices).Select(i => (long)i), stored.Select(d => d.Document.Number.Sequence));
+        foreach (var contract in Report.Contracts)
+        {
+            var mine = stored.Where(d => d.Document.Contract.Value == contract.Contract).ToList();
+            Assert.Equal(contract.Months.Select(m => (m.Month, m.Net)), mine.Select(d => (d.Document.Period, d.Document.Net.Amount)));
+            Assert.All(mine, d => Assert.Equal(ServiceDesk.Billing.InvoiceStatus.Current, d.Status));
+        }
+
+        Assert.Equal(Report.Contracts.Sum(c => c.Entries), (await store.ListTimeEntriesAsync(ReplaySetup.Tenant, null, Instant.MaxValue)).Count);
+    }
+
+    [Fact]
     public void InvoiceRows_First300Incidents_RowsAddUpToTheAllRow()
     {
         var rows = ConsoleReport.InvoiceRows(Report.Contracts);

@@ -26,6 +26,11 @@ public static class CrashWriter
 
     public static async Task<int> Main(string[] args)
     {
+        if (args is ["invoice-run", ..])
+        {
+            return await InvoiceRunChild.MainAsync(args);
+        }
+
         if (args is not ["crash-writer", var path, var tenantName])
         {
             await Console.Error.WriteLineAsync("usage: crash-writer <database> <tenant>");

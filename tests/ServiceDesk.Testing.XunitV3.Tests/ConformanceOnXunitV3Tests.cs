@@ -15,6 +15,13 @@ public sealed class InMemorySchedulingStoreConformanceTests : SchedulingStoreCon
     protected override Task<ITicketStore> CreateStoreAsync() => Task.FromResult<ITicketStore>(new InMemoryTicketStore());
 }
 
+/// <summary>The whole <see cref="BillingStoreConformanceTests"/> suite, on xUnit v3, against the in-memory billing store.</summary>
+public sealed class InMemoryBillingStoreConformanceTests : BillingStoreConformanceTests
+{
+    protected override Task<ServiceDesk.Billing.IBillingStore> CreateStoreAsync()
+        => Task.FromResult<ServiceDesk.Billing.IBillingStore>(new InMemoryBillingStore());
+}
+
 /// <summary>An adapter without the optional capabilities: their tests throw <see cref="ConformanceSkipException"/>, which
 /// xUnit v3 reports as skipped with the reason (the attribute's <c>SkipExceptions</c>), not failed.</summary>
 public sealed class DefaultMembersTicketStoreConformanceTests : TicketStoreConformanceTests

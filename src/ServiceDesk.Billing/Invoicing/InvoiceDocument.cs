@@ -13,15 +13,22 @@ public sealed class InvoiceDocument
     internal InvoiceDocument(
         InvoiceNumber number, Contract contract, YearMonth period, LocalDate issuedOn, InvoiceLine[] lines,
         TimeEntry[] entries, OneOffWorkId[] works, InvoiceNumber? reverses)
+        : this(number, contract.Tenant, contract.Id, contract.Client, contract.ClientLegalName, period, issuedOn, contract.Currency, lines, entries, works, reverses)
+    {
+    }
+
+    internal InvoiceDocument(
+        InvoiceNumber number, TenantId tenant, ContractId contract, CustomerId client, string clientLegalName, YearMonth period,
+        LocalDate issuedOn, Currency currency, InvoiceLine[] lines, TimeEntry[] entries, OneOffWorkId[] works, InvoiceNumber? reverses)
     {
         Number = number;
-        Tenant = contract.Tenant;
-        Contract = contract.Id;
-        Client = contract.Client;
-        ClientLegalName = contract.ClientLegalName;
+        Tenant = tenant;
+        Contract = contract;
+        Client = client;
+        ClientLegalName = clientLegalName;
         Period = period;
         IssuedOn = issuedOn;
-        Currency = contract.Currency;
+        Currency = currency;
         Lines = lines;
         BilledEntries = entries;
         Works = works;

@@ -202,7 +202,7 @@ public sealed class InvoiceLedger
         }
     }
 
-    /// <summary>Invoices one contract (under the lock).</summary>
+    /// <summary>Invoices one contract (under the lock): the decision is <see cref="InvoicePlanner"/>'s, shared with <see cref="DurableLedger"/>.</summary>
     private InvoiceRun InvoiceCore(Contract contract, YearMonth period, IReadOnlyCollection<TimeEntry> input, IReadOnlyCollection<OneOffWork>? workList, Instant now)
     {
         var key = (contract.Tenant, contract.Id, period);
@@ -211,105 +211,46 @@ public sealed class InvoiceLedger
             _billed[contract.Tenant] = billed = new BilledIndex();
         }
 
-        var statement = BillingCalculator.Calculate(contract, period, input, workList, now, _validation, billed.Count == 0 ? null : billed, lastOnly: true)[^1];
-        var elsewhere = Elsewhere(statement, billed, contract.Id, period);
-        if (elsewhere is not null)
-        {
-            statement = BillingCalculator.Calculate(contract, period, input.Where(e => !elsewhere.Contains(e.Id)), workList, now, _validation, billed, lastOnly: true)[^1];
-        }
-
-        var billedEntries = BilledEntries(statement.Allocations);
-        var billedWorks = statement.Works.Select(w => w.Id).OrderBy(w => w).ToArray();
         _current.TryGetValue(key, out var existing);
-        if (existing is not null
-            && existing.Lines.SequenceEqual(statement.Lines)
-            && existing.BilledEntries.Select(e => e.Id).SequenceEqual(billedEntries.Select(e => e.Id))
-            && existing.Works.SequenceEqual(billedWorks))
+        var plan = InvoicePlanner.Plan(
+            contract, period, input, workList, now, _validation, billed.Count == 0 ? null : billed,
+            id => billed.InvoiceOf(id) is { } doc ? (doc.Contract, doc.Period) : null,
+            existing);
+        switch (plan.Outcome)
         {
-            return new InvoiceRun(InvoiceRunOutcome.Unchanged, existing, null, statement);
+            case InvoiceRunOutcome.Unchanged:
+                return new InvoiceRun(InvoiceRunOutcome.Unchanged, existing, null, plan.Statement);
+            case InvoiceRunOutcome.NothingToInvoice:
+                return new InvoiceRun(InvoiceRunOutcome.NothingToInvoice, null, null, plan.Statement);
         }
 
-        if (existing is null && statement.Lines.Count == 0)
-        {
-            return new InvoiceRun(InvoiceRunOutcome.NothingToInvoice, null, null, statement);
-        }
-
-        var issuedOn = contract.GetDate(now);
+        var (creditDraft, invoiceDraft) = plan.Drafts(contract, period, existing, now);
         InvoiceDocument? credit = null;
-        if (existing is not null)
+        if (creditDraft is not null)
         {
-            credit = new InvoiceDocument(
-                new InvoiceNumber(InvoiceDocumentKind.CreditNote, _numbering.Next(contract.Tenant, InvoiceDocumentKind.CreditNote)),
-                contract, period, issuedOn, [.. existing.Lines.Select(l => l.Negate())], [], [], existing.Number);
+            credit = creditDraft.ToDocument(_numbering.Next(contract.Tenant, InvoiceDocumentKind.CreditNote));
             _documents.Add(credit);
             _current.Remove(key);
-            foreach (var e in existing.BilledEntries)
+            foreach (var e in existing!.BilledEntries)
             {
                 billed.Release(e.Id);
             }
         }
 
-        if (statement.Lines.Count == 0)
+        if (invoiceDraft is null)
         {
-            return new InvoiceRun(InvoiceRunOutcome.Cancelled, null, credit, statement);
+            return new InvoiceRun(InvoiceRunOutcome.Cancelled, null, credit, plan.Statement);
         }
 
-        var invoice = new InvoiceDocument(
-            new InvoiceNumber(InvoiceDocumentKind.Invoice, _numbering.Next(contract.Tenant, InvoiceDocumentKind.Invoice)),
-            contract, period, issuedOn, [.. statement.Lines], billedEntries, billedWorks, null);
+        var invoice = invoiceDraft.ToDocument(_numbering.Next(contract.Tenant, InvoiceDocumentKind.Invoice));
         _documents.Add(invoice);
         _current[key] = invoice;
-        foreach (var e in billedEntries)
+        foreach (var e in plan.Entries)
         {
             billed.Bill(e, invoice);
         }
 
-        return new InvoiceRun(credit is null ? InvoiceRunOutcome.Issued : InvoiceRunOutcome.Corrected, invoice, credit, statement);
-    }
-
-    /// <summary>The entries of a statement that are on a current invoice of another contract or month, or <see langword="null"/> when none is.</summary>
-    private static HashSet<TimeEntryId>? Elsewhere(ContractMonthStatement statement, BilledIndex billed, ContractId contract, YearMonth period)
-    {
-        HashSet<TimeEntryId>? elsewhere = null;
-        if (billed.Count == 0)
-        {
-            return null;
-        }
-
-        foreach (var a in statement.Allocations)
-        {
-            if (billed.InvoiceOf(a.Entry.Id) is { } doc && (doc.Contract != contract || doc.Period != period))
-            {
-                (elsewhere ??= []).Add(a.Entry.Id);
-            }
-        }
-
-        return elsewhere;
-    }
-
-    /// <summary>The distinct entries of the allocations (an entry's allocations are adjacent), in id order.</summary>
-    private static TimeEntry[] BilledEntries(IReadOnlyList<TimeAllocation> allocations)
-    {
-        var entries = new List<TimeEntry>(allocations.Count);
-        HashSet<TimeEntryId>? seen = null;
-        foreach (var a in allocations)
-        {
-            var e = a.Entry;
-            if (entries.Count > 0 && entries[^1].Id == e.Id)
-            {
-                continue;
-            }
-
-            // Adjacent splits are skipped above; the set only guards against ids that repeat further apart.
-            if ((seen ??= new HashSet<TimeEntryId>(allocations.Count)).Add(e.Id))
-            {
-                entries.Add(e);
-            }
-        }
-
-        var result = entries.ToArray();
-        Array.Sort(result, static (x, y) => x.Id.CompareTo(y.Id));
-        return result;
+        return new InvoiceRun(plan.Outcome, invoice, credit, plan.Statement);
     }
 
     /// <summary>Gets the current (not reversed) invoice of a contract and month.</summary>

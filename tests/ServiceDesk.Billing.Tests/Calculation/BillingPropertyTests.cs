@@ -135,6 +135,67 @@ public class BillingPropertyTests
         return outcomes && one.Documents.Count > 0 && one.Documents.Select(Show).SequenceEqual(batch.Documents.Select(Show));
     }
 
+    /// <summary>The durable ledger over the in-memory store makes the same documents, with the same numbers, as
+    /// <see cref="InvoiceLedger.InvoiceAll"/> month after month, and then a correction of every month issues the same
+    /// credit notes and corrected invoices.</summary>
+    [Property(MaxTest = 20)]
+    public bool DurableLedger_AnyInput_SameDocumentsAsInvoiceLedger(int seed)
+    {
+        var (contracts, entries, works) = World(seed);
+        var memory = new InvoiceLedger(new InMemoryInvoiceNumberSequence());
+        var store = new ServiceDesk.Storage.InMemory.InMemoryBillingStore();
+        var durable = new DurableLedger(store, contracts) { BatchSize = 2 };
+        foreach (var e in entries.DistinctBy(e => e.Id))
+        {
+            store.AddTimeEntryAsync(e).GetAwaiter().GetResult();
+        }
+
+        foreach (var w in works)
+        {
+            store.AddOneOffWorkAsync(Tenant, w).GetAwaiter().GetResult();
+        }
+
+        var stored = entries.DistinctBy(e => e.Id).ToList();
+        var outcomes = true;
+        void Month(YearMonth m, List<TimeEntry> input)
+        {
+            var expected = memory.InvoiceAll(contracts, m, input, works, Now);
+            var actual = durable.RunAsync(Tenant, m, Now).GetAwaiter().GetResult().Runs;
+            outcomes &= expected.Select(r => r.Outcome).SequenceEqual(actual.Select(r => r.Outcome));
+        }
+
+        for (var m = new YearMonth(2026, 1); m <= Through; m = m.PlusMonths(1))
+        {
+            Month(m, stored);
+        }
+
+        // Correct the first entry of every contract (half its time) and rerun every month.
+        var corrections = stored.GroupBy(e => e.Contract).Select(g => g.First().Correct(new TimeEntryId(g.First().Id.Value + "-fix"), duration: g.First().Duration / 2)
+            .WithApproval(ApprovalState.Approved)).ToList();
+        foreach (var c in corrections)
+        {
+            store.AddTimeEntryAsync(c).GetAwaiter().GetResult();
+        }
+
+        stored.AddRange(corrections);
+        for (var m = new YearMonth(2026, 1); m <= Through; m = m.PlusMonths(1))
+        {
+            Month(m, stored);
+        }
+
+        static string Show(InvoiceDocument d)
+            => $"{d.Number} {d.Contract} {d.Period} {d.Reverses} {string.Join(",", d.BilledEntries.Select(e => e.Id))} {string.Join(",", d.Works)} {string.Join("|", d.Lines)}";
+
+        var same = true;
+        foreach (var kind in new[] { InvoiceDocumentKind.Invoice, InvoiceDocumentKind.CreditNote })
+        {
+            var documents = store.ListDocumentsAsync(Tenant, kind, 0, IBillingStore.MaxList).GetAwaiter().GetResult();
+            same &= memory.Documents.Where(d => d.Kind == kind).Select(Show).SequenceEqual(documents.Select(d => Show(d.Document)));
+        }
+
+        return outcomes && same && memory.Documents.Any(d => d.Kind == InvoiceDocumentKind.CreditNote);
+    }
+
     [Property(MaxTest = 30)]
     public bool Invoice_SamePeriodTwice_ChangesNothing(int seed)
     {

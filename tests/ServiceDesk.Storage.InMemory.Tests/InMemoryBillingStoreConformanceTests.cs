@@ -1,0 +1,10 @@
+using ServiceDesk.Billing;
+using ServiceDesk.Testing;
+
+namespace ServiceDesk.Storage.InMemory.Tests;
+
+/// <summary>Runs the whole <see cref="BillingStoreConformanceTests"/> suite against the in-memory reference adapter.</summary>
+public sealed class InMemoryBillingStoreConformanceTests : BillingStoreConformanceTests
+{
+    protected override Task<IBillingStore> CreateStoreAsync() => Task.FromResult<IBillingStore>(new InMemoryBillingStore());
+}
