@@ -734,10 +734,11 @@ public sealed class ReplayRunner(ReplaySettings settings)
                     .Where(t => t.Contract == c)
                     .Select((t, i) => TimeEntry.FromEvent(t.Logged, new TimeEntryId($"{contract.Id.Value}-{t.Logged.Ticket.Value:N}-{t.Logged.Version}"), contract.Id))
                     .ToList();
-                foreach (var entry in entries)
+                // As logged (the contracts bill without approval), up to 10,000 a transaction; stored once, so a rerun on the
+                // same file is a no-op.
+                foreach (var chunk in entries.Chunk(IBillingStore.MaxEntriesPerAdd))
                 {
-                    // As logged (the contracts bill without approval); stored once, so a rerun on the same file is a no-op.
-                    await Billing.AddTimeEntryAsync(entry, cancellationToken).ConfigureAwait(false);
+                    await Billing.AddTimeEntriesAsync(chunk, cancellationToken).ConfigureAwait(false);
                 }
 
                 var months = new List<(YearMonth, decimal)>();

@@ -68,3 +68,6 @@ public sealed record InvoicePreview(
 
 /// <summary>One invoice line.</summary>
 public sealed record InvoiceLineResponse(InvoiceLineKind Kind, string Description, decimal Quantity, string Unit, decimal UnitPrice, decimal Net, decimal Tax);
+
+/// <summary>A message an outbox consumer parked.</summary>
+public sealed record ParkedMessage(long Position, string Tenant, string Ticket, long Version, string Event, int Attempts, Instant ParkedAt, string? Error);

@@ -18,12 +18,20 @@ using ServiceDesk.Workflow;
 
 var builder = WebApplication.CreateBuilder(args);
 var desk = builder.Configuration.GetSection("ServiceDesk");
-builder.Services.AddServiceDesk()
+var serviceDesk = builder.Services.AddServiceDesk()
     .UseStore(desk.GetSection("Store"))
     .AddCalendars(desk.GetSection("Calendars"))
     .AddSlaPolicies(desk.GetSection("SlaPolicies"))
     .AddBilling(desk.GetSection("Contracts"))
     .AddEscalationWorker(desk.GetSection("EscalationWorker"));
+
+// Signed webhooks from the outbox (docs/notifications.md): off unless ServiceDesk:Webhooks:Enabled is true. Keep the
+// subscriptions' secrets in user secrets or environment variables, not in appsettings.json.
+if (string.Equals(desk["Webhooks:Enabled"], "true", StringComparison.OrdinalIgnoreCase))
+{
+    serviceDesk.AddWebhooks(desk.GetSection("Webhooks"));
+}
+
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<DomainExceptionHandler>();
 
@@ -174,6 +182,19 @@ app.MapGet("/tenants/{tenant}/contracts/{contract}/invoices/{month}", async Task
     var statement = BillingCalculator.CalculateMonth(found, yearMonth, entries, null, clock.GetCurrentInstant());
     return TypedResults.Ok(InvoicePreview.From(statement));
 }).WithTags("Billing").WithName("PreviewInvoice").WithSummary("Previews a contract's invoice for a month (yyyy-MM) from the time logged on its tickets.");
+
+// Operators: the messages an outbox consumer (e.g. "webhooks") parked after its last attempt, and replaying them.
+var outbox = app.MapGroup("/outbox/{consumer}/parked").WithTags("Outbox");
+outbox.MapGet("/", async (string consumer, long? after, IOutboxDeliveryStore deliveries, CancellationToken ct) =>
+{
+    var parked = await deliveries.ListParkedAsync(consumer, 100, after ?? 0, ct);
+    return TypedResults.Ok(parked.Select(p => new ParkedMessage(
+        p.Message.Position, p.Message.Event.Tenant.Value, p.Message.Event.Ticket.ToString(), p.Message.Event.Version,
+        p.Message.Event.GetType().Name, p.Attempts, p.ParkedAt, p.Error)).ToList());
+}).WithName("ListParkedMessages").WithSummary("Lists the messages a consumer parked, by position (100 per page; pass the last position as 'after').");
+outbox.MapPost("/{position:long}/replay", async Task<Results<NoContent, NotFound>> (string consumer, long position, IOutboxDeliveryStore deliveries, CancellationToken ct) =>
+    await deliveries.ReplayParkedAsync(consumer, [position], ct) == 1 ? TypedResults.NoContent() : TypedResults.NotFound())
+    .WithName("ReplayParkedMessage").WithSummary("Makes a parked message deliverable again, with its attempts reset.");
 
 app.Run();
 

@@ -24,32 +24,80 @@ public sealed class InMemoryBillingStore : IBillingStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_lock)
         {
-            var t = Tenant(entry.Tenant);
-            if (t.Entries.TryGetValue(entry.Id, out var existing))
-            {
-                return existing.Entry with { Approval = entry.Approval } == entry
-                    ? Task.FromResult(false)
-                    : throw new ArgumentException($"Time entry {TextPolicy.Echo(entry.Id)} is already stored with other content; record a correction (a new entry that supersedes it) instead.", nameof(entry));
-            }
-
-            if (entry.Supersedes is { } original)
-            {
-                if (original == entry.Id || !t.Entries.TryGetValue(original, out var slot) || slot.Entry.Contract != entry.Contract)
-                {
-                    throw new ArgumentException($"Time entry {TextPolicy.Echo(entry.Id)} supersedes {TextPolicy.Echo(original)}, which is not another stored entry of contract {TextPolicy.Echo(entry.Contract)}.", nameof(entry));
-                }
-
-                if (slot.SupersededBy is { } by)
-                {
-                    throw new InvalidOperationException($"Time entry {TextPolicy.Echo(original)} is already corrected by {TextPolicy.Echo(by)}; correct that entry instead.");
-                }
-
-                t.Entries[original] = slot with { SupersededBy = entry.Id };
-            }
-
-            t.Entries[entry.Id] = new EntrySlot(entry, null);
-            return Task.FromResult(true);
+            return Task.FromResult(AddLocked(entry, undo: null));
         }
+    }
+
+    /// <inheritdoc />
+    public Task<int> AddTimeEntriesAsync(IReadOnlyList<TimeEntry> entries, CancellationToken cancellationToken = default)
+    {
+        TimeEntryBatch.Validate(entries);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            // All or nothing: every slot an entry changes is remembered, and put back if a later entry fails.
+            var undo = new List<(TenantBilling Tenant, TimeEntryId Id, EntrySlot? Before)>();
+            try
+            {
+                var stored = 0;
+                foreach (var entry in entries)
+                {
+                    stored += AddLocked(entry, undo) ? 1 : 0;
+                }
+
+                return Task.FromResult(stored);
+            }
+            catch
+            {
+                for (var i = undo.Count - 1; i >= 0; i--)
+                {
+                    var (tenant, id, before) = undo[i];
+                    if (before is null)
+                    {
+                        tenant.Entries.Remove(id);
+                    }
+                    else
+                    {
+                        tenant.Entries[id] = before;
+                    }
+                }
+
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Stores one entry under the lock (see <see cref="AddTimeEntryAsync"/>), remembering what it changes in
+    /// <paramref name="undo"/> when given.</summary>
+    private bool AddLocked(TimeEntry entry, List<(TenantBilling Tenant, TimeEntryId Id, EntrySlot? Before)>? undo)
+    {
+        var t = Tenant(entry.Tenant);
+        if (t.Entries.TryGetValue(entry.Id, out var existing))
+        {
+            return existing.Entry with { Approval = entry.Approval } == entry
+                ? false
+                : throw new ArgumentException($"Time entry {TextPolicy.Echo(entry.Id)} is already stored with other content; record a correction (a new entry that supersedes it) instead.", nameof(entry));
+        }
+
+        if (entry.Supersedes is { } original)
+        {
+            if (original == entry.Id || !t.Entries.TryGetValue(original, out var slot) || slot.Entry.Contract != entry.Contract)
+            {
+                throw new ArgumentException($"Time entry {TextPolicy.Echo(entry.Id)} supersedes {TextPolicy.Echo(original)}, which is not another stored entry of contract {TextPolicy.Echo(entry.Contract)}.", nameof(entry));
+            }
+
+            if (slot.SupersededBy is { } by)
+            {
+                throw new InvalidOperationException($"Time entry {TextPolicy.Echo(original)} is already corrected by {TextPolicy.Echo(by)}; correct that entry instead.");
+            }
+
+            undo?.Add((t, original, slot));
+            t.Entries[original] = slot with { SupersededBy = entry.Id };
+        }
+
+        undo?.Add((t, entry.Id, null));
+        t.Entries[entry.Id] = new EntrySlot(entry, null);
+        return true;
     }
 
     /// <inheritdoc />

@@ -188,6 +188,33 @@ internal static class PostgreSqlMigrations
         CREATE INDEX ix_billing_billed_contract ON {0}.billing_billed (tenant, contract);
         CREATE INDEX ix_billing_billed_invoice ON {0}.billing_billed (tenant, invoice) WHERE invoice IS NOT NULL;
         """,
+
+        // 7: per-consumer outbox delivery (IOutboxDeliveryStore): each consumer's checkpoint, and a delivery row for each
+        // message above it with any state (state 0 waiting or leased, 1 delivered, 2 parked). No data changes: every consumer
+        // starts at checkpoint 0 and so receives every message still in the outbox.
+        """
+        CREATE TABLE {0}.outbox_consumers (
+            consumer   text   NOT NULL PRIMARY KEY,
+            checkpoint bigint NOT NULL
+        );
+        CREATE TABLE {0}.outbox_deliveries (
+            consumer         text     NOT NULL,
+            position         bigint   NOT NULL,
+            state            smallint NOT NULL,
+            attempts         integer  NOT NULL,
+            due_s            bigint,
+            due_ns           integer,
+            lease_token      uuid,
+            lease_expires_s  bigint,
+            lease_expires_ns integer,
+            error            text,
+            parked_s         bigint,
+            parked_ns        integer,
+            PRIMARY KEY (consumer, position),
+            CHECK ((lease_token IS NULL) = (lease_expires_s IS NULL))
+        );
+        CREATE INDEX ix_outbox_deliveries_state ON {0}.outbox_deliveries (consumer, state, position);
+        """,
     ];
 
     public static int Latest => Steps.Length;

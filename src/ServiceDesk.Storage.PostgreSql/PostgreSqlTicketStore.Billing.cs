@@ -22,6 +22,10 @@ public sealed partial class PostgreSqlTicketStore : IBillingStore
         => BillingSql.AddTimeEntryAsync(entry, cancellationToken);
 
     /// <inheritdoc />
+    public Task<int> AddTimeEntriesAsync(IReadOnlyList<TimeEntry> entries, CancellationToken cancellationToken = default)
+        => BillingSql.AddTimeEntriesAsync(entries, cancellationToken);
+
+    /// <inheritdoc />
     public Task<TimeEntry?> GetTimeEntryAsync(TenantId tenant, TimeEntryId id, CancellationToken cancellationToken = default)
         => BillingSql.GetTimeEntryAsync(tenant, id, cancellationToken);
 

@@ -250,6 +250,12 @@ public sealed partial class PostgreSqlTicketStore
         insertEvents.Parameters.AddWithValue("started_ns", NpgsqlDbType.Array | NpgsqlDbType.Integer, started.Select(s => s?.Item2).ToArray());
         writes.BatchCommands.Add(insertEvents);
 
+        // Held until commit: a consumer's checkpoint advance (IOutboxDeliveryStore) takes this lock exclusively, so it never
+        // passes a position that an append allocated but has not committed yet.
+        var outboxShared = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock_shared(hashtextextended(@outboxLock, 0));");
+        outboxShared.Parameters.AddWithValue("outboxLock", OutboxLockName);
+        writes.BatchCommands.Add(outboxShared);
+
         var enqueue = new NpgsqlBatchCommand(
             $"INSERT INTO {_outbox} (tenant, ticket, version, event) " +
             "SELECT @tenant, u.ticket, u.version, u.event FROM unnest(@tickets, @versions, @payloads) WITH ORDINALITY AS u(ticket, version, event, n) ORDER BY u.n;");

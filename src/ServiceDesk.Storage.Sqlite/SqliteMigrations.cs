@@ -238,6 +238,32 @@ internal static class SqliteMigrations
         CREATE INDEX ix_billing_billed_contract ON billing_billed (tenant, contract, entry);
         CREATE INDEX ix_billing_billed_invoice ON billing_billed (tenant, invoice) WHERE invoice IS NOT NULL;
         """,
+
+        // 8: per-consumer outbox delivery (IOutboxDeliveryStore): each consumer's checkpoint, and a delivery row for each
+        // message above it with any state (state 0 waiting or leased, 1 delivered, 2 parked). No data changes: every consumer
+        // starts at checkpoint 0 and so receives every message still in the outbox.
+        """
+        CREATE TABLE outbox_consumers (
+            consumer   TEXT    NOT NULL PRIMARY KEY,
+            checkpoint INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE outbox_deliveries (
+            consumer         TEXT    NOT NULL,
+            position         INTEGER NOT NULL,
+            state            INTEGER NOT NULL,
+            attempts         INTEGER NOT NULL,
+            due_s            INTEGER,
+            due_ns           INTEGER,
+            lease_token      TEXT,
+            lease_expires_s  INTEGER,
+            lease_expires_ns INTEGER,
+            error            TEXT,
+            parked_s         INTEGER,
+            parked_ns        INTEGER,
+            PRIMARY KEY (consumer, position)
+        ) WITHOUT ROWID;
+        CREATE INDEX ix_outbox_deliveries_state ON outbox_deliveries (consumer, state, position);
+        """,
     ];
 
     /// <summary>The C# part of each step, run after its SQL in the same transaction; <see langword="null"/> for none.</summary>
@@ -245,6 +271,7 @@ internal static class SqliteMigrations
     [
         null,
         BackfillTimeEntries,
+        null,
         null,
         null,
         null,

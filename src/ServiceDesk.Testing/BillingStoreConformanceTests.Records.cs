@@ -43,6 +43,40 @@ public abstract partial class BillingStoreConformanceTests
         Assert.Single(await Store.ListTimeEntriesAsync(other, null, Instant.MaxValue));
     }
 
+    /// <summary>Many entries in one call are stored together (a correction may follow its original), a retry stores
+    /// nothing new, and a conflict anywhere in a batch stores none of it; bad batches are refused naming the count.</summary>
+    /// <returns>A task that completes when the test has run.</returns>
+    [ConformanceFact]
+    public async Task TimeEntries_AddedInOneCall_AllOrNothing()
+    {
+        var tenant = NewTenant();
+        var original = Entry(tenant, "E-1");
+        var correction = Entry(tenant, "E-1b", minutes: 30) with { Supersedes = original.Id };
+        var batch = new[] { original, Entry(tenant, "E-2", day: 4), correction, Entry(tenant, "E-3", day: 6, agent: "bob") };
+        Assert.Equal(4, await Store.AddTimeEntriesAsync(batch));
+        Assert.Equal(0, await Store.AddTimeEntriesAsync(batch)); // a retry
+        var listed = await Store.ListTimeEntriesAsync(tenant, new ContractId("C-1"), Now);
+        Assert.Equal(["E-1", "E-1b", "E-2", "E-3"], listed.Select(e => e.Id.Value).Order(StringComparer.Ordinal));
+
+        // The third entry conflicts with a stored one: the two before it are not stored either.
+        var conflicting = new[] { Entry(tenant, "E-4", day: 7), Entry(tenant, "E-5", day: 8), Entry(tenant, "E-2", day: 4, minutes: 90) };
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => Store.AddTimeEntriesAsync(conflicting));
+        Assert.Contains("E-2", ex.Message, StringComparison.Ordinal);
+        Assert.Null(await Store.GetTimeEntryAsync(tenant, new TimeEntryId("E-4")));
+        Assert.Null(await Store.GetTimeEntryAsync(tenant, new TimeEntryId("E-5")));
+
+        // A second correction of E-1 after a new entry: refused, and the new entry is not stored.
+        var twice = new[] { Entry(tenant, "E-6", day: 9), Entry(tenant, "E-1c", minutes: 20) with { Supersedes = original.Id } };
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.AddTimeEntriesAsync(twice));
+        Assert.Null(await Store.GetTimeEntryAsync(tenant, new TimeEntryId("E-6")));
+        Assert.Equal(4, (await Store.ListTimeEntriesAsync(tenant, null, Now)).Count);
+
+        var empty = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.AddTimeEntriesAsync([]));
+        Assert.Contains("got 0", empty.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<ArgumentNullException>(() => Store.AddTimeEntriesAsync([original, null!]));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.AddTimeEntriesAsync(new TimeEntry[IBillingStore.MaxEntriesPerAdd + 1]));
+    }
+
     /// <summary>Adding an entry again is a no-op when it is the same (even after its approval changed) and an
     /// <see cref="ArgumentException"/> when its content differs; the stored entry is unchanged.</summary>
     /// <returns>A task that completes when the test has run.</returns>

@@ -69,6 +69,8 @@ public static class InvoiceRunChild
 
         public Task<bool> AddTimeEntryAsync(TimeEntry entry, CancellationToken cancellationToken = default) => inner.AddTimeEntryAsync(entry, cancellationToken);
 
+        public Task<int> AddTimeEntriesAsync(IReadOnlyList<TimeEntry> entries, CancellationToken cancellationToken = default) => inner.AddTimeEntriesAsync(entries, cancellationToken);
+
         public Task<TimeEntry?> GetTimeEntryAsync(TenantId tenant, TimeEntryId id, CancellationToken cancellationToken = default) => inner.GetTimeEntryAsync(tenant, id, cancellationToken);
 
         public Task<IReadOnlyList<TimeEntry>> ListTimeEntriesAsync(TenantId tenant, ContractId? contract, Instant before, CancellationToken cancellationToken = default)

@@ -34,6 +34,22 @@ public interface IBillingStore
     /// <exception cref="InvalidOperationException">The superseded entry already has another correction.</exception>
     Task<bool> AddTimeEntryAsync(TimeEntry entry, CancellationToken cancellationToken = default);
 
+    /// <summary>The most entries one <see cref="AddTimeEntriesAsync"/> call takes: 10,000.</summary>
+    public const int MaxEntriesPerAdd = 10_000;
+
+    /// <summary>Stores many time entries in one transaction (imports, replays, a day's timesheets), each as
+    /// <see cref="AddTimeEntryAsync"/> would: all or nothing.</summary>
+    /// <param name="entries">1 to <see cref="MaxEntriesPerAdd"/> entries, stored in order (a correction may follow its
+    /// original in the same call).</param>
+    /// <param name="cancellationToken">Cancels the operation; a cancelled call stores nothing.</param>
+    /// <returns>How many were stored; entries already stored with the same content (a retry) are not counted.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="entries"/> or an entry is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="entries"/> is empty or holds more than
+    /// <see cref="MaxEntriesPerAdd"/>.</exception>
+    /// <exception cref="ArgumentException">An entry conflicts as in <see cref="AddTimeEntryAsync"/>; nothing was stored.</exception>
+    /// <exception cref="InvalidOperationException">A superseded entry already has another correction; nothing was stored.</exception>
+    Task<int> AddTimeEntriesAsync(IReadOnlyList<TimeEntry> entries, CancellationToken cancellationToken = default);
+
     /// <summary>Gets a time entry.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="id">The entry's id.</param>

@@ -343,6 +343,11 @@ public sealed record Escalated(
 
     /// <summary>Gets, for an idle rule, the last public update the idle time was counted from, or <see langword="null"/>.</summary>
     public Instant? IdleSince { get; init; }
+
+    /// <summary>Gets, for a notification deferred to business hours, the earliest instant it should be delivered (the next
+    /// opening of the rule's calendar); <see langword="null"/> when it is due at once. Outbox dispatchers hold the message
+    /// until then (ServiceDesk.Notifications does).</summary>
+    public Instant? DeliverAt { get; init; }
 }
 
 /// <summary>An SLA clock of the ticket reached a threshold (a warning level or the breach).</summary>

@@ -33,7 +33,9 @@ public sealed record EscalationFiring(EscalationRule Rule, EscalationMark Mark, 
 {
     /// <summary>Returns the <see cref="Escalated"/> events of the outputs, with consecutive versions after the ticket's,
     /// each carrying the firing's <see cref="Mark"/> (<see cref="Escalated.Metric"/>, <see cref="Escalated.Cycle"/>,
-    /// <see cref="Escalated.IdleSince"/>) so the marks can be read back from a history.</summary>
+    /// <see cref="Escalated.IdleSince"/>) so the marks can be read back from a history, and the output's
+    /// <see cref="EscalationOutput.DeliverAt"/> as <see cref="Escalated.DeliverAt"/> when it is after <paramref name="at"/>
+    /// (a notification deferred to business hours).</summary>
     /// <param name="ticket">The ticket, at the version the events follow.</param>
     /// <param name="actor">Who escalated (usually the system).</param>
     /// <param name="at">The instant of the events.</param>
@@ -43,17 +45,18 @@ public sealed record EscalationFiring(EscalationRule Rule, EscalationMark Mark, 
     public IReadOnlyList<Escalated> ToEvents(Ticket ticket, Actor actor, Instant at)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        Escalated Record(int i, EscalationKind kind, string? target) =>
+        Escalated Record(int i, EscalationKind kind, string? target, Instant? deliverAt) =>
             new(ticket.Tenant, ticket.Id, ticket.Version + 1 + i, at, actor, Rule.Level, kind, target)
             {
                 Metric = Mark.Metric,
                 Cycle = Mark.Cycle,
                 IdleSince = Mark.IdleSince,
+                DeliverAt = deliverAt,
             };
 
         return Outputs.Count == 0
-            ? [Record(0, EscalationKind.Notify, null)]
-            : [.. Outputs.Select((o, i) => Record(i, o.Kind, o.Target))];
+            ? [Record(0, EscalationKind.Notify, null, null)]
+            : [.. Outputs.Select((o, i) => Record(i, o.Kind, o.Target, o.DeliverAt > at ? o.DeliverAt : null))];
     }
 }
 

@@ -62,59 +62,79 @@ internal sealed class SqlBillingStore
     {
         ArgumentNullException.ThrowIfNull(entry);
         cancellationToken.ThrowIfCancellationRequested();
-        var json = BillingJson.Serialize(entry);
-        return await Write<bool>("store a time entry", async (c, t) =>
+        return await Write("store a time entry", (c, t) => AddEntryAsync(c, t, entry, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<int> AddTimeEntriesAsync(IReadOnlyList<TimeEntry> entries, CancellationToken cancellationToken)
+    {
+        TimeEntryBatch.Validate(entries);
+        cancellationToken.ThrowIfCancellationRequested();
+        return await Write("store time entries", async (c, t) =>
         {
-            var (ss, sn) = Split(entry.Start);
-            var (es, en) = Split(entry.End);
-            var inserted = await Execute(c, t, $"""
-                INSERT INTO {_entries} (tenant, id, contract, agent, start_s, start_ns, end_s, end_ns, approval, superseded_by, entry)
-                VALUES (@tenant, @id, @contract, @agent, @ss, @sn, @es, @en, @approval, NULL, @entry)
-                ON CONFLICT (tenant, id) DO NOTHING;
-                """, cancellationToken,
-                ("tenant", entry.Tenant.Value), ("id", entry.Id.Value), ("contract", entry.Contract.Value), ("agent", entry.Agent.Value),
-                ("ss", ss), ("sn", sn), ("es", es), ("en", en), ("approval", entry.Approval.ToString()), ("entry", json)).ConfigureAwait(false);
-            if (inserted == 0)
+            var stored = 0;
+            foreach (var entry in entries)
             {
-                var stored = await Scalar(c, t, $"SELECT entry FROM {_entries} WHERE tenant = @tenant AND id = @id;", cancellationToken, ("tenant", entry.Tenant.Value), ("id", entry.Id.Value)).ConfigureAwait(false) as string;
-                var existing = ReadEntry(stored!, entry.Tenant, entry.Id.Value);
-                return existing with { Approval = entry.Approval } == entry
-                    ? false
-                    : throw new ArgumentException($"Time entry {TextPolicy.Echo(entry.Id)} is already stored with other content; record a correction (a new entry that supersedes it) instead.", nameof(entry));
+                stored += await AddEntryAsync(c, t, entry, cancellationToken).ConfigureAwait(false) ? 1 : 0;
             }
 
-            if (entry.Supersedes is { } original)
-            {
-                string? contract = null;
-                string? supersededBy = null;
-                if (original != entry.Id)
-                {
-                    await using var read = Command(c, t, $"SELECT contract, superseded_by FROM {_entries} WHERE tenant = @tenant AND id = @id;", ("tenant", entry.Tenant.Value), ("id", original.Value));
-                    await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                    if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        contract = reader.GetString(0);
-                        supersededBy = reader.IsDBNull(1) ? null : reader.GetString(1);
-                    }
-                }
-
-                if (contract != entry.Contract.Value)
-                {
-                    throw new ArgumentException($"Time entry {TextPolicy.Echo(entry.Id)} supersedes {TextPolicy.Echo(original)}, which is not another stored entry of contract {TextPolicy.Echo(entry.Contract)}.", nameof(entry));
-                }
-
-                var marked = supersededBy is null
-                    ? await Execute(c, t, $"UPDATE {_entries} SET superseded_by = @by WHERE tenant = @tenant AND id = @id AND superseded_by IS NULL;", cancellationToken,
-                        ("by", entry.Id.Value), ("tenant", entry.Tenant.Value), ("id", original.Value)).ConfigureAwait(false)
-                    : 0;
-                if (marked == 0)
-                {
-                    throw new InvalidOperationException($"Time entry {TextPolicy.Echo(original)} is already corrected by {TextPolicy.Echo(supersededBy ?? "another entry")}; correct that entry instead.");
-                }
-            }
-
-            return true;
+            return stored;
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stores one entry in an open write transaction (see <see cref="AddTimeEntryAsync"/>).</summary>
+    private async Task<bool> AddEntryAsync(DbConnection c, DbTransaction t, TimeEntry entry, CancellationToken cancellationToken)
+    {
+        var json = BillingJson.Serialize(entry);
+
+        var (ss, sn) = Split(entry.Start);
+        var (es, en) = Split(entry.End);
+        var inserted = await Execute(c, t, $"""
+            INSERT INTO {_entries} (tenant, id, contract, agent, start_s, start_ns, end_s, end_ns, approval, superseded_by, entry)
+            VALUES (@tenant, @id, @contract, @agent, @ss, @sn, @es, @en, @approval, NULL, @entry)
+            ON CONFLICT (tenant, id) DO NOTHING;
+            """, cancellationToken,
+            ("tenant", entry.Tenant.Value), ("id", entry.Id.Value), ("contract", entry.Contract.Value), ("agent", entry.Agent.Value),
+            ("ss", ss), ("sn", sn), ("es", es), ("en", en), ("approval", entry.Approval.ToString()), ("entry", json)).ConfigureAwait(false);
+        if (inserted == 0)
+        {
+            var stored = await Scalar(c, t, $"SELECT entry FROM {_entries} WHERE tenant = @tenant AND id = @id;", cancellationToken, ("tenant", entry.Tenant.Value), ("id", entry.Id.Value)).ConfigureAwait(false) as string;
+            var existing = ReadEntry(stored!, entry.Tenant, entry.Id.Value);
+            return existing with { Approval = entry.Approval } == entry
+                ? false
+                : throw new ArgumentException($"Time entry {TextPolicy.Echo(entry.Id)} is already stored with other content; record a correction (a new entry that supersedes it) instead.", nameof(entry));
+        }
+
+        if (entry.Supersedes is { } original)
+        {
+            string? contract = null;
+            string? supersededBy = null;
+            if (original != entry.Id)
+            {
+                await using var read = Command(c, t, $"SELECT contract, superseded_by FROM {_entries} WHERE tenant = @tenant AND id = @id;", ("tenant", entry.Tenant.Value), ("id", original.Value));
+                await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    contract = reader.GetString(0);
+                    supersededBy = reader.IsDBNull(1) ? null : reader.GetString(1);
+                }
+            }
+
+            if (contract != entry.Contract.Value)
+            {
+                throw new ArgumentException($"Time entry {TextPolicy.Echo(entry.Id)} supersedes {TextPolicy.Echo(original)}, which is not another stored entry of contract {TextPolicy.Echo(entry.Contract)}.", nameof(entry));
+            }
+
+            var marked = supersededBy is null
+                ? await Execute(c, t, $"UPDATE {_entries} SET superseded_by = @by WHERE tenant = @tenant AND id = @id AND superseded_by IS NULL;", cancellationToken,
+                    ("by", entry.Id.Value), ("tenant", entry.Tenant.Value), ("id", original.Value)).ConfigureAwait(false)
+                : 0;
+            if (marked == 0)
+            {
+                throw new InvalidOperationException($"Time entry {TextPolicy.Echo(original)} is already corrected by {TextPolicy.Echo(supersededBy ?? "another entry")}; correct that entry instead.");
+            }
+        }
+
+        return true;
     }
 
     public async Task<TimeEntry?> GetTimeEntryAsync(TenantId tenant, TimeEntryId id, CancellationToken cancellationToken)
