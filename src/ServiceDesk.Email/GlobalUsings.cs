@@ -1,0 +1,3 @@
+global using NodaTime;
+global using ServiceDesk;
+global using ServiceDesk.Events;
