@@ -32,6 +32,14 @@ if (string.Equals(desk["Webhooks:Enabled"], "true", StringComparison.OrdinalIgno
     serviceDesk.AddWebhooks(desk.GetSection("Webhooks"));
 }
 
+// E-mail notifications through the outbox dispatcher (docs/email.md): off unless ServiceDesk:Email:Enabled is true. The
+// SMTP password belongs in user secrets or the environment (ServiceDesk__Email__Smtp__Password), not in appsettings.json.
+if (string.Equals(desk["Email:Enabled"], "true", StringComparison.OrdinalIgnoreCase))
+{
+    var email = desk.GetSection("Email");
+    serviceDesk.AddEmail(o => EmailSettings.Bind(email, o)).AddEmailNotifications();
+}
+
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<DomainExceptionHandler>();
 

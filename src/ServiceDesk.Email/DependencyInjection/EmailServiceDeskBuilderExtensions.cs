@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ServiceDesk.Email;
 using ServiceDesk.Engine;
+using ServiceDesk.Notifications;
 using ServiceDesk.Storage;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -57,4 +58,20 @@ public static class EmailServiceDeskBuilderExtensions
             return faults.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(faults);
         }
     }
+
+    /// <summary>Sends the e-mail notifications of the outbox through the outbox dispatcher: registers an
+    /// <see cref="EmailOutboxHandler"/> as the dispatcher's consumer <c>email</c> (its own checkpoint, so webhooks and other
+    /// consumers see every message too). Call <see cref="AddEmail"/> as well.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Adjusts the dispatcher (batch size, attempts, backoff), or <see langword="null"/> for its defaults.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    public static IServiceDeskBuilder AddEmailNotifications(this IServiceDeskBuilder builder, Action<OutboxDispatcherOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddOutboxDispatcher(EmailConsumer, sp => new EmailOutboxHandler(sp.GetRequiredService<EmailNotifier>()), configure);
+    }
+
+    /// <summary>The outbox consumer name of <see cref="AddEmailNotifications"/>: <c>email</c>.</summary>
+    public const string EmailConsumer = "email";
 }
