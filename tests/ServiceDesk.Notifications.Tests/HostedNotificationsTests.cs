@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using NodaTime;
 using Npgsql;
+using ServiceDesk.Extensions.DependencyInjection.Tests;
 using ServiceDesk.Notifications.Webhooks;
 using ServiceDesk.Storage;
 using ServiceDesk.Storage.PostgreSql;
