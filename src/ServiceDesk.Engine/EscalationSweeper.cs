@@ -301,15 +301,7 @@ public sealed class EscalationSweeper
     public async Task<SweepResult> SweepAsync(ServiceDeskBatch batch, CancellationToken cancellationToken = default)
     {
         CheckBatch(batch);
-        using var telemetry = _engine.Telemetry.StartSweep();
-        try
-        {
-            return telemetry.Complete((await SweepBatchCoreAsync(batch, cancellationToken).ConfigureAwait(false)).Result);
-        }
-        catch (Exception ex) when (telemetry.Fail(ex))
-        {
-            throw; // Fail records the exception and returns false, so this is never reached.
-        }
+        return (await SweepBatchTracedAsync(batch, cancellationToken).ConfigureAwait(false)).Result;
     }
 
     /// <summary>Sweeps into a batch (see <see cref="SweepAsync(ServiceDeskBatch, CancellationToken)"/>) until the store has no
@@ -330,18 +322,7 @@ public sealed class EscalationSweeper
         var total = default(SweepResult);
         for (var i = 0; i < maxBatches; i++)
         {
-            using var telemetry = _engine.Telemetry.StartSweep();
-            (SweepResult Result, bool More) sweep;
-            try
-            {
-                sweep = await SweepBatchCoreAsync(batch, cancellationToken).ConfigureAwait(false);
-                telemetry.Complete(sweep.Result);
-            }
-            catch (Exception ex) when (telemetry.Fail(ex))
-            {
-                throw; // never reached, as above
-            }
-
+            var sweep = await SweepBatchTracedAsync(batch, cancellationToken).ConfigureAwait(false);
             total += sweep.Result;
             if (!sweep.More)
             {
@@ -365,6 +346,22 @@ public sealed class EscalationSweeper
         if (batch.Staging.IsClosed)
         {
             throw new InvalidOperationException("The batch was committed; begin a new batch to sweep into.");
+        }
+    }
+
+    /// <summary>One sweep into a batch in its own span (as <see cref="SweepAsync(CancellationToken)"/>).</summary>
+    private async Task<(SweepResult Result, bool More)> SweepBatchTracedAsync(ServiceDeskBatch batch, CancellationToken cancellationToken)
+    {
+        using var telemetry = _engine.Telemetry.StartSweep();
+        try
+        {
+            var sweep = await SweepBatchCoreAsync(batch, cancellationToken).ConfigureAwait(false);
+            telemetry.Complete(sweep.Result);
+            return sweep;
+        }
+        catch (Exception ex) when (telemetry.Fail(ex))
+        {
+            throw; // Fail records the exception and returns false, so this is never reached.
         }
     }
 
