@@ -165,18 +165,7 @@ public sealed partial class ServiceDeskEngine
     /// <exception cref="ConcurrencyException">See <see cref="TransitionAsync"/>.</exception>
     public Task<CommandResult> OverrideSlaDueAsync(
         CommandContext context, TicketId ticket, string metric, Instant due, string? reason = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        TicketId.ThrowIfDefault(ticket);
-        ArgumentNullException.ThrowIfNull(metric);
-        CheckText(metric, SlaDueOverridden.MaxMetricLength, nameof(metric));
-        if (reason is not null)
-        {
-            CheckText(reason, Ticket.MaxHoldReasonLength, nameof(reason));
-        }
-
-        return DueOverrideAsync("OverrideSlaDue", context, ticket, metric, due, reason, cancellationToken);
-    }
+        => DueOverrideAsync("OverrideSlaDue", context, ticket, metric, due, reason, cancellationToken);
 
     /// <summary>Clears a manual SLA due set by <see cref="OverrideSlaDueAsync"/>: the metric's due is computed from its target
     /// and pauses again (a breach that already happened stays).</summary>
@@ -196,6 +185,10 @@ public sealed partial class ServiceDeskEngine
     /// <exception cref="ConcurrencyException">See <see cref="TransitionAsync"/>.</exception>
     public Task<CommandResult> ClearSlaDueOverrideAsync(
         CommandContext context, TicketId ticket, string metric, string? reason = null, CancellationToken cancellationToken = default)
+        => DueOverrideAsync("ClearSlaDueOverride", context, ticket, metric, null, reason, cancellationToken);
+
+    private Task<CommandResult> DueOverrideAsync(
+        string command, CommandContext context, TicketId ticket, string metric, Instant? due, string? reason, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         TicketId.ThrowIfDefault(ticket);
@@ -206,12 +199,6 @@ public sealed partial class ServiceDeskEngine
             CheckText(reason, Ticket.MaxHoldReasonLength, nameof(reason));
         }
 
-        return DueOverrideAsync("ClearSlaDueOverride", context, ticket, metric, null, reason, cancellationToken);
-    }
-
-    private Task<CommandResult> DueOverrideAsync(
-        string command, CommandContext context, TicketId ticket, string metric, Instant? due, string? reason, CancellationToken cancellationToken)
-    {
         var fingerprint = CommandFingerprint.Of(context, command, metric, due?.ToString(), reason);
         return ExecuteAsync(command, context, ticket, fingerprint, (loaded, _) =>
         {
