@@ -39,10 +39,10 @@ public sealed partial class InMemoryTicketStore : ITicketHistoryStream
         foreach (var (entry, count) in snapshot)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            TicketEvent[] history;
+            List<TicketEvent> history;
             lock (data.Gate)
             {
-                history = entry.History.GetRange(0, count).ToArray();
+                history = entry.History.GetRange(0, count);
             }
 
             yield return history.AsReadOnly();
