@@ -846,6 +846,9 @@ public sealed partial class InMemoryTicketStore : ITicketBatchStore, ITimerStore
 
         /// <summary>The time entries by start, ticket and version.</summary>
         public SortedSet<TimeEntryKey> TimeEntries { get; } = new(TimeEntryKeyComparer.Instance);
+
+        /// <summary>The round-robin cursor of each group (<see cref="IAssignmentStore"/>).</summary>
+        public Dictionary<GroupId, AgentId> Cursors { get; } = [];
     }
 
     /// <summary>What the appends of a batch checked so far would write: the batch sees them as if they were stored.</summary>

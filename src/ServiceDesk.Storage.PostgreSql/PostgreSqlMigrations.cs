@@ -215,6 +215,17 @@ internal static class PostgreSqlMigrations
         );
         CREATE INDEX ix_outbox_deliveries_state ON {0}.outbox_deliveries (consumer, state, position);
         """,
+
+        // 8: automatic assignment (IAssignmentStore): the durable round-robin cursor of each group. Open work is read from
+        // the queued schedules (ix_ticket_schedule_queue) joined to their tickets, so it needs no table of its own.
+        """
+        CREATE TABLE {0}.assignment_cursors (
+            tenant text NOT NULL,
+            grp    text NOT NULL,
+            agent  text NOT NULL,
+            PRIMARY KEY (tenant, grp)
+        );
+        """,
     ];
 
     public static int Latest => Steps.Length;

@@ -264,6 +264,18 @@ internal static class SqliteMigrations
         ) WITHOUT ROWID;
         CREATE INDEX ix_outbox_deliveries_state ON outbox_deliveries (consumer, state, position);
         """,
+
+        // 9: automatic assignment (IAssignmentStore): a partial index of open (queued) assigned tickets by assignee and
+        // priority, so an agent's open work is a covering index scan, and the durable round-robin cursor of each group.
+        """
+        CREATE INDEX ix_tickets_open_work ON tickets (tenant, assignee, priority) WHERE queued = 1 AND assignee IS NOT NULL;
+        CREATE TABLE assignment_cursors (
+            tenant TEXT NOT NULL,
+            grp    TEXT NOT NULL,
+            agent  TEXT NOT NULL,
+            PRIMARY KEY (tenant, grp)
+        ) WITHOUT ROWID;
+        """,
     ];
 
     /// <summary>The C# part of each step, run after its SQL in the same transaction; <see langword="null"/> for none.</summary>
@@ -271,6 +283,7 @@ internal static class SqliteMigrations
     [
         null,
         BackfillTimeEntries,
+        null,
         null,
         null,
         null,

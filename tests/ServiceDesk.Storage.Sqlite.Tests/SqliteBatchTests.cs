@@ -100,11 +100,11 @@ public sealed class SqliteBatchTests(ITestOutputHelper output) : IDisposable
             using var indexes = connection.CreateCommand();
             indexes.CommandText = "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix_%' ORDER BY name);";
             Assert.Equal(
-                "ix_billing_billed_contract,ix_billing_billed_invoice,ix_billing_entries_agent,ix_billing_entries_contract,ix_billing_entries_start,ix_billing_works_contract,ix_billing_works_ticket,ix_outbox_deliveries_state,ix_outbox_tenant,ix_ticket_events_time,ix_tickets_leases,ix_tickets_number,ix_tickets_order,ix_tickets_queue,ix_tickets_timers,ix_tickets_timers_unleased",
+                "ix_billing_billed_contract,ix_billing_billed_invoice,ix_billing_entries_agent,ix_billing_entries_contract,ix_billing_entries_start,ix_billing_works_contract,ix_billing_works_ticket,ix_outbox_deliveries_state,ix_outbox_tenant,ix_ticket_events_time,ix_tickets_leases,ix_tickets_number,ix_tickets_open_work,ix_tickets_order,ix_tickets_queue,ix_tickets_timers,ix_tickets_timers_unleased",
                 await indexes.ExecuteScalarAsync());
         }
 
-        Assert.Equal(8, SqliteTicketStore.SchemaVersion);
+        Assert.Equal(9, SqliteTicketStore.SchemaVersion);
         var stored = await store.GetStoredAsync(tenant, opened.Ticket.Id);
         Assert.NotNull(stored);
         Assert.Equal(ServiceDeskJson.Serialize(commented.Ticket), ServiceDeskJson.Serialize(stored.Ticket));

@@ -34,6 +34,8 @@ namespace ServiceDesk.Events;
 [JsonDerivedType(typeof(ClassificationChanged), "classification")]
 [JsonDerivedType(typeof(SlaPolicyReselected), "sla-policy")]
 [JsonDerivedType(typeof(SlaDueOverridden), "sla-due")]
+[JsonDerivedType(typeof(TicketRouted), "routed")]
+[JsonDerivedType(typeof(AgentAssignmentDecided), "agent-assignment")]
 public abstract record TicketEvent
 {
     private readonly TenantId _tenant;

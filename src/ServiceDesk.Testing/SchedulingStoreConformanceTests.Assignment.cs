@@ -1,0 +1,101 @@
+using ServiceDesk.Storage;
+using Xunit;
+
+namespace ServiceDesk.Testing;
+
+/// <content>Automatic assignment's data (<see cref="IAssignmentStore"/>): open work and round-robin cursors.</content>
+public abstract partial class SchedulingStoreConformanceTests
+{
+    /// <summary>Gets the store as an <see cref="IAssignmentStore"/>.</summary>
+    protected IAssignmentStore Assignment => (IAssignmentStore)Store;
+
+    /// <summary>Open work counts exactly the queued, assigned tickets of the tenant, by assignee and priority, and follows
+    /// reassignments, priority changes, schedules that stop being queued and tickets stored without a schedule.</summary>
+    /// <returns>A task that completes when the test has run.</returns>
+    [ConformanceFact]
+    public async Task OpenWork_QueuedAssignedTickets_CountedByAgentAndPriority()
+    {
+        var tenant = NewTenant();
+        var factory = Factory(tenant);
+        var group = new GroupId("desk");
+        var (ann, bob) = (new AgentId("ann"), new AgentId("bob"));
+        Func<Ticket, Ticket> To(AgentId? agent, Priority priority) => t => t with { AssignmentGroup = group, Assignee = agent, Priority = priority };
+        var a = await OpenAsync(factory, Deadline(null), To(ann, Priority.P2High));
+        var b = await OpenAsync(factory, Deadline(null), To(ann, Priority.P1Critical));
+        var c = await OpenAsync(factory, Deadline(null), To(bob, Priority.P3Moderate));
+        await OpenAsync(factory, TicketSchedule.None, To(ann, Priority.P1Critical));
+        await OpenAsync(factory, Deadline(null), To(null, Priority.P1Critical));
+        await OpenAsync(factory, null, To(ann, Priority.P1Critical));
+        var other = Factory(NewTenant());
+        await OpenAsync(other, Deadline(null), To(ann, Priority.P1Critical));
+
+        Assert.Equal(
+            [new AgentOpenWork(ann, 1, 1, 0, 0, 0), new AgentOpenWork(bob, 0, 0, 1, 0, 0)],
+            await Assignment.GetOpenWorkAsync(tenant));
+
+        await AppendAsync(WithSchedule(factory.Assign(b, group, bob), Deadline(null)));
+        var lowered = await AppendAsync(WithSchedule(factory.ChangePriority(c, Impact.Low, Urgency.Low), Deadline(null)));
+        await AppendAsync(WithSchedule(factory.ChangeStatus(a, TicketStatus.Closed), TicketSchedule.None));
+
+        var work = await Assignment.GetOpenWorkAsync(tenant);
+        Assert.Equal([new AgentOpenWork(bob, 1, 0, 0, 0, 0).Add(lowered.Priority)], work);
+        Assert.Equal(2, work[0].Total);
+        Assert.Empty(await Assignment.GetOpenWorkAsync(NewTenant()));
+    }
+
+    /// <summary>A group's round-robin cursor moves only by compare-and-set, per tenant and group, and survives as stored.</summary>
+    /// <returns>A task that completes when the test has run.</returns>
+    [ConformanceFact]
+    public async Task RoundRobinCursor_CompareAndSet_PerTenantAndGroup()
+    {
+        var tenant = NewTenant();
+        var (desk, field) = (new GroupId("desk"), new GroupId("field"));
+        var (ann, bob, carl) = (new AgentId("ann"), new AgentId("bob"), new AgentId("carl"));
+
+        Assert.Null(await Assignment.GetRoundRobinCursorAsync(tenant, desk));
+        Assert.True(await Assignment.TryAdvanceRoundRobinCursorAsync(tenant, desk, null, ann));
+        Assert.False(await Assignment.TryAdvanceRoundRobinCursorAsync(tenant, desk, null, bob));
+        Assert.Equal(ann, await Assignment.GetRoundRobinCursorAsync(tenant, desk));
+        Assert.True(await Assignment.TryAdvanceRoundRobinCursorAsync(tenant, desk, ann, bob));
+        Assert.False(await Assignment.TryAdvanceRoundRobinCursorAsync(tenant, desk, ann, carl));
+        Assert.Equal(bob, await Assignment.GetRoundRobinCursorAsync(tenant, desk));
+
+        Assert.Null(await Assignment.GetRoundRobinCursorAsync(tenant, field));
+        var other = NewTenant();
+        Assert.Null(await Assignment.GetRoundRobinCursorAsync(other, desk));
+        Assert.True(await Assignment.TryAdvanceRoundRobinCursorAsync(other, desk, null, carl));
+        Assert.Equal(bob, await Assignment.GetRoundRobinCursorAsync(tenant, desk));
+    }
+
+    /// <summary>Of many callers advancing the same cursor from the same value at once, exactly one succeeds.</summary>
+    /// <returns>A task that completes when the test has run.</returns>
+    [ConformanceFact]
+    public async Task RoundRobinCursor_ConcurrentAdvances_ExactlyOneWins()
+    {
+        var tenant = NewTenant();
+        var group = new GroupId("desk");
+        var start = new AgentId("start");
+        Assert.True(await Assignment.TryAdvanceRoundRobinCursorAsync(tenant, group, null, start));
+
+        var results = await Task.WhenAll(Enumerable.Range(0, Concurrency).Select(i =>
+            Task.Run(() => Assignment.TryAdvanceRoundRobinCursorAsync(tenant, group, start, new AgentId("agent-" + i)))));
+
+        Assert.Equal(1, results.Count(r => r));
+        var winner = Array.IndexOf(results, true);
+        Assert.Equal(new AgentId("agent-" + winner), await Assignment.GetRoundRobinCursorAsync(tenant, group));
+    }
+
+    /// <summary>Default ids are refused with <see cref="ArgumentException"/> before anything is read or written.</summary>
+    /// <returns>A task that completes when the test has run.</returns>
+    [ConformanceFact]
+    public async Task Assignment_DefaultIds_Refused()
+    {
+        var tenant = NewTenant();
+        var group = new GroupId("desk");
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Assignment.GetOpenWorkAsync(default));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Assignment.GetRoundRobinCursorAsync(tenant, default));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Assignment.TryAdvanceRoundRobinCursorAsync(tenant, group, null, default));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Assignment.TryAdvanceRoundRobinCursorAsync(tenant, group, default(AgentId), new AgentId("ann")));
+        Assert.Null(await Assignment.GetRoundRobinCursorAsync(tenant, group));
+    }
+}
