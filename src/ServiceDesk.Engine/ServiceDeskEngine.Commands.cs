@@ -149,10 +149,14 @@ public sealed partial class ServiceDeskEngine
     /// <param name="context">The tenant, the actor, the idempotency key and the expected version.</param>
     /// <param name="ticket">The ticket.</param>
     /// <param name="group">The group.</param>
-    /// <param name="agent">The agent, or <see langword="null"/> for the group's queue.</param>
+    /// <param name="agent">The agent, or <see langword="null"/> for the group's queue; with
+    /// <see cref="ServiceDeskEngineOptions.Assignment"/> covering the group, <see langword="null"/> lets the engine choose an
+    /// agent by the group's strategy (an <see cref="AgentAssignmentDecided"/> event with trigger
+    /// <see cref="AssignmentTrigger.Reassigned"/> explains the choice).</param>
     /// <param name="cancellationToken">Cancels the command.</param>
-    /// <returns>Applied with an <see cref="Assigned"/> event carrying the previous group and agent, or
-    /// <see cref="CommandOutcome.Unchanged"/> when the ticket is already so assigned.</returns>
+    /// <returns>Applied with an <see cref="Assigned"/> event carrying the previous group and agent (after the assignment
+    /// decision, when the engine chose), or <see cref="CommandOutcome.Unchanged"/> when the ticket is already so
+    /// assigned.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="context"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">An id is the default value.</exception>
     /// <exception cref="TicketNotFoundException">The tenant has no such ticket.</exception>
@@ -167,17 +171,30 @@ public sealed partial class ServiceDeskEngine
             AgentId.ThrowIfDefault(a, nameof(agent));
         }
 
-        return ExecuteAsync("Assign", context, ticket, CommandFingerprint.Of(context, "Assign", group.Value, agent?.Value), (loaded, _) =>
+        return ExecuteAsync("Assign", context, ticket, CommandFingerprint.Of(context, "Assign", group.Value, agent?.Value), async (loaded, ct) =>
         {
             var t = loaded.Ticket;
-            if (t.AssignmentGroup == group && t.Assignee == agent)
+            if (t.AssignmentGroup == group && t.Assignee == agent && agent is not null)
             {
-                return ValueTask.FromResult(Decision.Unchanged);
+                return Decision.Unchanged;
             }
 
-            var version = t.Version + 1;
-            var assigned = new Assigned(t.Tenant, t.Id, version, loaded.Now, context.Actor, group, agent, t.AssignmentGroup, t.Assignee);
-            return ValueTask.FromResult(Decision.Apply(t with { AssignmentGroup = group, Assignee = agent, Version = version, UpdatedAt = loaded.Now }, assigned));
+            var events = new List<TicketEvent>();
+            var (nextGroup, nextAgent) = (group, agent);
+            if (agent is null
+                && await ChooseAgentAsync(t, group, AssignmentTrigger.Reassigned, context.Actor, loaded.Now, t.Version, events, null, ct).ConfigureAwait(false) is var (chosenGroup, chosenAgent))
+            {
+                (nextGroup, nextAgent) = (chosenGroup, chosenAgent);
+            }
+
+            if (t.AssignmentGroup == nextGroup && t.Assignee == nextAgent)
+            {
+                // Already so assigned (automatic assignment, if any, chose the agent the ticket has): nothing to record.
+                return Decision.Unchanged;
+            }
+
+            events.Add(new Assigned(t.Tenant, t.Id, t.Version + events.Count + 1, loaded.Now, context.Actor, nextGroup, nextAgent, t.AssignmentGroup, t.Assignee));
+            return new Decision(CommandOutcome.Applied, t with { AssignmentGroup = nextGroup, Assignee = nextAgent, Version = t.Version + events.Count, UpdatedAt = loaded.Now }, events);
         }, cancellationToken);
     }
 
@@ -612,11 +629,35 @@ public sealed partial class ServiceDeskEngine
             throw;
         }
 
+        // A retried opening (same key, so same id) replays without allocating a number or choosing an agent; the same key with
+        // another request, or a key applied to another ticket, is a conflict (checked before any number is allocated).
+        var fingerprint = followUpOf is null ? CommandFingerprint.Of(context, request) : followUpFingerprint;
+        if (context.IdempotencyKey is { } openKey
+            && await _store.FindAppliedAsync(tenant, openKey, cancellationToken).ConfigureAwait(false) is { } applied)
+        {
+            IdempotencyConflictException.ThrowIfConflict(tenant, openKey, applied, id, fingerprint);
+            EngineLog.CommandReplayed(_logger, "OpenTicket", id, tenant);
+            return new CommandResult(CommandOutcome.Replayed, applied.Ticket, []) { SlaPolicy = PolicyOf(applied.Ticket)?.Name };
+        }
+
         var policy = SelectPolicy(ticket, request.CustomerTier, decision?.SlaPolicy);
         var opened = new TicketOpened(tenant, id, 1, now, context.Actor, ticket.Number, ticket.Kind, ticket.Subject, ticket.Priority, ticket.Channel);
         var events = new List<TicketEvent> { opened };
+        if (decision is { IsMatch: true })
+        {
+            // The rules' group, tags and explanation stay in the ticket's history.
+            events.Add(new TicketRouted(tenant, id, events.Count + 1, now, Actor.System, decision.Group, RoutedTags(decision.Tags), Cut(decision.Explain(), TicketRouted.MaxExplanationLength)));
+        }
+
         if (group is not null)
         {
+            if (ticket.Assignee is null
+                && await ChooseAgentAsync(ticket, group.Value, AssignmentTrigger.Opened, context.Actor, now, 0, events, null, cancellationToken).ConfigureAwait(false) is var (chosenGroup, chosenAgent))
+            {
+                group = chosenGroup;
+                ticket = ticket with { AssignmentGroup = chosenGroup, Assignee = chosenAgent };
+            }
+
             events.Add(new Assigned(tenant, id, events.Count + 1, now, context.Actor, group, ticket.Assignee));
         }
 
@@ -630,17 +671,6 @@ public sealed partial class ServiceDeskEngine
         if (followUpOf is { } source)
         {
             events.Add(new TicketLinked(tenant, id, events.Count + 1, now, context.Actor, source, TicketLinkType.FollowUpOf));
-        }
-
-        // A retried opening (same key, so same id) replays without allocating a number; the same key with another request, or
-        // a key applied to another ticket, is a conflict (checked before any number is allocated).
-        var fingerprint = followUpOf is null ? CommandFingerprint.Of(context, request) : followUpFingerprint;
-        if (context.IdempotencyKey is { } openKey
-            && await _store.FindAppliedAsync(tenant, openKey, cancellationToken).ConfigureAwait(false) is { } applied)
-        {
-            IdempotencyConflictException.ThrowIfConflict(tenant, openKey, applied, id, fingerprint);
-            EngineLog.CommandReplayed(_logger, "OpenTicket", id, tenant);
-            return new CommandResult(CommandOutcome.Replayed, applied.Ticket, []) { SlaPolicy = PolicyOf(applied.Ticket)?.Name };
         }
 
         // The key is stored in the opening's own transaction, so a ticket with the key's id exists only if the key was
@@ -660,6 +690,11 @@ public sealed partial class ServiceDeskEngine
 
         return result;
     }
+
+    /// <summary>The rules' tags as a routing event stores them: at most <see cref="TicketRouted.MaxTags"/>, each cut to
+    /// <see cref="TicketRouted.MaxTagLength"/> characters, without duplicates.</summary>
+    private static string[] RoutedTags(IReadOnlyList<string> tags)
+        => [.. tags.Select(t => Cut(t, TicketRouted.MaxTagLength)).Distinct(StringComparer.Ordinal).Take(TicketRouted.MaxTags)];
 
     private SlaPolicy? SelectPolicy(Ticket ticket, string? customerTier, string? routedPolicy)
     {

@@ -63,6 +63,12 @@ public sealed partial class ServiceDeskEngine
             }
         }
 
+        if (next.AssignmentGroup != ticket.AssignmentGroup)
+        {
+            // An escalation moved the ticket to another group, unassigned: automatic assignment chooses in the new group.
+            next = await AssignWithinAsync(next, AssignmentTrigger.Escalated, Actor.System, at, ticket.Version, events, cancellationToken).ConfigureAwait(false);
+        }
+
         if (Scheduling.AutoCloseDueAt(next, workflow, Options, memory) is { } closeAt && closeAt <= at)
         {
             var fired = workflow.TryFire(next with { Version = ticket.Version + events.Count }, Options.AutoCloseTrigger, new TransitionContext(Actor.System, at)

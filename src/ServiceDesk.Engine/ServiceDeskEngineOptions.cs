@@ -140,6 +140,33 @@ public sealed class ServiceDeskEngineOptions
         init => field = value ?? throw new ArgumentNullException(nameof(Authorization));
     } = DefaultTicketAuthorizationPolicy.Instance;
 
+    /// <summary>Gets how the engine assigns agents automatically, or <see langword="null"/> (the default) for never: tickets
+    /// then stay in their group's queue until someone names an agent.</summary>
+    public AutomaticAssignment? Assignment { get; init; }
+
+    /// <summary>Returns a copy with other automatic assignment settings.</summary>
+    /// <param name="assignment">The settings, or <see langword="null"/> for no automatic assignment.</param>
+    /// <returns>The copy; this instance is unchanged.</returns>
+    public ServiceDeskEngineOptions With(AutomaticAssignment? assignment)
+    {
+        var copy = Copy(Workflows, RoutingRules, SlaPolicies, Escalation);
+        return new ServiceDeskEngineOptions(copy.Workflows)
+        {
+            PriorityMatrix = copy.PriorityMatrix,
+            CallerReplyTrigger = copy.CallerReplyTrigger,
+            RoutingRules = copy.RoutingRules,
+            SlaPolicies = copy.SlaPolicies,
+            Escalation = copy.Escalation,
+            BusinessCalendar = copy.BusinessCalendar,
+            AutoCloseAfterBusinessDays = copy.AutoCloseAfterBusinessDays,
+            AutoCloseTrigger = copy.AutoCloseTrigger,
+            ConfirmResolutionTrigger = copy.ConfirmResolutionTrigger,
+            RejectResolutionTrigger = copy.RejectResolutionTrigger,
+            Authorization = copy.Authorization,
+            Assignment = assignment,
+        };
+    }
+
     /// <summary>Returns a copy with another authorization policy.</summary>
     /// <param name="authorization">The policy.</param>
     /// <returns>The copy; this instance is unchanged.</returns>
@@ -161,6 +188,7 @@ public sealed class ServiceDeskEngineOptions
             ConfirmResolutionTrigger = copy.ConfirmResolutionTrigger,
             RejectResolutionTrigger = copy.RejectResolutionTrigger,
             Authorization = authorization,
+            Assignment = copy.Assignment,
         };
     }
 
@@ -214,6 +242,7 @@ public sealed class ServiceDeskEngineOptions
             ConfirmResolutionTrigger = ConfirmResolutionTrigger,
             RejectResolutionTrigger = RejectResolutionTrigger,
             Authorization = Authorization,
+            Assignment = Assignment,
         };
 
     /// <summary>Gets the workflow of a kind.</summary>

@@ -298,7 +298,7 @@ public sealed class EngineMemoryTests
         Assert.Equal(40, results.Count);
         Assert.Equal(20, await batched.GetLastNumberAsync(Desk.Tenant, TicketKind.Incident));
         var stored = await batched.GetStoredAsync(Desk.Tenant, ids[^1]);
-        Assert.Equal((TicketStatus.InProgress, 4L), (stored!.Ticket.Status, stored.Ticket.Version));
+        Assert.Equal((TicketStatus.InProgress, 5L), (stored!.Ticket.Status, stored.Ticket.Version)); // opened, routed, assigned, SLA policy, started
         Assert.NotNull(stored.DerivedState);
         Assert.Equal((await single.GetScheduleAsync(Desk.Tenant, (await single.GetByNumberAsync(Desk.Tenant, stored.Ticket.Number))!.Id))!.TimerDueAt,
             (await batched.GetScheduleAsync(Desk.Tenant, ids[^1]))!.TimerDueAt);

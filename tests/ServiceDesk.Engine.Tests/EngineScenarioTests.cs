@@ -65,10 +65,17 @@ public abstract partial class EngineScenarioTests : IAsyncLifetime
         Assert.Null(ticket.Assignee);
         Assert.Equal(Priority.P3Moderate, ticket.Priority);
         Assert.Equal(TicketStatus.New, ticket.Status);
-        Assert.Equal(3, ticket.Version);
+        Assert.Equal(4, ticket.Version);
         Assert.Collection(
             opened.Events,
             e => Assert.Equal(ticket.Number, Assert.IsType<TicketOpened>(e).Number),
+            e =>
+            {
+                // The routing rules' decision stays in the history: group, tags and the explanation of the rule that matched.
+                var routed = Assert.IsType<TicketRouted>(e);
+                Assert.Equal(Desk.Network, routed.Group);
+                Assert.Contains("matched", routed.Explanation, StringComparison.Ordinal);
+            },
             e => Assert.Equal(Desk.Network, Assert.IsType<Assigned>(e).Group),
             e => Assert.Equal("standard", Assert.IsType<AttributeChanged>(e).Value!.Value.AsString()));
         Assert.Equal("standard", opened.SlaPolicy);
@@ -77,7 +84,7 @@ public abstract partial class EngineScenarioTests : IAsyncLifetime
         Clock.AdvanceMinutes(5);
         var assigned = await Engine.AssignAsync(Desk.Agent(Desk.Alice), id, Desk.Network, Desk.Alice);
         var assignedEvent = Assert.IsType<Assigned>(Assert.Single(assigned.Events));
-        Assert.Equal((4L, Desk.Network, Desk.Alice), (assignedEvent.Version, assignedEvent.PreviousGroup!.Value, assignedEvent.Agent!.Value));
+        Assert.Equal((5L, Desk.Network, Desk.Alice), (assignedEvent.Version, assignedEvent.PreviousGroup!.Value, assignedEvent.Agent!.Value));
 
         var started = await Engine.TransitionAsync(Desk.Agent(Desk.Alice), id, IncidentLifecycle.Start);
         Assert.Equal(CommandOutcome.Applied, started.Outcome);
@@ -85,13 +92,13 @@ public abstract partial class EngineScenarioTests : IAsyncLifetime
 
         Clock.AdvanceMinutes(10);
         var replied = await Engine.CommentAsync(Desk.Agent(Desk.Alice), id, CommentVisibility.Public, "Looking into it.");
-        Assert.Equal(6, replied.Ticket.Version);
+        Assert.Equal(7, replied.Ticket.Version);
         var view = await Engine.GetTicketAsync(Desk.Tenant, id);
         Assert.Equal(SlaStage.Met, ClockOf(view!, "first_response").Stage);
 
         Clock.AdvanceMinutes(15);
         var held = await Engine.TransitionAsync(Desk.Agent(Desk.Alice), id, IncidentLifecycle.Hold, IncidentLifecycle.AwaitingCaller);
-        Assert.Equal((TicketStatus.OnHold, IncidentLifecycle.AwaitingCaller, 7L), (held.Ticket.Status, held.Ticket.HoldReason, held.Ticket.Version));
+        Assert.Equal((TicketStatus.OnHold, IncidentLifecycle.AwaitingCaller, 8L), (held.Ticket.Status, held.Ticket.HoldReason, held.Ticket.Version));
         Assert.Null(held.NextSlaTimerAt); // first response met, resolution paused, next response not started
         view = await Engine.GetTicketAsync(Desk.Tenant, id);
         Assert.Equal(SlaStage.Paused, ClockOf(view!, "resolution").Stage);
@@ -100,7 +107,7 @@ public abstract partial class EngineScenarioTests : IAsyncLifetime
         var callerReply = await Engine.CommentAsync(Desk.Caller(), id, CommentVisibility.Public, "Here is the log you asked for.");
         Assert.Collection(
             callerReply.Events,
-            e => Assert.Equal(8L, Assert.IsType<CommentAdded>(e).Version),
+            e => Assert.Equal(9L, Assert.IsType<CommentAdded>(e).Version),
             e => Assert.Equal(TicketStatus.InProgress, Assert.IsType<StatusChanged>(e).To));
         Assert.Equal(TicketStatus.InProgress, callerReply.Ticket.Status);
         view = await Engine.GetTicketAsync(Desk.Tenant, id);
@@ -112,18 +119,18 @@ public abstract partial class EngineScenarioTests : IAsyncLifetime
         var resolved = await Engine.TransitionAsync(
             Desk.Agent(Desk.Alice), id, IncidentLifecycle.Resolve, "SolvedPermanently", "Reset the VPN profile.");
         Assert.Equal(CommandOutcome.Applied, resolved.Outcome);
-        Assert.Equal(11, resolved.Ticket.Version);
+        Assert.Equal(12, resolved.Ticket.Version);
         view = await Engine.GetTicketAsync(Desk.Tenant, id);
         var resolution = ClockOf(view!, "resolution");
         Assert.Equal((SlaStage.Met, Duration.FromHours(1)), (resolution.Stage, resolution.Elapsed));
 
         var closed = await Engine.TransitionAsync(Desk.Caller(), id, IncidentLifecycle.Close);
-        Assert.Equal((TicketStatus.Closed, 12L), (closed.Ticket.Status, closed.Ticket.Version));
+        Assert.Equal((TicketStatus.Closed, 13L), (closed.Ticket.Status, closed.Ticket.Version));
 
         var history = await Engine.GetHistoryAsync(Desk.Tenant, id);
-        Assert.Equal(Enumerable.Range(1, 12).Select(v => (long)v), history.Select(e => e.Version));
+        Assert.Equal(Enumerable.Range(1, 13).Select(v => (long)v), history.Select(e => e.Version));
         Assert.Equal(
-            ["TicketOpened", "Assigned", "AttributeChanged", "Assigned", "StatusChanged", "CommentAdded", "StatusChanged",
+            ["TicketOpened", "TicketRouted", "Assigned", "AttributeChanged", "Assigned", "StatusChanged", "CommentAdded", "StatusChanged",
              "CommentAdded", "StatusChanged", "StatusChanged", "CommentAdded", "StatusChanged"],
             history.Select(e => e.GetType().Name));
         var stored = await Store.GetAsync(Desk.Tenant, id);

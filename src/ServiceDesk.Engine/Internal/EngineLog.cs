@@ -65,4 +65,8 @@ internal static partial class EngineLog
     [LoggerMessage(EventId = 15, EventName = "CascadeSkipped", Level = LogLevel.Information,
         Message = "{Source} in tenant {Tenant}: cascade {Trigger} not fired on {Target}: {Unmet}")]
     public static partial void CascadeSkipped(ILogger logger, TicketNumber source, TenantId tenant, string trigger, TicketId target, string unmet);
+
+    [LoggerMessage(EventId = 16, EventName = "AgentChosen", Level = LogLevel.Information,
+        Message = "Ticket {TicketId} of tenant {Tenant}: automatic assignment ({Trigger}) in group {Group} chose {Agent} by {Strategy}")]
+    public static partial void AgentChosen(ILogger logger, TicketId ticketId, TenantId tenant, AssignmentTrigger trigger, GroupId group, string agent, string strategy);
 }

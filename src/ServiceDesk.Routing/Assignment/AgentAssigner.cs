@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 
 namespace ServiceDesk.Routing;
 
@@ -188,5 +189,94 @@ public sealed class AgentAssigner
                 ArrayPool<int>.Shared.Return(rented);
             }
         }
+    }
+    /// <summary>Explains a result of <see cref="Assign"/>: how many candidates, which filters removed whom (the first
+    /// <paramref name="maxNamesPerFilter"/> ids of each, then a count), how many were eligible, and why the chosen agent won
+    /// (<see cref="AgentChooser.Explain"/>) or where the ticket went when nobody was eligible.</summary>
+    /// <remarks>Runs the filters again to name the agents they removed, so call it for a decision that is recorded, not on a
+    /// hot path that only needs the choice. With the same request and candidates it describes exactly what
+    /// <see cref="Assign"/> did (filters are pure).</remarks>
+    /// <param name="request">The request given to <see cref="Assign"/>.</param>
+    /// <param name="agents">The candidates given to <see cref="Assign"/>.</param>
+    /// <param name="result">What <see cref="Assign"/> returned.</param>
+    /// <param name="maxNamesPerFilter">How many removed agents to name per filter, 0 to 100; 5 by default.</param>
+    /// <returns>The explanation, e.g. <c>12 candidates in desk; removed by on-shift: 3 (bob, carl, dan); 9 eligible;
+    /// least-loaded: ann has the lowest weighted load (0: 0 open) of 9 eligible; …</c>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="agents"/> or an element is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxNamesPerFilter"/> is outside 0 to 100.</exception>
+    public string Explain(in AssignmentRequest request, IReadOnlyList<AgentProfile> agents, AssignmentResult result, int maxNamesPerFilter = 5)
+    {
+        ArgumentNullException.ThrowIfNull(agents);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxNamesPerFilter);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxNamesPerFilter, 100);
+        var removed = new List<AgentId>[_filters.Length];
+        var counts = new int[_filters.Length];
+        var eligible = new List<int>();
+        for (var i = 0; i < agents.Count; i++)
+        {
+            var agent = agents[i] ?? throw new ArgumentNullException(nameof(agents), $"agents[{i}] is null.");
+            var rejectedBy = -1;
+            for (var f = 0; f < _filters.Length; f++)
+            {
+                if (!_filters[f].IsEligible(agent, request))
+                {
+                    rejectedBy = f;
+                    break;
+                }
+            }
+
+            if (rejectedBy < 0)
+            {
+                eligible.Add(i);
+                continue;
+            }
+
+            counts[rejectedBy]++;
+            if ((removed[rejectedBy] ??= []).Count < maxNamesPerFilter)
+            {
+                removed[rejectedBy].Add(agent.Id);
+            }
+        }
+
+        var text = new StringBuilder();
+        text.Append(agents.Count).Append(agents.Count == 1 ? " candidate in " : " candidates in ").Append(request.Group);
+        for (var f = 0; f < _filters.Length; f++)
+        {
+            if (counts[f] == 0)
+            {
+                continue;
+            }
+
+            text.Append("; removed by ").Append(_filters[f].Name).Append(": ").Append(counts[f]);
+            if (removed[f] is { Count: > 0 } names)
+            {
+                text.Append(" (").AppendJoin(", ", names);
+                if (counts[f] > names.Count)
+                {
+                    text.Append(", …");
+                }
+
+                text.Append(')');
+            }
+        }
+
+        text.Append("; ").Append(eligible.Count).Append(" eligible; ");
+        switch (result.Outcome)
+        {
+            case AssignmentOutcome.Assigned when result.Agent is { } chosen:
+                var index = eligible.FindIndex(i => agents[i].Id == chosen);
+                text.Append(index < 0
+                    ? $"{Chooser.Name} chose {chosen}"
+                    : Chooser.Explain(agents[eligible[index]], System.Runtime.InteropServices.CollectionsMarshal.AsSpan(eligible), agents, request));
+                break;
+            case AssignmentOutcome.MovedToNextTier:
+                text.Append("nobody eligible; moved to the next tier, ").Append(result.Group).Append(", unassigned");
+                break;
+            default:
+                text.Append("nobody eligible; left in ").Append(result.Group).Append("'s queue, unassigned");
+                break;
+        }
+
+        return text.ToString();
     }
 }

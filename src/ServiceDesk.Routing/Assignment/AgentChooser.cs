@@ -56,6 +56,20 @@ public abstract class AgentChooser
     /// <returns>The index into <paramref name="agents"/> of the chosen agent, or -1 to choose nobody.</returns>
     public abstract int Choose(ReadOnlySpan<int> eligible, IReadOnlyList<AgentProfile> agents, in AssignmentRequest request);
 
+    /// <summary>Says why <paramref name="chosen"/> won, for the assignment's explanation (see
+    /// <see cref="AgentAssigner.Explain"/>); called only when an explanation is wanted, never on the hot path.</summary>
+    /// <param name="chosen">The agent <see cref="Choose"/> returned.</param>
+    /// <param name="eligible">The eligible agents' indexes, as given to <see cref="Choose"/>.</param>
+    /// <param name="agents">The candidates.</param>
+    /// <param name="request">The request.</param>
+    /// <returns>One sentence, e.g. <c>least-loaded: ann has the lowest weighted load (2) of 6 eligible</c>; the base
+    /// implementation says only which chooser chose whom.</returns>
+    public virtual string Explain(AgentProfile chosen, ReadOnlySpan<int> eligible, IReadOnlyList<AgentProfile> agents, in AssignmentRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(chosen);
+        return $"{Name} chose {chosen.Id}";
+    }
+
     /// <summary>Returns <see cref="Name"/>.</summary>
     /// <returns>The name.</returns>
     public override string ToString() => Name;
@@ -82,6 +96,9 @@ public abstract class AgentChooser
     private sealed class RoundRobinChooser(RoundRobinCursorStore cursors) : AgentChooser
     {
         public override string Name => "round-robin";
+
+        public override string Explain(AgentProfile chosen, ReadOnlySpan<int> eligible, IReadOnlyList<AgentProfile> agents, in AssignmentRequest request)
+            => $"round-robin: {chosen.Id} is next in id order after the group's previous round-robin assignee, of {eligible.Length} eligible";
 
         public override int Choose(ReadOnlySpan<int> eligible, IReadOnlyList<AgentProfile> agents, in AssignmentRequest request)
         {
@@ -119,13 +136,28 @@ public abstract class AgentChooser
     {
         public override string Name => "least-loaded";
 
+        public override string Explain(AgentProfile chosen, ReadOnlySpan<int> eligible, IReadOnlyList<AgentProfile> agents, in AssignmentRequest request)
+            => $"least-loaded: {chosen.Id} has the lowest weighted load ({LoadText(chosen, weights, request)}) of {eligible.Length} eligible; ties go to the longest wait, then id order";
+
         public override int Choose(ReadOnlySpan<int> eligible, IReadOnlyList<AgentProfile> agents, in AssignmentRequest request)
-            => Fairest(eligible, agents, weights);
+            => Fairest(eligible, agents, weights, request);
     }
 
     private sealed class SkillChooser(WorkloadWeights weights) : AgentChooser
     {
         public override string Name => "best-skill-match";
+
+        public override string Explain(AgentProfile chosen, ReadOnlySpan<int> eligible, IReadOnlyList<AgentProfile> agents, in AssignmentRequest request)
+        {
+            var skills = request.RequiredSkills;
+            if (skills.Count == 0)
+            {
+                return $"best-skill-match: no skills required, so {chosen.Id} has the lowest weighted load ({LoadText(chosen, weights, request)}) of {eligible.Length} eligible";
+            }
+
+            var levels = string.Join(", ", skills.Select(s => $"{s.Skill} {Math.Max(0, chosen.SkillLevel(s.Skill))}"));
+            return $"best-skill-match: {chosen.Id} has the highest total level over the required skills ({levels}) of {eligible.Length} eligible; ties go to the lower load";
+        }
 
         public override int Choose(ReadOnlySpan<int> eligible, IReadOnlyList<AgentProfile> agents, in AssignmentRequest request)
         {
@@ -142,7 +174,7 @@ public abstract class AgentChooser
                     score += Math.Max(0, agent.SkillLevel(skills[s].Skill));
                 }
 
-                var load = weights.LoadOf(agent.Workload);
+                var load = weights.LoadOf(request.WorkloadOf(agent));
                 if (best < 0 || score > bestScore || (score == bestScore && FairOrder(agent, load, agents[best], bestLoad) < 0))
                 {
                     (best, bestScore, bestLoad) = (index, score, load);
@@ -157,11 +189,18 @@ public abstract class AgentChooser
     {
         public override string Name => "nearest";
 
+        public override string Explain(AgentProfile chosen, ReadOnlySpan<int> eligible, IReadOnlyList<AgentProfile> agents, in AssignmentRequest request)
+            => request.Site is not { } site
+                ? $"nearest: the ticket has no site, so {chosen.Id} has the lowest weighted load ({LoadText(chosen, weights, request)}) of {eligible.Length} eligible"
+                : chosen.Location is { } location
+                    ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"nearest: {chosen.Id} is {location.DistanceKilometresTo(site):0.0} km from the site, the nearest of {eligible.Length} eligible")
+                    : $"nearest: no eligible agent has a location; {chosen.Id} has the lowest weighted load";
+
         public override int Choose(ReadOnlySpan<int> eligible, IReadOnlyList<AgentProfile> agents, in AssignmentRequest request)
         {
             if (request.Site is not { } site)
             {
-                return Fairest(eligible, agents, weights);
+                return Fairest(eligible, agents, weights, request);
             }
 
             var best = -1;
@@ -171,7 +210,7 @@ public abstract class AgentChooser
             {
                 var agent = agents[index];
                 var distance = agent.Location is { } location ? location.DistanceKilometresTo(site) : double.PositiveInfinity;
-                var load = weights.LoadOf(agent.Workload);
+                var load = weights.LoadOf(request.WorkloadOf(agent));
                 if (best < 0 || distance < bestDistance
                     || (distance.Equals(bestDistance) && FairOrder(agent, load, agents[best], bestLoad) < 0))
                 {
@@ -183,14 +222,20 @@ public abstract class AgentChooser
         }
     }
 
-    private static int Fairest(ReadOnlySpan<int> eligible, IReadOnlyList<AgentProfile> agents, WorkloadWeights weights)
+    private static string LoadText(AgentProfile agent, WorkloadWeights weights, in AssignmentRequest request)
+    {
+        var work = request.WorkloadOf(agent);
+        return $"{weights.LoadOf(work)}: {work.Total} open";
+    }
+
+    private static int Fairest(ReadOnlySpan<int> eligible, IReadOnlyList<AgentProfile> agents, WorkloadWeights weights, in AssignmentRequest request)
     {
         var best = -1;
         long bestLoad = 0;
         foreach (var index in eligible)
         {
             var agent = agents[index];
-            var load = weights.LoadOf(agent.Workload);
+            var load = weights.LoadOf(request.WorkloadOf(agent));
             if (best < 0 || FairOrder(agent, load, agents[best], bestLoad) < 0)
             {
                 (best, bestLoad) = (index, load);

@@ -1,0 +1,111 @@
+using System.Collections.Frozen;
+using ServiceDesk.Routing;
+
+namespace ServiceDesk.Engine;
+
+/// <summary>
+/// How the engine assigns agents automatically: the agent directory (groups, their strategy and whether they assign
+/// automatically, agents with skills, capacity, shift calendar, absences and location), what to do when nobody is
+/// eligible, the workload weights, and where a ticket's required skills come from.
+/// </summary>
+/// <remarks>
+/// <para>Set it on <see cref="ServiceDeskEngineOptions.Assignment"/>. The engine then chooses an agent when a ticket is
+/// opened into a group without a named agent, when it is assigned to a group without a named agent
+/// (<see cref="ServiceDeskEngine.AssignAsync"/>), when an escalation moves it to another group, and when its agent becomes
+/// unavailable (<see cref="ServiceDeskEngine.HandOverAgentWorkAsync"/>). Each choice is recorded as an
+/// <see cref="Events.AgentAssignmentDecided"/> event with its explanation, before the <see cref="Events.Assigned"/> event
+/// that applies it. Groups whose <see cref="GroupAssignment.Automatic"/> is <see langword="false"/>, and groups the
+/// directory does not define, are left alone.</para>
+/// <para>The eligibility filters, in order: not absent now, on shift now (the agent's own calendar), the ticket's required
+/// skills at their minimum levels, capacity (weighted open work plus the ticket's weight within the agent's capacity), and
+/// for groups that assign the nearest agent, within <see cref="MaxDistanceKilometres"/> when set. Open work is read from
+/// the store (<see cref="Storage.IAssignmentStore"/>) at every decision; a store without it counts no open work. The
+/// round-robin cursor is the store's, so the rotation survives restarts and is shared by app instances.</para>
+/// <para>Immutable and thread-safe.</para>
+/// </remarks>
+public sealed class AutomaticAssignment
+{
+    private readonly FrozenDictionary<GroupId, AgentProfile[]> _members;
+
+    /// <summary>Initializes the settings with a directory.</summary>
+    /// <param name="directory">The agent directory.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="directory"/> is <see langword="null"/>.</exception>
+    public AutomaticAssignment(AgentDirectory directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        Directory = directory;
+        var members = new Dictionary<GroupId, List<AgentProfile>>();
+        foreach (var agent in directory.Agents)
+        {
+            foreach (var group in agent.Groups)
+            {
+                if (!members.TryGetValue(group, out var list))
+                {
+                    members.Add(group, list = []);
+                }
+
+                list.Add(agent);
+            }
+        }
+
+        _members = members.ToFrozenDictionary(p => p.Key, p => p.Value.ToArray());
+    }
+
+    /// <summary>Gets the agent directory.</summary>
+    public AgentDirectory Directory { get; }
+
+    /// <summary>Gets what to do when nobody in the group is eligible: leave the ticket in the group's queue (the default) or
+    /// move it to the group's next tier.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to an undefined value.</exception>
+    public AssignmentFallback Fallback
+    {
+        get;
+        init => field = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(Fallback), value, "Use QueueToGroup or NextTier.");
+    } = AssignmentFallback.QueueToGroup;
+
+    /// <summary>Gets the weights of open work by priority, for capacity and load; <see cref="WorkloadWeights.Default"/> by default.</summary>
+    /// <exception cref="ArgumentNullException">Set to <see langword="null"/>.</exception>
+    public WorkloadWeights Weights
+    {
+        get;
+        init => field = value ?? throw new ArgumentNullException(nameof(Weights));
+    } = WorkloadWeights.Default;
+
+    /// <summary>Gets the skills a ticket needs (for example from its category or service); <see langword="null"/> (the
+    /// default) for none.</summary>
+    public Func<Ticket, IReadOnlyList<SkillRequirement>>? RequiredSkills { get; init; }
+
+    /// <summary>Gets the farthest an agent may be from the ticket's site in groups that assign the nearest agent, in
+    /// kilometres; <see langword="null"/> (the default) for no limit.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not greater than 0 (or not finite).</exception>
+    public double? MaxDistanceKilometres
+    {
+        get;
+        init => field = value is null or (> 0 and < double.PositiveInfinity)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(MaxDistanceKilometres), value, "A distance limit is more than 0 km and finite.");
+    }
+
+    /// <summary>Gets further filters run after the built-in ones (a language the agent speaks, a customer they must not
+    /// serve); empty by default.</summary>
+    /// <exception cref="ArgumentNullException">Set to <see langword="null"/> or a list holding <see langword="null"/>.</exception>
+    public IReadOnlyList<EligibilityFilter> ExtraFilters
+    {
+        get;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value, nameof(ExtraFilters));
+            field = value.Any(f => f is null) ? throw new ArgumentNullException(nameof(ExtraFilters), "A filter is null.") : [.. value];
+        }
+    } = [];
+
+    /// <summary>Gets the members of a group, in directory order (empty for a group without members).</summary>
+    /// <param name="group">The group.</param>
+    /// <returns>The members.</returns>
+    public IReadOnlyList<AgentProfile> MembersOf(GroupId group) => _members.TryGetValue(group, out var members) ? members : [];
+
+    /// <summary>Whether the engine assigns in <paramref name="group"/>: the directory defines the group (or it has members)
+    /// and the group assigns automatically.</summary>
+    internal bool Covers(GroupId group)
+        => (Directory.Groups.TryGet(group, out _) || _members.ContainsKey(group)) && Directory.AssignmentOf(group).Automatic;
+}
