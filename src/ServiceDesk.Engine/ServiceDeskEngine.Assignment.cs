@@ -246,6 +246,28 @@ public sealed partial class ServiceDeskEngine
         return ticket with { AssignmentGroup = nextGroup, Assignee = nextAgent };
     }
 
+    /// <summary>With automatic assignment configured, refuses an agent the directory does not have, or one who is not a
+    /// member of a group the directory defines.</summary>
+    private void CheckAgentOfDirectory(GroupId? group, AgentId agent, string paramName)
+    {
+        if (Options.Assignment is not { } settings)
+        {
+            return;
+        }
+
+        if (!settings.Directory.TryGetAgent(agent, out var profile))
+        {
+            throw new ArgumentException(
+                $"The agent {TextPolicy.Echo(agent.Value)} is not in the agent directory ({settings.Directory.Agents.Count} agents); name an agent of the directory.", paramName);
+        }
+
+        if (group is { } g && settings.MembersOf(g) is { Count: > 0 } members && !profile.IsMemberOf(g))
+        {
+            var names = string.Join(", ", members.Take(10).Select(m => m.Id.Value)) + (members.Count > 10 ? $", … ({members.Count} in all)" : string.Empty);
+            throw new ArgumentException($"The agent {TextPolicy.Echo(agent.Value)} is not a member of group {TextPolicy.Echo(g.Value)} (members: {names}).", paramName);
+        }
+    }
+
     /// <summary>Cuts text to <paramref name="max"/> characters (never inside a surrogate pair), ending it with an ellipsis when
     /// cut.</summary>
     internal static string Cut(string text, int max)

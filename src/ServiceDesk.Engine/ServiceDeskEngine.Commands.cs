@@ -169,6 +169,7 @@ public sealed partial class ServiceDeskEngine
         if (agent is { } a)
         {
             AgentId.ThrowIfDefault(a, nameof(agent));
+            CheckAgentOfDirectory(group, a, nameof(agent));
         }
 
         return ExecuteAsync("Assign", context, ticket, CommandFingerprint.Of(context, "Assign", group.Value, agent?.Value), async (loaded, ct) =>
@@ -618,6 +619,10 @@ public sealed partial class ServiceDeskEngine
         }
 
         ticket.Validate();
+        if (request.Assignee is { } named)
+        {
+            CheckAgentOfDirectory(group, named, nameof(request));
+        }
 
         try
         {
