@@ -193,7 +193,9 @@ public static class ServiceDeskBuilderExtensions
         return builder.Configure(o => o.Routing = source);
     }
 
-    /// <summary>Adds the agent directory: support groups, agents and locations (<see cref="ServiceDeskDefinitions.Agents"/>).</summary>
+    /// <summary>Adds the agent directory: support groups, agents and locations (<see cref="ServiceDeskDefinitions.Agents"/>),
+    /// and with it automatic assignment in the engine (<see cref="ServiceDesk.Engine.ServiceDeskEngineOptions.Assignment"/>, unless the
+    /// engine options already set one): groups whose <c>automatic</c> is <see langword="false"/> keep their queues.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="directory">The directory.</param>
     /// <returns>The builder.</returns>
@@ -204,7 +206,8 @@ public static class ServiceDeskBuilderExtensions
     }
 
     /// <summary>Adds the agent directory from the JSON file (<see cref="AgentDirectory.FromJson"/>) whose path is the
-    /// section's value, e.g. <c>"Agents": "config/agents.json"</c>. Shift calendars are the ones added with
+    /// section's value, e.g. <c>"Agents": "config/agents.json"</c>, and with it automatic assignment in the engine (as
+    /// <see cref="AddAgentDirectory(IServiceDeskBuilder, AgentDirectory)"/>). Shift calendars are the ones added with
     /// <see cref="AddCalendar"/> or <see cref="AddCalendars"/>; an unknown one, like every other fault of the file, is a
     /// start-up fault with its JSON path.</summary>
     /// <param name="builder">The builder.</param>

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using ServiceDesk.Engine;
+using ServiceDesk.Events;
 using ServiceDesk.Routing;
 
 namespace ServiceDesk.Extensions.DependencyInjection.Tests;
@@ -68,5 +70,31 @@ public sealed class AgentDirectoryTests
         await none.StartAsync();
         Assert.Null(none.Services.GetRequiredService<ServiceDeskDefinitions>().Agents);
         await none.StopAsync();
+    }
+
+    [Fact]
+    public async Task AddAgentDirectory_EngineAssignsAutomatically_ExceptInManualGroups()
+    {
+        var directory = AgentDirectory.FromJson("""
+            { "groups": [ { "id": "desk", "tier": 1, "strategy": "leastLoaded" }, { "id": "vip", "tier": 1, "automatic": false } ],
+              "agents": [ { "id": "ann", "groups": ["desk", "vip"] }, { "id": "bob", "groups": ["desk"] } ] }
+            """);
+        using var host = Hosts.Build(s => s.AddServiceDesk().UseInMemory().AddAgentDirectory(directory));
+        await host.StartAsync();
+        var engine = host.Services.GetRequiredService<ServiceDeskEngine>();
+        Assert.Same(directory, engine.Options.Assignment!.Directory);
+        var context = new CommandContext(new TenantId("acme"), Actor.OfAgent(new AgentId("ann")));
+        OpenTicketRequest Into(string group) => new(TicketKind.Incident, "Printer jams", new Requester(new CustomerId("c-1"), "Jane Doe"), Impact.Medium, Urgency.Medium)
+        {
+            AssignmentGroup = new GroupId(group),
+        };
+
+        var desk = await engine.OpenTicketAsync(context, Into("desk"));
+        var vip = await engine.OpenTicketAsync(context, Into("vip"));
+
+        Assert.Equal(new AgentId("ann"), desk.Ticket.Assignee);
+        Assert.Single(desk.Events.OfType<AgentAssignmentDecided>());
+        Assert.Null(vip.Ticket.Assignee);
+        await host.StopAsync();
     }
 }

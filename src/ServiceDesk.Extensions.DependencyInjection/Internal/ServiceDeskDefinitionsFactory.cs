@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using ServiceDesk.Billing;
+using ServiceDesk.Engine;
 using ServiceDesk.Routing;
 using ServiceDesk.Sla;
 
@@ -104,6 +105,12 @@ internal sealed class ServiceDeskDefinitionsFactory(IServiceProvider services)
             var engine = options.Engine
                 .With(routing ?? options.Engine.RoutingRules, sla ?? options.Engine.SlaPolicies)
                 .With(escalation ?? options.Engine.Escalation);
+            if (agents is not null && engine.Assignment is null)
+            {
+                // The directory is what automatic assignment reads (docs/routing.md); groups with "automatic": false opt out.
+                engine = engine.With(new AutomaticAssignment(agents));
+            }
+
             return new ServiceDeskDefinitions(context.Calendars, sla ?? engine.SlaPolicies, routing ?? engine.RoutingRules, escalation ?? engine.Escalation, contracts, engine)
             {
                 Agents = agents,
