@@ -22,6 +22,7 @@ var serviceDesk = builder.Services.AddServiceDesk()
     .UseStore(desk.GetSection("Store"))
     .AddCalendars(desk.GetSection("Calendars"))
     .AddSlaPolicies(desk.GetSection("SlaPolicies"))
+    .AddAgentDirectory(desk.GetSection("Agents"))
     .AddBilling(desk.GetSection("Contracts"))
     .AddEscalationWorker(desk.GetSection("EscalationWorker"));
 
@@ -76,6 +77,7 @@ app.Use((context, next) =>
 app.MapOpenApi();
 
 var tickets = app.MapGroup("/tenants/{tenant}/tickets").WithTags("Tickets");
+app.MapAssignmentEndpoints();
 
 tickets.MapPost("/", async Task<Created<TicketResponse>> (string tenant, OpenTicketBody body, ServiceDeskEngine engine, CancellationToken ct) =>
 {

@@ -197,11 +197,39 @@ public sealed class WebApiTests : IClassFixture<WebApiTests.InMemoryApp>
         var groupOnly = await _client.PostAsJsonAsync($"/tenants/{tenant}/tickets/{id}/assignment", new { agent = "lead", group = "network" });
         ticket = await groupOnly.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("network", ticket.GetProperty("group").GetString());
-        Assert.False(ticket.TryGetProperty("assignee", out var assignee) && assignee.ValueKind != JsonValueKind.Null);
+        Assert.Equal("ann", ticket.GetProperty("assignee").GetString()); // chosen by the network group's strategy (config/agents.json)
 
         var history = await _client.GetFromJsonAsync<JsonElement>($"/tenants/{tenant}/tickets/{id}/history");
         var assigned = history.EnumerateArray().Where(e => e.GetProperty("type").GetString() == "Assigned").Select(e => e.GetProperty("event").GetProperty("group").GetString()).ToList();
         Assert.Equal(["database", "database", "network"], assigned[^3..]);
+    }
+
+    [Fact]
+    public async Task Assignment_AutomaticWorkloadHandOverAndDecision_ThroughTheApi()
+    {
+        var tenant = "t" + Guid.NewGuid().ToString("N")[..8];
+        var first = await OpenAsync(tenant, Incident());
+        var second = await OpenAsync(tenant, Incident());
+        Assert.Equal(["ann", "bob"], new[] { first, second }.Select(t => t.GetProperty("assignee").GetString()));
+
+        var decision = await _client.GetFromJsonAsync<JsonElement>($"/tenants/{tenant}/tickets/{first.GetProperty("id").GetString()}/assignment");
+        Assert.Equal(("Opened", "least-loaded", "ann"), (decision.GetProperty("trigger").GetString(), decision.GetProperty("strategy").GetString(), decision.GetProperty("agent").GetString()));
+        Assert.Contains("ann has the lowest weighted load", decision.GetProperty("explanation").GetString(), StringComparison.Ordinal);
+
+        var workload = await _client.GetFromJsonAsync<JsonElement>($"/tenants/{tenant}/agents/workload");
+        var open = workload.EnumerateArray().ToDictionary(a => a.GetProperty("agent").GetString()!, a => a.GetProperty("open").GetInt32());
+        Assert.Equal((1, 1, 0), (open["ann"], open["bob"], open["carol"]));
+
+        var handOver = await _client.PostAsJsonAsync($"/tenants/{tenant}/agents/ann/hand-over", new { agent = "lead" });
+        Assert.Equal(HttpStatusCode.OK, handOver.StatusCode);
+        var moved = Assert.Single((await handOver.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray());
+        Assert.Equal(("Applied", "bob"), (moved.GetProperty("outcome").GetString(), moved.GetProperty("assignee").GetString()));
+        Assert.Contains("removed by handing-over: 1 (ann)", moved.GetProperty("explanation").GetString(), StringComparison.Ordinal);
+
+        var unknownAgent = await ProblemAsync(await _client.PostAsJsonAsync(
+            $"/tenants/{tenant}/tickets/{first.GetProperty("id").GetString()}/assignment", new { agent = "lead", group = "network", assignee = "zed" }));
+        Assert.Contains("'zed' is not in the agent directory", unknownAgent.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/tenants/{tenant}/tickets/{Guid.NewGuid()}/assignment")).StatusCode);
     }
 
     [Fact]
