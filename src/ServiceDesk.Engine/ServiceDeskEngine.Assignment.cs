@@ -13,6 +13,9 @@ public sealed partial class ServiceDeskEngine
     /// <summary>How many times a round-robin choice is made again when another caller moved the group's cursor first.</summary>
     private const int CursorAttempts = 4;
 
+    /// <summary>The open work last read per tenant, when <see cref="AutomaticAssignment.WorkloadRefreshInterval"/> is positive.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<TenantId, WorkloadSnapshot> _workloads = new();
+
     /// <summary>Hands an agent's open work on: every open ticket assigned to <paramref name="agent"/> is assigned again
     /// within its group, excluding the agent, by the group's strategy (an <see cref="AgentAssignmentDecided"/> event with
     /// trigger <see cref="AssignmentTrigger.AgentUnavailable"/>, then <see cref="Assigned"/>); where nobody else is eligible,
@@ -125,15 +128,14 @@ public sealed partial class ServiceDeskEngine
             return null;
         }
 
-        var members = settings.MembersOf(group);
         var strategy = settings.Directory.AssignmentOf(group).Strategy;
-        var workloads = await WorkloadsAsync(ticket.Tenant, cancellationToken).ConfigureAwait(false);
+        var known = _store is IAssignmentStore;
+        var snapshot = await OpenWorkAsync(settings, ticket.Tenant, at, cancellationToken).ConfigureAwait(false);
         GeoPoint? site = ticket.Location is { } location && settings.Directory.Locations.TryGetValue(location.Value, out var point) ? point : null;
         var request = new AssignmentRequest(ticket, group, at)
         {
             RequiredSkills = settings.RequiredSkills?.Invoke(ticket) ?? [],
             Site = site,
-            Workloads = workloads,
         };
 
         var filters = Filters(settings, strategy, exclude);
@@ -160,17 +162,23 @@ public sealed partial class ServiceDeskEngine
             }
 
             var assigner = new AgentAssigner(filters, chooser, settings.Fallback, settings.Directory.Groups);
-            var result = assigner.Assign(request, members);
-            if (rotation?.Chosen is { } chosen && assignments is not null
-                && !await assignments.TryAdvanceRoundRobinCursorAsync(ticket.Tenant, group, cursor, chosen, cancellationToken).ConfigureAwait(false)
-                && attempt < CursorAttempts)
+            AssignmentResult result;
+            string explanation;
+            lock (snapshot.Gate)
+            {
+                var members = snapshot.MembersOf(settings, group);
+                result = assigner.Assign(request, members);
+                explanation = assigner.Explain(request, members, result);
+            }
+
+            if (rotation?.Chosen is { } chosen && assignments is not null && attempt < CursorAttempts
+                && !await assignments.TryAdvanceRoundRobinCursorAsync(ticket.Tenant, group, cursor, chosen, cancellationToken).ConfigureAwait(false))
             {
                 // Another instance moved the rotation between our read and our move: choose again from its position.
                 continue;
             }
 
-            var explanation = assigner.Explain(request, members, result);
-            if (workloads is null)
+            if (!known)
             {
                 explanation += "; open work unknown (the store does not implement IAssignmentStore)";
             }
@@ -178,6 +186,19 @@ public sealed partial class ServiceDeskEngine
             if (request.Site is null && ticket.Location is { } unknown && strategy == AssignmentStrategy.Nearest)
             {
                 explanation += $"; location {unknown} has no coordinates in the directory";
+            }
+
+            lock (snapshot.Gate)
+            {
+                // This engine's own choice counts at once (for a reused snapshot); the agent it leaves loses the ticket.
+                if (result.Agent is { } agent && agent != ticket.Assignee)
+                {
+                    snapshot.Change(settings, agent, ticket.Priority, +1);
+                    if (ticket.Assignee is { } previous)
+                    {
+                        snapshot.Change(settings, previous, ticket.Priority, -1);
+                    }
+                }
             }
 
             events.Add(new AgentAssignmentDecided(
@@ -188,21 +209,95 @@ public sealed partial class ServiceDeskEngine
         }
     }
 
-    private async ValueTask<Dictionary<AgentId, Workload>?> WorkloadsAsync(TenantId tenant, CancellationToken cancellationToken)
+    /// <summary>The open work of a tenant's agents as last read from the store, reused for
+    /// <see cref="AutomaticAssignment.WorkloadRefreshInterval"/> (or read at every decision when it is zero).</summary>
+    private async ValueTask<WorkloadSnapshot> OpenWorkAsync(AutomaticAssignment settings, TenantId tenant, Instant now, CancellationToken cancellationToken)
     {
-        if (_store is not IAssignmentStore assignments)
+        var interval = settings.WorkloadRefreshInterval;
+        if (interval > Duration.Zero && _workloads.TryGetValue(tenant, out var cached) && cached.Settings == settings
+            && now >= cached.ReadAt && now - cached.ReadAt < interval)
         {
-            return null;
+            return cached;
         }
 
-        var work = await assignments.GetOpenWorkAsync(tenant, cancellationToken).ConfigureAwait(false);
-        var workloads = new Dictionary<AgentId, Workload>(work.Count);
-        foreach (var w in work)
+        var work = new Dictionary<AgentId, Workload>();
+        if (_store is IAssignmentStore assignments)
         {
-            workloads[w.Agent] = new Workload(w.P1, w.P2, w.P3, w.P4, w.P5);
+            foreach (var w in await assignments.GetOpenWorkAsync(tenant, cancellationToken).ConfigureAwait(false))
+            {
+                work[w.Agent] = new Workload(w.P1, w.P2, w.P3, w.P4, w.P5);
+            }
         }
 
-        return workloads;
+        var snapshot = new WorkloadSnapshot(settings, now, work);
+        if (interval > Duration.Zero)
+        {
+            _workloads[tenant] = snapshot;
+        }
+
+        return snapshot;
+    }
+
+    /// <summary>One read of a tenant's open work, with the profiles of each group built from it on first use; guarded by
+    /// <see cref="Gate"/>.</summary>
+    private sealed class WorkloadSnapshot(AutomaticAssignment settings, Instant readAt, Dictionary<AgentId, Workload> work)
+    {
+        private readonly Dictionary<GroupId, AgentProfile[]> _groups = [];
+
+        public Lock Gate { get; } = new();
+
+        public AutomaticAssignment Settings { get; } = settings;
+
+        public Instant ReadAt { get; } = readAt;
+
+        /// <summary>The group's members from the directory, each with its open work.</summary>
+        public AgentProfile[] MembersOf(AutomaticAssignment settings, GroupId group)
+        {
+            if (!_groups.TryGetValue(group, out var members))
+            {
+                var directory = settings.MembersOf(group);
+                members = new AgentProfile[directory.Count];
+                for (var i = 0; i < members.Length; i++)
+                {
+                    var profile = directory[i];
+                    members[i] = work.TryGetValue(profile.Id, out var w) ? profile.WithWorkload(w) : profile;
+                }
+
+                _groups.Add(group, members);
+            }
+
+            return members;
+        }
+
+        /// <summary>Adds (or removes) one ticket of a priority to an agent's open work and to the agent's built profiles.</summary>
+        public void Change(AutomaticAssignment settings, AgentId agent, Priority priority, int delta)
+        {
+            var current = work.GetValueOrDefault(agent);
+            var next = Shift(current, priority, delta);
+            work[agent] = next;
+            if (!settings.Directory.TryGetAgent(agent, out var profile))
+            {
+                return;
+            }
+
+            foreach (var group in profile.Groups)
+            {
+                if (_groups.TryGetValue(group, out var members))
+                {
+                    var index = Array.FindIndex(members, m => m.Id == agent);
+                    if (index >= 0)
+                    {
+                        members[index] = members[index].WithWorkload(next);
+                    }
+                }
+            }
+        }
+
+        private static Workload Shift(Workload w, Priority priority, int delta)
+        {
+            int At(Priority p, int count) => p == priority ? Math.Max(0, count + delta) : count;
+            return new Workload(At(Priority.P1Critical, w.P1), At(Priority.P2High, w.P2), At(Priority.P3Moderate, w.P3), At(Priority.P4Low, w.P4), At(Priority.P5Planning, w.P5));
+        }
     }
 
     private static List<EligibilityFilter> Filters(AutomaticAssignment settings, AssignmentStrategy strategy, AgentId? exclude)

@@ -118,6 +118,31 @@ public sealed class AgentProfile
     /// <returns>The level, or -1 when the agent lacks the skill.</returns>
     public int SkillLevel(string skill) => _skills.TryGetValue(skill, out var level) ? level : -1;
 
+    /// <summary>Returns a copy of the profile with other open work, sharing everything else (no validation, no copying of
+    /// the groups, skills or absences): cheap enough to build the profiles of a decision from a directory's.</summary>
+    /// <param name="workload">The open work.</param>
+    /// <returns>The copy.</returns>
+    public AgentProfile WithWorkload(Workload workload) => new(this, workload, LastAssignedAt);
+
+    /// <summary>Returns a copy of the profile with another last-assignment instant, sharing everything else.</summary>
+    /// <param name="lastAssignedAt">When the agent last received a ticket, if ever.</param>
+    /// <returns>The copy.</returns>
+    public AgentProfile WithLastAssignedAt(Instant? lastAssignedAt) => new(this, Workload, lastAssignedAt);
+
+    private AgentProfile(AgentProfile source, Workload workload, Instant? lastAssignedAt)
+    {
+        Id = source.Id;
+        _groups = source._groups;
+        _groupMask = source._groupMask;
+        _skills = source._skills;
+        _absences = source._absences;
+        _capacity = source._capacity;
+        Shift = source.Shift;
+        Location = source.Location;
+        Workload = workload;
+        LastAssignedAt = lastAssignedAt;
+    }
+
     /// <summary>Returns whether the agent belongs to a group.</summary>
     /// <param name="group">The group.</param>
     /// <returns><see langword="true"/> for a member.</returns>

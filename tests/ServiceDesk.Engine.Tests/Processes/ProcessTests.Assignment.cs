@@ -101,6 +101,28 @@ public abstract partial class ProcessTests
         Assert.Equal(new AgentId("ann"), (await engine.OpenTicketAsync(Caller(), Into(DeskGroup))).Ticket.Assignee);
     }
 
+    /// <summary>With a refresh interval the open work read is reused: this engine's own choices count at once, another
+    /// instance's only after the interval, when the engine reads the store again.</summary>
+    [ConformanceFact]
+    public async Task Assignment_WorkloadRefreshInterval_ReusesOwnChoicesRereadsAfterInterval()
+    {
+        var reusing = AssignmentOptions.With(new AutomaticAssignment(AssignmentOptions.Assignment!.Directory) { WorkloadRefreshInterval = Duration.FromMinutes(1) });
+        using var engine = new ServiceDeskEngine(Store, Clock, reusing);
+        using var other = new ServiceDeskEngine(Store, Clock, AssignmentOptions);
+
+        Assert.Equal(new AgentId("ann"), (await engine.OpenTicketAsync(Caller(), Into(DeskGroup))).Ticket.Assignee);
+        Assert.Equal(new AgentId("bob"), (await engine.OpenTicketAsync(Caller(), Into(DeskGroup))).Ticket.Assignee); // own choice counted
+        Assert.Equal(new AgentId("ann"), (await other.OpenTicketAsync(Caller(), Into(DeskGroup))).Ticket.Assignee); // reads the store: 1 and 1
+
+        // The reusing engine has not seen the other's ticket: ann 1, bob 1 for it, so ann again (ties go to id order).
+        Assert.Equal(new AgentId("ann"), (await engine.OpenTicketAsync(Caller(), Into(DeskGroup))).Ticket.Assignee);
+
+        // A minute later it reads again: ann 3, bob 1.
+        Clock.Advance(Duration.FromMinutes(1));
+        Assert.Equal(new AgentId("bob"), (await engine.OpenTicketAsync(Caller(), Into(DeskGroup))).Ticket.Assignee);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new AutomaticAssignment(AssignmentOptions.Assignment!.Directory) { WorkloadRefreshInterval = Duration.FromHours(2) });
+    }
+
     /// <summary>Capacity: an agent whose weighted open work plus the ticket's weight exceeds their capacity is removed.</summary>
     [ConformanceFact]
     public async Task Assignment_Capacity_FullAgentRemoved()
