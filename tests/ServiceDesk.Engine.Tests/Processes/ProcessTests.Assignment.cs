@@ -60,6 +60,17 @@ public abstract partial class ProcessTests
     private static OpenTicketRequest Into(GroupId group, string subject = "Printer jams", Impact? impact = null)
         => Desk.Incident(subject, impact) with { AssignmentGroup = group };
 
+    private static string RoutingDocs()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "docs", "routing.md")))
+        {
+            directory = directory.Parent;
+        }
+
+        return File.ReadAllText(Path.Combine(directory?.FullName ?? throw new FileNotFoundException("docs/routing.md not found"), "docs", "routing.md"));
+    }
+
     private async Task ResolveOpenAsync(ServiceDeskEngine engine, TicketId id)
     {
         Assert.Equal(CommandOutcome.Applied, (await engine.TransitionAsync(Agent(Desk.Alice), id, Workflow.IncidentLifecycle.Start)).Outcome);
@@ -86,8 +97,10 @@ public abstract partial class ProcessTests
         Assert.True(decided.Version < assigned.Version);
         Assert.Equal((AssignmentTrigger.Opened, DeskGroup, new AgentId("ann"), "least-loaded", 3, 2), (decided.Trigger, decided.Group, decided.Agent!.Value, decided.Strategy, decided.Candidates, decided.Eligible));
         Assert.Equal(new AgentId("ann"), assigned.Agent);
-        Assert.Contains("removed by not-absent: 1 (carl)", decided.Explanation, StringComparison.Ordinal);
-        Assert.Contains("ann has the lowest weighted load (0: 0 open) of 2 eligible", decided.Explanation, StringComparison.Ordinal);
+        Assert.Equal(
+            "3 candidates in desk; removed by not-absent: 1 (carl); 2 eligible; least-loaded: ann has the lowest weighted load (0: 0 open) of 2 eligible; ties go to the longest wait, then id order",
+            decided.Explanation);
+        Assert.Contains("```text assignment-explanation\n" + decided.Explanation + "\n```", RoutingDocs(), StringComparison.Ordinal); // docs/routing.md
         Assert.Contains("bob has the lowest weighted load (0: 0 open)", (await DecisionOfAsync(second.Ticket.Id)).Explanation, StringComparison.Ordinal);
 
         // Ann now has two open tickets (weights 1 + 1), bob one: the next goes to bob; once ann's are resolved, to ann.
