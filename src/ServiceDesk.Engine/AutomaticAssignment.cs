@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Runtime.CompilerServices;
 using NodaTime;
 using ServiceDesk.Routing;
 
@@ -28,34 +29,35 @@ namespace ServiceDesk.Engine;
 /// </remarks>
 public sealed class AutomaticAssignment
 {
-    private readonly FrozenDictionary<GroupId, AgentProfile[]> _members;
+    private static readonly ConditionalWeakTable<AgentDirectory, FrozenDictionary<GroupId, AgentProfile[]>> Members = new();
 
-    /// <summary>Initializes the settings with a directory.</summary>
-    /// <param name="directory">The agent directory.</param>
+    /// <summary>Initializes the settings with a fixed directory (from code or configuration).</summary>
+    /// <param name="directory">The agent directory, for every tenant.</param>
     /// <exception cref="ArgumentNullException"><paramref name="directory"/> is <see langword="null"/>.</exception>
     public AutomaticAssignment(AgentDirectory directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
         Directory = directory;
-        var members = new Dictionary<GroupId, List<AgentProfile>>();
-        foreach (var agent in directory.Agents)
-        {
-            foreach (var group in agent.Groups)
-            {
-                if (!members.TryGetValue(group, out var list))
-                {
-                    members.Add(group, list = []);
-                }
-
-                list.Add(agent);
-            }
-        }
-
-        _members = members.ToFrozenDictionary(p => p.Key, p => p.Value.ToArray());
+        Provider = new FixedDirectory(directory);
     }
 
-    /// <summary>Gets the agent directory.</summary>
-    public AgentDirectory Directory { get; }
+    /// <summary>Initializes the settings with directories given per tenant at run time, e.g. a
+    /// <see cref="StoredAgentDirectoryProvider"/> over the store's <see cref="IAgentDirectoryStore"/>: each decision uses
+    /// the tenant's directory as it is then.</summary>
+    /// <param name="provider">The provider.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="provider"/> is <see langword="null"/>.</exception>
+    public AutomaticAssignment(IAgentDirectoryProvider provider)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        Provider = provider;
+    }
+
+    /// <summary>Gets the fixed agent directory, or <see langword="null"/> when directories come from a
+    /// <see cref="Provider"/> per tenant.</summary>
+    public AgentDirectory? Directory { get; }
+
+    /// <summary>Gets where each tenant's directory comes from (for a fixed directory, a provider that always gives it).</summary>
+    public IAgentDirectoryProvider Provider { get; }
 
     /// <summary>Gets what to do when nobody in the group is eligible: leave the ticket in the group's queue (the default) or
     /// move it to the group's next tier.</summary>
@@ -116,13 +118,52 @@ public sealed class AutomaticAssignment
             : throw new ArgumentOutOfRangeException(nameof(WorkloadRefreshInterval), value, "A refresh interval is 0 (read at every decision) to 1 hour.");
     }
 
-    /// <summary>Gets the members of a group, in directory order (empty for a group without members).</summary>
+    /// <summary>Gets the members of a group of the fixed directory, in directory order (empty for a group without members).</summary>
     /// <param name="group">The group.</param>
     /// <returns>The members.</returns>
-    public IReadOnlyList<AgentProfile> MembersOf(GroupId group) => _members.TryGetValue(group, out var members) ? members : [];
+    /// <exception cref="InvalidOperationException">Directories come from a <see cref="Provider"/>; use
+    /// <see cref="MembersOf(AgentDirectory, GroupId)"/>.</exception>
+    public IReadOnlyList<AgentProfile> MembersOf(GroupId group)
+        => MembersOf(Directory ?? throw new InvalidOperationException("Directories come from a provider per tenant; pass the directory."), group);
+
+    /// <summary>Gets the members of a group of a directory, in directory order (computed once per directory).</summary>
+    /// <param name="directory">The directory.</param>
+    /// <param name="group">The group.</param>
+    /// <returns>The members.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="directory"/> is <see langword="null"/>.</exception>
+    public static IReadOnlyList<AgentProfile> MembersOf(AgentDirectory directory, GroupId group)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        return Members.GetValue(directory, Index).TryGetValue(group, out var members) ? members : [];
+    }
 
     /// <summary>Whether the engine assigns in <paramref name="group"/>: the directory defines the group (or it has members)
     /// and the group assigns automatically.</summary>
-    internal bool Covers(GroupId group)
-        => (Directory.Groups.TryGet(group, out _) || _members.ContainsKey(group)) && Directory.AssignmentOf(group).Automatic;
+    internal static bool Covers(AgentDirectory directory, GroupId group)
+        => (directory.Groups.TryGet(group, out _) || MembersOf(directory, group).Count > 0) && directory.AssignmentOf(group).Automatic;
+
+    private static FrozenDictionary<GroupId, AgentProfile[]> Index(AgentDirectory directory)
+    {
+        var members = new Dictionary<GroupId, List<AgentProfile>>();
+        foreach (var agent in directory.Agents)
+        {
+            foreach (var group in agent.Groups)
+            {
+                if (!members.TryGetValue(group, out var list))
+                {
+                    members.Add(group, list = []);
+                }
+
+                list.Add(agent);
+            }
+        }
+
+        return members.ToFrozenDictionary(p => p.Key, p => p.Value.ToArray());
+    }
+
+    private sealed class FixedDirectory(AgentDirectory directory) : IAgentDirectoryProvider
+    {
+        public ValueTask<AgentDirectory?> GetDirectoryAsync(TenantId tenant, CancellationToken cancellationToken = default)
+            => ValueTask.FromResult<AgentDirectory?>(directory);
+    }
 }

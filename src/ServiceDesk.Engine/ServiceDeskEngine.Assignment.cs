@@ -123,15 +123,17 @@ public sealed partial class ServiceDeskEngine
         Ticket ticket, GroupId group, AssignmentTrigger trigger, Actor actor, Instant at, long baseVersion, List<TicketEvent> events,
         AgentId? exclude, CancellationToken cancellationToken)
     {
-        if (Options.Assignment is not { } settings || !settings.Covers(group))
+        if (Options.Assignment is not { } settings
+            || await settings.Provider.GetDirectoryAsync(ticket.Tenant, cancellationToken).ConfigureAwait(false) is not { } directory
+            || !AutomaticAssignment.Covers(directory, group))
         {
             return null;
         }
 
-        var strategy = settings.Directory.AssignmentOf(group).Strategy;
+        var strategy = directory.AssignmentOf(group).Strategy;
         var known = _store is IAssignmentStore;
-        var snapshot = await OpenWorkAsync(settings, ticket.Tenant, at, cancellationToken).ConfigureAwait(false);
-        GeoPoint? site = ticket.Location is { } location && settings.Directory.Locations.TryGetValue(location.Value, out var point) ? point : null;
+        var snapshot = await OpenWorkAsync(settings, directory, ticket.Tenant, at, cancellationToken).ConfigureAwait(false);
+        GeoPoint? site = ticket.Location is { } location && directory.Locations.TryGetValue(location.Value, out var point) ? point : null;
         var request = new AssignmentRequest(ticket, group, at)
         {
             RequiredSkills = settings.RequiredSkills?.Invoke(ticket) ?? [],
@@ -161,12 +163,12 @@ public sealed partial class ServiceDeskEngine
                 };
             }
 
-            var assigner = new AgentAssigner(filters, chooser, settings.Fallback, settings.Directory.Groups);
+            var assigner = new AgentAssigner(filters, chooser, settings.Fallback, directory.Groups);
             AssignmentResult result;
             string explanation;
             lock (snapshot.Gate)
             {
-                var members = snapshot.MembersOf(settings, group);
+                var members = snapshot.MembersOf(group);
                 result = assigner.Assign(request, members);
                 explanation = assigner.Explain(request, members, result);
             }
@@ -193,10 +195,10 @@ public sealed partial class ServiceDeskEngine
                 // This engine's own choice counts at once (for a reused snapshot); the agent it leaves loses the ticket.
                 if (result.Agent is { } agent && agent != ticket.Assignee)
                 {
-                    snapshot.Change(settings, agent, ticket.Priority, +1);
+                    snapshot.Change(agent, ticket.Priority, +1);
                     if (ticket.Assignee is { } previous)
                     {
-                        snapshot.Change(settings, previous, ticket.Priority, -1);
+                        snapshot.Change(previous, ticket.Priority, -1);
                     }
                 }
             }
@@ -211,10 +213,11 @@ public sealed partial class ServiceDeskEngine
 
     /// <summary>The open work of a tenant's agents as last read from the store, reused for
     /// <see cref="AutomaticAssignment.WorkloadRefreshInterval"/> (or read at every decision when it is zero).</summary>
-    private async ValueTask<WorkloadSnapshot> OpenWorkAsync(AutomaticAssignment settings, TenantId tenant, Instant now, CancellationToken cancellationToken)
+    private async ValueTask<WorkloadSnapshot> OpenWorkAsync(
+        AutomaticAssignment settings, AgentDirectory directory, TenantId tenant, Instant now, CancellationToken cancellationToken)
     {
         var interval = settings.WorkloadRefreshInterval;
-        if (interval > Duration.Zero && _workloads.TryGetValue(tenant, out var cached) && cached.Settings == settings
+        if (interval > Duration.Zero && _workloads.TryGetValue(tenant, out var cached) && cached.Directory == directory
             && now >= cached.ReadAt && now - cached.ReadAt < interval)
         {
             return cached;
@@ -229,7 +232,7 @@ public sealed partial class ServiceDeskEngine
             }
         }
 
-        var snapshot = new WorkloadSnapshot(settings, now, work);
+        var snapshot = new WorkloadSnapshot(directory, now, work);
         if (interval > Duration.Zero)
         {
             _workloads[tenant] = snapshot;
@@ -240,26 +243,26 @@ public sealed partial class ServiceDeskEngine
 
     /// <summary>One read of a tenant's open work, with the profiles of each group built from it on first use; guarded by
     /// <see cref="Gate"/>.</summary>
-    private sealed class WorkloadSnapshot(AutomaticAssignment settings, Instant readAt, Dictionary<AgentId, Workload> work)
+    private sealed class WorkloadSnapshot(AgentDirectory directory, Instant readAt, Dictionary<AgentId, Workload> work)
     {
         private readonly Dictionary<GroupId, AgentProfile[]> _groups = [];
 
         public Lock Gate { get; } = new();
 
-        public AutomaticAssignment Settings { get; } = settings;
+        public AgentDirectory Directory { get; } = directory;
 
         public Instant ReadAt { get; } = readAt;
 
         /// <summary>The group's members from the directory, each with its open work.</summary>
-        public AgentProfile[] MembersOf(AutomaticAssignment settings, GroupId group)
+        public AgentProfile[] MembersOf(GroupId group)
         {
             if (!_groups.TryGetValue(group, out var members))
             {
-                var directory = settings.MembersOf(group);
-                members = new AgentProfile[directory.Count];
+                var listed = AutomaticAssignment.MembersOf(Directory, group);
+                members = new AgentProfile[listed.Count];
                 for (var i = 0; i < members.Length; i++)
                 {
-                    var profile = directory[i];
+                    var profile = listed[i];
                     members[i] = work.TryGetValue(profile.Id, out var w) ? profile.WithWorkload(w) : profile;
                 }
 
@@ -270,12 +273,12 @@ public sealed partial class ServiceDeskEngine
         }
 
         /// <summary>Adds (or removes) one ticket of a priority to an agent's open work and to the agent's built profiles.</summary>
-        public void Change(AutomaticAssignment settings, AgentId agent, Priority priority, int delta)
+        public void Change(AgentId agent, Priority priority, int delta)
         {
             var current = work.GetValueOrDefault(agent);
             var next = Shift(current, priority, delta);
             work[agent] = next;
-            if (!settings.Directory.TryGetAgent(agent, out var profile))
+            if (!Directory.TryGetAgent(agent, out var profile))
             {
                 return;
             }
@@ -343,20 +346,21 @@ public sealed partial class ServiceDeskEngine
 
     /// <summary>With automatic assignment configured, refuses an agent the directory does not have, or one who is not a
     /// member of a group the directory defines.</summary>
-    private void CheckAgentOfDirectory(GroupId? group, AgentId agent, string paramName)
+    private async ValueTask CheckAgentOfDirectoryAsync(TenantId tenant, GroupId? group, AgentId agent, string paramName, CancellationToken cancellationToken)
     {
-        if (Options.Assignment is not { } settings)
+        if (Options.Assignment is not { } settings
+            || await settings.Provider.GetDirectoryAsync(tenant, cancellationToken).ConfigureAwait(false) is not { } directory)
         {
             return;
         }
 
-        if (!settings.Directory.TryGetAgent(agent, out var profile))
+        if (!directory.TryGetAgent(agent, out var profile))
         {
             throw new ArgumentException(
-                $"The agent {TextPolicy.Echo(agent.Value)} is not in the agent directory ({settings.Directory.Agents.Count} agents); name an agent of the directory.", paramName);
+                $"The agent {TextPolicy.Echo(agent.Value)} is not in the agent directory ({directory.Agents.Count} agents); name an agent of the directory.", paramName);
         }
 
-        if (group is { } g && settings.MembersOf(g) is { Count: > 0 } members && !profile.IsMemberOf(g))
+        if (group is { } g && AutomaticAssignment.MembersOf(directory, g) is { Count: > 0 } members && !profile.IsMemberOf(g))
         {
             var names = string.Join(", ", members.Take(10).Select(m => m.Id.Value)) + (members.Count > 10 ? $", … ({members.Count} in all)" : string.Empty);
             throw new ArgumentException($"The agent {TextPolicy.Echo(agent.Value)} is not a member of group {TextPolicy.Echo(g.Value)} (members: {names}).", paramName);

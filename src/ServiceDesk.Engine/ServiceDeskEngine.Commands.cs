@@ -169,12 +169,16 @@ public sealed partial class ServiceDeskEngine
         if (agent is { } a)
         {
             AgentId.ThrowIfDefault(a, nameof(agent));
-            CheckAgentOfDirectory(group, a, nameof(agent));
         }
 
         return ExecuteAsync("Assign", context, ticket, CommandFingerprint.Of(context, "Assign", group.Value, agent?.Value), async (loaded, ct) =>
         {
             var t = loaded.Ticket;
+            if (agent is { } named)
+            {
+                await CheckAgentOfDirectoryAsync(t.Tenant, group, named, nameof(agent), ct).ConfigureAwait(false);
+            }
+
             if (t.AssignmentGroup == group && t.Assignee == agent && agent is not null)
             {
                 return Decision.Unchanged;
@@ -621,7 +625,7 @@ public sealed partial class ServiceDeskEngine
         ticket.Validate();
         if (request.Assignee is { } named)
         {
-            CheckAgentOfDirectory(group, named, nameof(request));
+            await CheckAgentOfDirectoryAsync(tenant, group, named, nameof(request), cancellationToken).ConfigureAwait(false);
         }
 
         try

@@ -226,6 +226,17 @@ internal static class PostgreSqlMigrations
             PRIMARY KEY (tenant, grp)
         );
         """,
+
+        // 9: run-time agent directories (IAgentDirectoryStore): each tenant's JSON definition with its version.
+        """
+        CREATE TABLE {0}.agent_directories (
+            tenant   text    NOT NULL PRIMARY KEY,
+            version  bigint  NOT NULL,
+            json     text    NOT NULL,
+            saved_s  bigint  NOT NULL,
+            saved_ns integer NOT NULL
+        );
+        """,
     ];
 
     public static int Latest => Steps.Length;

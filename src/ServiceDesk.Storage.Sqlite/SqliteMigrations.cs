@@ -276,6 +276,17 @@ internal static class SqliteMigrations
             PRIMARY KEY (tenant, grp)
         ) WITHOUT ROWID;
         """,
+
+        // 10: run-time agent directories (IAgentDirectoryStore): each tenant's JSON definition with its version.
+        """
+        CREATE TABLE agent_directories (
+            tenant   TEXT    NOT NULL PRIMARY KEY,
+            version  INTEGER NOT NULL,
+            json     TEXT    NOT NULL,
+            saved_s  INTEGER NOT NULL,
+            saved_ns INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ];
 
     /// <summary>The C# part of each step, run after its SQL in the same transaction; <see langword="null"/> for none.</summary>
@@ -283,6 +294,7 @@ internal static class SqliteMigrations
     [
         null,
         BackfillTimeEntries,
+        null,
         null,
         null,
         null,

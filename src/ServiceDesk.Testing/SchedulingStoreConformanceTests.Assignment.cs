@@ -1,3 +1,5 @@
+using NodaTime;
+using ServiceDesk.Routing;
 using ServiceDesk.Storage;
 using Xunit;
 
@@ -97,5 +99,74 @@ public abstract partial class SchedulingStoreConformanceTests
         await Assert.ThrowsAnyAsync<ArgumentException>(() => Assignment.TryAdvanceRoundRobinCursorAsync(tenant, group, null, default));
         await Assert.ThrowsAnyAsync<ArgumentException>(() => Assignment.TryAdvanceRoundRobinCursorAsync(tenant, group, default(AgentId), new AgentId("ann")));
         Assert.Null(await Assignment.GetRoundRobinCursorAsync(tenant, group));
+    }
+    /// <summary>Gets the store as an <see cref="IAgentDirectoryStore"/>.</summary>
+    protected IAgentDirectoryStore Directories => (IAgentDirectoryStore)Store;
+
+    /// <summary>A tenant's directory is replaced whole by compare-and-set on its version, per tenant.</summary>
+    /// <returns>A task that completes when the test has run.</returns>
+    [ConformanceFact]
+    public async Task AgentDirectory_SaveAndRead_CompareAndSetPerTenant()
+    {
+        var tenant = NewTenant();
+        const string V1 = """{ "groups": [ { "id": "desk", "tier": 1 } ], "agents": [ { "id": "ann", "groups": ["desk"] } ] }""";
+        const string V2 = """{ "groups": [ { "id": "desk", "tier": 1 } ], "agents": [ { "id": "bob", "groups": ["desk"] } ] }""";
+        var at = Clock.Now;
+
+        Assert.Null(await Directories.GetAgentDirectoryAsync(tenant));
+        Assert.Equal(0, await Directories.GetAgentDirectoryVersionAsync(tenant));
+        Assert.Equal(new StoredAgentDirectory(tenant, 1, V1, at), await Directories.SaveAgentDirectoryAsync(tenant, V1, 0, at));
+        Assert.Null(await Directories.SaveAgentDirectoryAsync(tenant, V2, 0, at));
+        Assert.Null(await Directories.SaveAgentDirectoryAsync(tenant, V2, 2, at));
+        var later = at + Duration.FromMinutes(5) + Duration.FromNanoseconds(123);
+        Assert.Equal(new StoredAgentDirectory(tenant, 2, V2, later), await Directories.SaveAgentDirectoryAsync(tenant, V2, 1, later));
+
+        Assert.Equal(new StoredAgentDirectory(tenant, 2, V2, later), await Directories.GetAgentDirectoryAsync(tenant));
+        Assert.Equal(2, await Directories.GetAgentDirectoryVersionAsync(tenant));
+        Assert.Null(await Directories.GetAgentDirectoryAsync(NewTenant()));
+
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Directories.SaveAgentDirectoryAsync(tenant, string.Empty, 2, at));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Directories.SaveAgentDirectoryAsync(tenant, V1, -1, at));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Directories.SaveAgentDirectoryAsync(default, V1, 0, at));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Directories.GetAgentDirectoryAsync(default));
+        Assert.Equal(2, await Directories.GetAgentDirectoryVersionAsync(tenant));
+    }
+
+    /// <summary>Of many saves from the same version at once, exactly one is stored.</summary>
+    /// <returns>A task that completes when the test has run.</returns>
+    [ConformanceFact]
+    public async Task AgentDirectory_ConcurrentSaves_ExactlyOneWins()
+    {
+        var tenant = NewTenant();
+        var results = await Task.WhenAll(Enumerable.Range(0, Concurrency).Select(i => Task.Run(() =>
+            Directories.SaveAgentDirectoryAsync(tenant, $$"""{ "groups": [ { "id": "g{{i}}", "tier": 1 } ], "agents": [] }""", 0, Clock.Now))));
+
+        var winner = Assert.Single(results, r => r is not null)!;
+        Assert.Equal(winner, await Directories.GetAgentDirectoryAsync(tenant));
+    }
+
+    /// <summary>The provider validates before anything is stored (every fault listed) and sees another instance's save at
+    /// its next read.</summary>
+    /// <returns>A task that completes when the test has run.</returns>
+    [ConformanceFact]
+    public async Task AgentDirectory_Provider_ValidatesAndSeesOtherInstancesSaves()
+    {
+        var tenant = NewTenant();
+        var mine = new StoredAgentDirectoryProvider(Directories);
+        var theirs = new StoredAgentDirectoryProvider(Directories);
+        var bad = await Assert.ThrowsAsync<InvalidDefinitionException>(() => mine.SaveAsync(tenant, """
+            { "groups": [ { "id": "field", "tier": 2, "strategy": "nearest" } ],
+              "agents": [ { "id": "fred", "groups": ["field"], "skills": { "vpn": 101 } } ] }
+            """, 0, Clock.Now));
+        Assert.Contains(bad.Errors, e => e.Contains("$.agents[0].skills", StringComparison.Ordinal));
+        Assert.Contains(bad.Errors, e => e.Contains("has no location", StringComparison.Ordinal));
+        Assert.Equal(0, await Directories.GetAgentDirectoryVersionAsync(tenant));
+        Assert.Null(await mine.GetDirectoryAsync(tenant));
+
+        Assert.NotNull(await mine.SaveAsync(tenant, """{ "groups": [ { "id": "desk", "tier": 1 } ], "agents": [ { "id": "ann", "groups": ["desk"] } ] }""", 0, Clock.Now));
+        Assert.Equal(["ann"], (await theirs.GetDirectoryAsync(tenant))!.Agents.Select(a => a.Id.Value));
+        Assert.NotNull(await theirs.SaveAsync(tenant, """{ "groups": [ { "id": "desk", "tier": 1 } ], "agents": [ { "id": "bob", "groups": ["desk"] } ] }""", 1, Clock.Now));
+        Assert.Equal(["bob"], (await mine.GetDirectoryAsync(tenant))!.Agents.Select(a => a.Id.Value));
+        Assert.Null(await mine.SaveAsync(tenant, """{ "groups": [], "agents": [] }""", 1, Clock.Now));
     }
 }

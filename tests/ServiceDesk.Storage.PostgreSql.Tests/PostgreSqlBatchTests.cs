@@ -46,7 +46,7 @@ public sealed class PostgreSqlBatchTests(ITestOutputHelper output)
 
         await using var store = await schema.OpenAsync();
 
-        Assert.Equal(8, PostgreSqlTicketStore.SchemaVersion);
+        Assert.Equal(9, PostgreSqlTicketStore.SchemaVersion);
         Assert.Equal(PostgreSqlTicketStore.SchemaVersion, await schema.ScalarAsync<int>($"SELECT max(version) FROM {schema.Quoted}.schema_migrations;"));
         Assert.Equal(
             "text",

@@ -63,7 +63,7 @@ public sealed class PostgreSqlSchedulingTests
         await using var store = await schema.OpenAsync();
 
         Assert.Equal(PostgreSqlTicketStore.SchemaVersion, await schema.ScalarAsync<int>($"SELECT max(version) FROM {schema.Quoted}.schema_migrations;"));
-        Assert.Equal(8, PostgreSqlTicketStore.SchemaVersion);
+        Assert.Equal(9, PostgreSqlTicketStore.SchemaVersion);
         Assert.Equal(ServiceDeskJson.Serialize(snapshot), ServiceDeskJson.Serialize((await store.GetAsync(tenant, ticket.Id))!));
         Assert.Equal(events.Select(ServiceDeskJson.Serialize), (await store.ReadHistoryAsync(tenant, ticket.Id)).Select(ServiceDeskJson.Serialize));
         var entries = await store.ReadTimeEntriesAsync(tenant, Instant.FromUtc(2025, 1, 1, 0, 0), Instant.FromUtc(2025, 2, 1, 0, 0));

@@ -104,7 +104,7 @@ public sealed class SqliteBatchTests(ITestOutputHelper output) : IDisposable
                 await indexes.ExecuteScalarAsync());
         }
 
-        Assert.Equal(9, SqliteTicketStore.SchemaVersion);
+        Assert.Equal(10, SqliteTicketStore.SchemaVersion);
         var stored = await store.GetStoredAsync(tenant, opened.Ticket.Id);
         Assert.NotNull(stored);
         Assert.Equal(ServiceDeskJson.Serialize(commented.Ticket), ServiceDeskJson.Serialize(stored.Ticket));

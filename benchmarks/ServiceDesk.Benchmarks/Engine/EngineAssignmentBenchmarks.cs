@@ -88,7 +88,7 @@ public class EngineAssignmentBenchmarks
         _sample = target.Ticket with { AssignmentGroup = Desk };
         _engine = new ServiceDeskEngine(_lease.Store, _clock, ServiceDeskEngineOptions.CreateDefault().With(_settings));
         _cachedEngine = new ServiceDeskEngine(
-            _lease.Store, _clock, ServiceDeskEngineOptions.CreateDefault().With(new AutomaticAssignment(_settings.Directory) { WorkloadRefreshInterval = Duration.FromSeconds(1) }));
+            _lease.Store, _clock, ServiceDeskEngineOptions.CreateDefault().With(new AutomaticAssignment(_settings.Directory!) { WorkloadRefreshInterval = Duration.FromSeconds(1) }));
         var work = (await ((IAssignmentStore)_lease.Store).GetOpenWorkAsync(Tenant)).ToDictionary(w => w.Agent);
         _members = [.. _settings.MembersOf(Desk).Select(a => work.TryGetValue(a.Id, out var w) ? a.WithWorkload(new Workload(w.P1, w.P2, w.P3, w.P4, w.P5)) : a)];
 

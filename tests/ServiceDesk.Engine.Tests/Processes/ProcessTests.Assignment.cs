@@ -119,7 +119,7 @@ public abstract partial class ProcessTests
     [ConformanceFact]
     public async Task Assignment_WorkloadRefreshInterval_ReusesOwnChoicesRereadsAfterInterval()
     {
-        var reusing = AssignmentOptions.With(new AutomaticAssignment(AssignmentOptions.Assignment!.Directory) { WorkloadRefreshInterval = Duration.FromMinutes(1) });
+        var reusing = AssignmentOptions.With(new AutomaticAssignment(AssignmentOptions.Assignment!.Directory!) { WorkloadRefreshInterval = Duration.FromMinutes(1) });
         using var engine = new ServiceDeskEngine(Store, Clock, reusing);
         using var other = new ServiceDeskEngine(Store, Clock, AssignmentOptions);
 
@@ -133,7 +133,27 @@ public abstract partial class ProcessTests
         // A minute later it reads again: ann 3, bob 1.
         Clock.Advance(Duration.FromMinutes(1));
         Assert.Equal(new AgentId("bob"), (await engine.OpenTicketAsync(Caller(), Into(DeskGroup))).Ticket.Assignee);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new AutomaticAssignment(AssignmentOptions.Assignment!.Directory) { WorkloadRefreshInterval = Duration.FromHours(2) });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new AutomaticAssignment(AssignmentOptions.Assignment!.Directory!) { WorkloadRefreshInterval = Duration.FromHours(2) });
+    }
+
+    /// <summary>Directories managed at run time through the store: none yet assigns nobody; each save is seen at the next
+    /// decision, also when another instance saved it.</summary>
+    [ConformanceFact]
+    public async Task Assignment_RunTimeDirectoryFromTheStore_ChangesSeenAtTheNextDecision()
+    {
+        var store = (IAgentDirectoryStore)Store;
+        using var engine = new ServiceDeskEngine(Store, Clock, Desk.Options.With(new AutomaticAssignment(new StoredAgentDirectoryProvider(store))));
+        var admin = new StoredAgentDirectoryProvider(store); // another app instance, managing agents
+
+        Assert.Null((await engine.OpenTicketAsync(Caller(), Into(DeskGroup))).Ticket.Assignee);
+
+        await admin.SaveAsync(Tenant, """{ "groups": [ { "id": "desk", "tier": 1 } ], "agents": [ { "id": "ann", "groups": ["desk"] } ] }""", 0, Clock.Now);
+        Assert.Equal(new AgentId("ann"), (await engine.OpenTicketAsync(Caller(), Into(DeskGroup))).Ticket.Assignee);
+
+        await admin.SaveAsync(Tenant, """{ "groups": [ { "id": "desk", "tier": 1 } ], "agents": [ { "id": "bob", "groups": ["desk"] } ] }""", 1, Clock.Now);
+        var opened = await engine.OpenTicketAsync(Caller(), Into(DeskGroup));
+        Assert.Equal(new AgentId("bob"), opened.Ticket.Assignee);
+        await Assert.ThrowsAsync<ArgumentException>(() => engine.AssignAsync(Agent(Desk.Alice), opened.Ticket.Id, DeskGroup, new AgentId("ann")));
     }
 
     /// <summary>Capacity: an agent whose weighted open work plus the ticket's weight exceeds their capacity is removed.</summary>
