@@ -315,23 +315,7 @@ public sealed class DurableLedger
     }
 
     private InvoicePlan Plan(Contract contract, YearMonth period, TimeEntry[] entries, OneOffWork[] works, IEnumerable<BilledEntry> billed, InvoiceDocument? existing, Instant now)
-    {
-        Dictionary<TimeEntryId, TimeEntry>? snapshots = null;
-        Dictionary<TimeEntryId, (ContractId, YearMonth)>? on = null;
-        foreach (var b in billed)
-        {
-            (snapshots ??= [])[b.Snapshot.Id] = b.Snapshot;
-            if (b.Invoice is not null)
-            {
-                (on ??= [])[b.Snapshot.Id] = (b.Contract, b.Period);
-            }
-        }
-
-        return InvoicePlanner.Plan(
-            contract, period, entries, works, now, _validation, snapshots,
-            id => on is not null && on.TryGetValue(id, out var where) ? where : null,
-            existing);
-    }
+        => InvoicePlanner.Plan(contract, period, entries, works, billed, existing, now, _validation);
 
     private static InvoiceCommit? Commit(Contract contract, YearMonth period, InvoicePlan plan, InvoiceDocument? existing, Instant now)
     {
