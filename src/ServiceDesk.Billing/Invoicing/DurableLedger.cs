@@ -113,19 +113,15 @@ public sealed class DurableLedger
                 $"Time entry {TextPolicy.Echo(entry.Id)} starts on {Iso(date)}, outside the term of contract {TextPolicy.Echo(contract.Id)}: {Term(contract)}.");
         }
 
-        var overlapping = await _store.ListAgentTimeEntriesAsync(entry.Tenant, entry.Agent, new Interval(entry.Start, entry.End), cancellationToken).ConfigureAwait(false);
-        foreach (var other in overlapping)
+        // The check and the insert are one atomic step in the store, so two instances cannot both record overlapping time.
+        var stored = !contract.RequireApproval && entry.Approval == ApprovalState.Pending ? entry.WithApproval(ApprovalState.Approved) : entry;
+        if (await _store.AddTimeEntryUnlessOverlappingAsync(stored, cancellationToken).ConfigureAwait(false) is { } other)
         {
-            if (other.Id != entry.Id && other.Id != entry.Supersedes && other.Approval != ApprovalState.Rejected)
-            {
-                throw new ArgumentException(
-                    $"Time entry {TextPolicy.Echo(entry.Id)} ({entry.Start} to {entry.End}) overlaps entry {TextPolicy.Echo(other.Id)} ({other.Start} to {other.End}) of agent {TextPolicy.Echo(entry.Agent)}; an agent's entries may not overlap (correct the other entry, or start at or after {other.End}).",
-                    nameof(entry));
-            }
+            throw new ArgumentException(
+                $"Time entry {TextPolicy.Echo(entry.Id)} ({entry.Start} to {entry.End}) overlaps entry {TextPolicy.Echo(other.Id)} ({other.Start} to {other.End}) of agent {TextPolicy.Echo(entry.Agent)}; an agent's entries may not overlap (correct the other entry, or start at or after {other.End}).",
+                nameof(entry));
         }
 
-        var stored = !contract.RequireApproval && entry.Approval == ApprovalState.Pending ? entry.WithApproval(ApprovalState.Approved) : entry;
-        await _store.AddTimeEntryAsync(stored, cancellationToken).ConfigureAwait(false);
         return stored;
     }
 

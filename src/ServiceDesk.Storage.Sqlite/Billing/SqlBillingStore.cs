@@ -30,6 +30,7 @@ internal sealed class SqlBillingStore
     private readonly Func<DbConnection, DbTransaction, CancellationToken, Task> _commit;
     private readonly Func<string, Func<Task<object?>>, Task<object?>> _guarded;
     private readonly string _name;
+    private readonly string? _agentLockSql;
     private readonly string _entries;
     private readonly string _works;
     private readonly string _numbers;
@@ -43,9 +44,11 @@ internal sealed class SqlBillingStore
         Func<CancellationToken, Task<DbConnection>> open,
         Func<DbConnection, CancellationToken, Task<DbTransaction>> beginWrite,
         Func<DbConnection, DbTransaction, CancellationToken, Task> commit,
-        Func<string, Func<Task<object?>>, Task<object?>> guarded)
+        Func<string, Func<Task<object?>>, Task<object?>> guarded,
+        string? agentLockSql = null)
     {
         _name = name;
+        _agentLockSql = agentLockSql;
         _open = open;
         _beginWrite = beginWrite;
         _commit = commit;
@@ -78,6 +81,40 @@ internal sealed class SqlBillingStore
             }
 
             return stored;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Checks and stores an entry in one write transaction: first the adapter's lock of the (tenant, agent) when it has
+    /// one (PostgreSQL: a transaction-scoped advisory lock; SQLite needs none, its write transaction is <c>BEGIN IMMEDIATE</c>),
+    /// then the agent's current overlapping entries are read, then the entry is inserted unless one of them blocks it.</summary>
+    public async Task<TimeEntry?> AddTimeEntryUnlessOverlappingAsync(TimeEntry entry, CancellationToken cancellationToken)
+    {
+        TimeEntryBatch.CheckOverlapCandidate(entry);
+        cancellationToken.ThrowIfCancellationRequested();
+        return await Write<TimeEntry?>("store a time entry", async (c, t) =>
+        {
+            if (_agentLockSql is not null)
+            {
+                await Execute(c, t, _agentLockSql, cancellationToken, ("key", $"servicedesk-billing-agent:{_entries}:{entry.Tenant.Value}:{entry.Agent.Value}")).ConfigureAwait(false);
+            }
+
+            var (ss, sn) = Split(entry.Start);
+            var (es, en) = Split(entry.End);
+            var overlapping = await List(c, t, $"""
+                SELECT id, entry FROM {_entries}
+                WHERE tenant = @tenant AND agent = @agent AND superseded_by IS NULL
+                  AND (start_s < @es OR (start_s = @es AND start_ns < @en))
+                  AND (end_s > @ss OR (end_s = @ss AND end_ns > @sn));
+                """,
+                r => ReadEntry(r.GetString(1), entry.Tenant, r.GetString(0)), cancellationToken,
+                ("tenant", entry.Tenant.Value), ("agent", entry.Agent.Value), ("ss", ss), ("sn", sn), ("es", es), ("en", en)).ConfigureAwait(false);
+            if (ByStart(overlapping).FirstOrDefault(entry.ConflictsWith) is { } blocking)
+            {
+                return blocking;
+            }
+
+            await AddEntryAsync(c, t, entry, cancellationToken).ConfigureAwait(false);
+            return null;
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -501,9 +538,12 @@ internal sealed class SqlBillingStore
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<IReadOnlyList<T>> List<T>(DbConnection c, string sql, Func<DbDataReader, T> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    private static Task<IReadOnlyList<T>> List<T>(DbConnection c, string sql, Func<DbDataReader, T> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+        => List(c, null, sql, read, cancellationToken, parameters);
+
+    private static async Task<IReadOnlyList<T>> List<T>(DbConnection c, DbTransaction? t, string sql, Func<DbDataReader, T> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
-        await using var command = Command(c, null, sql, parameters);
+        await using var command = Command(c, t, sql, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var list = new List<T>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
