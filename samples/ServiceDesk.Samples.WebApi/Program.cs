@@ -206,6 +206,8 @@ outbox.MapPost("/{position:long}/replay", async Task<Results<NoContent, NotFound
     await deliveries.ReplayParkedAsync(consumer, [position], ct) == 1 ? TypedResults.NoContent() : TypedResults.NotFound())
     .WithName("ReplayParkedMessage").WithSummary("Makes a parked message deliverable again, with its attempts reset.");
 
+app.MapBillingEndpoints(); // BillingEndpoints.cs: the invoice run, the month's invoices, stored reports
+
 app.Run();
 
 /// <summary>The entry point, visible to WebApplicationFactory.</summary>

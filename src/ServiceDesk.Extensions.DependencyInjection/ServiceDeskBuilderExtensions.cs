@@ -261,7 +261,9 @@ public static class ServiceDeskBuilderExtensions
         return builder.Configure(o => o.Escalation = source);
     }
 
-    /// <summary>Adds billing contracts (for invoices computed from logged time); a contract id added twice is a start-up fault.</summary>
+    /// <summary>Adds billing contracts (for invoices computed from logged time); a contract id added twice is a start-up fault.
+    /// Registers <see cref="DurableLedger"/> and <see cref="StoredBillingReports"/> (singletons over the store's
+    /// <see cref="IBillingStore"/> and every contract added).</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="contracts">The contracts.</param>
     /// <returns>The builder.</returns>
@@ -269,7 +271,7 @@ public static class ServiceDeskBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(contracts);
         var list = contracts.ToList();
-        return builder.Configure(o =>
+        return AddLedger(builder).Configure(o =>
         {
             o.Contracts.RemoveAll(s => s.Description.StartsWith("billing contracts (code)", StringComparison.Ordinal));
             o.Contracts.Add(new DefinitionSource("billing contracts (code)", _ => list));
@@ -286,15 +288,26 @@ public static class ServiceDeskBuilderExtensions
     /// <param name="builder">The builder.</param>
     /// <param name="section">The contracts section.</param>
     /// <returns>The builder.</returns>
+    /// <remarks>Registers <see cref="DurableLedger"/> and <see cref="StoredBillingReports"/> as the other overload does.</remarks>
     public static IServiceDeskBuilder AddBilling(this IServiceDeskBuilder builder, IConfigurationSection section)
     {
         ArgumentNullException.ThrowIfNull(section);
         var path = section.Path;
-        return builder.Configure(o =>
+        return AddLedger(builder).Configure(o =>
         {
             o.Contracts.RemoveAll(s => s.Description == $"billing contracts ({path})");
             o.Contracts.Add(new DefinitionSource($"billing contracts ({path})", _ => ContractSettings.Read(section)));
         });
+    }
+
+    /// <summary>Registers the durable ledger and the stored reports over every contract added (idempotent).</summary>
+    private static IServiceDeskBuilder AddLedger(IServiceDeskBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton(sp => new DurableLedger(sp.GetRequiredService<IBillingStore>(), sp.GetRequiredService<ServiceDeskDefinitions>().Contracts));
+        builder.Services.TryAddSingleton(sp => new StoredBillingReports(
+            sp.GetRequiredService<IBillingStore>(), sp.GetRequiredService<ITicketStore>(), sp.GetRequiredService<ServiceDeskDefinitions>().Contracts));
+        return builder;
     }
 
     /// <summary>

@@ -34,7 +34,9 @@ public static class ServiceDeskServiceCollectionExtensions
     /// <para>Registers (all singletons, with <c>TryAdd*</c>, so a second call adds nothing but its
     /// <paramref name="configure"/>): <see cref="ServiceDeskEngine"/>; <see cref="ITicketStore"/>,
     /// <see cref="ITimerStore"/>, <see cref="IOutboxStore"/>, <see cref="IOutboxDeliveryStore"/> and
-    /// <see cref="ITimeEntryStore"/>, all the one store instance; <see cref="ServiceDeskDefinitions"/>; <see cref="IClock"/> (a <see cref="TimeProviderClock"/> when a
+    /// <see cref="ITimeEntryStore"/>, all the one store instance; <see cref="ServiceDesk.Billing.IBillingStore"/> (the same
+    /// instance for SQLite and PostgreSQL, an <see cref="ServiceDesk.Storage.InMemory.InMemoryBillingStore"/> beside the in-memory
+    /// store); <see cref="ServiceDeskDefinitions"/>; <see cref="IClock"/> (a <see cref="TimeProviderClock"/> when a
     /// <see cref="TimeProvider"/> is registered, else the system clock); a hosted service that opens (and migrates)
     /// the store when the host starts; start-up validation of <see cref="ServiceDeskOptions"/>; and the health check
     /// <see cref="HealthCheckName"/> (tags <see cref="HealthCheckTags"/>; it runs when the app adds the health check
@@ -73,6 +75,7 @@ public static class ServiceDeskServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<ServiceDeskStoreHolder>().As<IOutboxStore>());
         services.TryAddSingleton(sp => sp.GetRequiredService<ServiceDeskStoreHolder>().As<IOutboxDeliveryStore>());
         services.TryAddSingleton(sp => sp.GetRequiredService<ServiceDeskStoreHolder>().As<ITimeEntryStore>());
+        services.TryAddSingleton(sp => sp.GetRequiredService<ServiceDeskStoreHolder>().Billing);
         services.TryAddSingleton(sp => new ServiceDeskEngine(
             sp.GetRequiredService<ITicketStore>(),
             sp.GetRequiredService<IClock>(),

@@ -29,6 +29,27 @@ public sealed class InMemoryBillingStore : IBillingStore
     }
 
     /// <inheritdoc />
+    /// <remarks>The check and the insert run under the store's lock.</remarks>
+    public Task<TimeEntry?> AddTimeEntryUnlessOverlappingAsync(TimeEntry entry, CancellationToken cancellationToken = default)
+    {
+        TimeEntryBatch.CheckOverlapCandidate(entry);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            var blocking = !_tenants.TryGetValue(entry.Tenant, out var t)
+                ? null
+                : t.Entries.Values.Where(s => s.SupersededBy is null && entry.ConflictsWith(s.Entry))
+                    .Select(s => s.Entry).OrderBy(e => e.Start).ThenBy(e => e.Id).FirstOrDefault();
+            if (blocking is null)
+            {
+                AddLocked(entry, undo: null);
+            }
+
+            return Task.FromResult(blocking);
+        }
+    }
+
+    /// <inheritdoc />
     public Task<int> AddTimeEntriesAsync(IReadOnlyList<TimeEntry> entries, CancellationToken cancellationToken = default)
     {
         TimeEntryBatch.Validate(entries);

@@ -15,11 +15,16 @@ public sealed partial class PostgreSqlTicketStore : IBillingStore
         async ct => await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false),
         async (connection, ct) => await connection.BeginTransactionAsync(ct).ConfigureAwait(false),
         (_, transaction, ct) => transaction.CommitAsync(ct),
-        (operation, action) => Guarded(operation, action));
+        (operation, action) => Guarded(operation, action),
+        "SELECT pg_advisory_xact_lock(hashtextextended(@key, 0));");
 
     /// <inheritdoc />
     public Task<bool> AddTimeEntryAsync(TimeEntry entry, CancellationToken cancellationToken = default)
         => BillingSql.AddTimeEntryAsync(entry, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<TimeEntry?> AddTimeEntryUnlessOverlappingAsync(TimeEntry entry, CancellationToken cancellationToken = default)
+        => BillingSql.AddTimeEntryUnlessOverlappingAsync(entry, cancellationToken);
 
     /// <inheritdoc />
     public Task<int> AddTimeEntriesAsync(IReadOnlyList<TimeEntry> entries, CancellationToken cancellationToken = default)

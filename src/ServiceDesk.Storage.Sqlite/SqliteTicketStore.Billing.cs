@@ -25,6 +25,10 @@ public sealed partial class SqliteTicketStore : IBillingStore
         => BillingSql.AddTimeEntryAsync(entry, cancellationToken);
 
     /// <inheritdoc />
+    public Task<TimeEntry?> AddTimeEntryUnlessOverlappingAsync(TimeEntry entry, CancellationToken cancellationToken = default)
+        => BillingSql.AddTimeEntryUnlessOverlappingAsync(entry, cancellationToken);
+
+    /// <inheritdoc />
     public Task<int> AddTimeEntriesAsync(IReadOnlyList<TimeEntry> entries, CancellationToken cancellationToken = default)
         => BillingSql.AddTimeEntriesAsync(entries, cancellationToken);
 

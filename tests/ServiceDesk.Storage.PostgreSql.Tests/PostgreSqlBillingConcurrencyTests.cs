@@ -87,6 +87,59 @@ public sealed class PostgreSqlBillingConcurrencyTests : IAsyncLifetime
         await AssertStateAsync(second, tenant, invoices: ContractCount, creditNotes: 0);
     }
 
+    [PostgresFact]
+    public async Task TwoInstances_RecordOverlappingTimeAtOnce_ExactlyOneOfEachPairStored()
+    {
+        await using var first = await OpenAsync("instance-a");
+        await using var second = await OpenAsync("instance-b");
+        var tenant = new TenantId("overlap-" + Guid.NewGuid().ToString("N")[..8]);
+        var contracts = Contracts(tenant, 100m).Take(1).ToList();
+        var a = new DurableLedger(first, contracts);
+        var b = new DurableLedger(second, contracts);
+        const int Agents = 8, PairsPerAgent = 40;
+
+        // Every agent has 40 pairs of overlapping entries; each pair is recorded through both instances at the same moment,
+        // and all agents race at once, so the advisory lock of one agent must not block the others.
+        var races = Enumerable.Range(0, Agents).Select(agent => Task.Run(async () =>
+        {
+            var winners = 0;
+            for (var i = 0; i < PairsPerAgent; i++)
+            {
+                var start = Instant.FromUtc(2025, 3, 1, 0, 0) + Duration.FromHours(2 * i);
+                TimeEntry Make(string side, Instant at) => new(new TimeEntryId($"A{agent}-P{i:D3}-{side}"), tenant, contracts[0].Id, TicketId.New(), new AgentId($"agent-{agent}"), "remote", at, Duration.FromMinutes(45));
+                var results = await Task.WhenAll(
+                    Task.Run(() => Attempt(a, Make("a", start))),
+                    Task.Run(() => Attempt(b, Make("b", start + Duration.FromMinutes(30)))));
+                Assert.Equal(1, results.Count(stored => stored));
+                winners++;
+            }
+
+            return winners;
+        })).ToArray();
+        Assert.Equal(Agents * PairsPerAgent, (await Task.WhenAll(races)).Sum());
+
+        var entries = await second.ListTimeEntriesAsync(tenant, null, Instant.MaxValue);
+        Assert.Equal(Agents * PairsPerAgent, entries.Count);
+        foreach (var agent in entries.GroupBy(e => e.Agent))
+        {
+            var ordered = agent.OrderBy(e => e.Start).ToList();
+            Assert.All(ordered.Zip(ordered.Skip(1)), p => Assert.True(p.First.End <= p.Second.Start, $"{p.First.Id} overlaps {p.Second.Id}"));
+        }
+
+        async Task<bool> Attempt(DurableLedger ledger, TimeEntry entry)
+        {
+            try
+            {
+                await ledger.RecordTimeAsync(entry, Now);
+                return true;
+            }
+            catch (ArgumentException ex) when (ex.Message.Contains("overlaps", StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+    }
+
     private static InvoiceLine Line()
         => new(InvoiceLineKind.TimeAndMaterials, "Support", 1m, "hour", new Money(100m, Currency.Eur), new Money(100m, Currency.Eur), 0.19m, new Money(19m, Currency.Eur));
 

@@ -20,6 +20,8 @@ public sealed class InMemoryBillingStoreConformanceTests : BillingStoreConforman
 {
     protected override Task<ServiceDesk.Billing.IBillingStore> CreateStoreAsync()
         => Task.FromResult<ServiceDesk.Billing.IBillingStore>(new InMemoryBillingStore());
+
+    protected override Task<ITicketStore> CreateTicketStoreAsync() => Task.FromResult<ITicketStore>(new InMemoryTicketStore());
 }
 
 /// <summary>An adapter without the optional capabilities: their tests throw <see cref="ConformanceSkipException"/>, which

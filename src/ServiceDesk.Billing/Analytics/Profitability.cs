@@ -110,8 +110,10 @@ public static class ProfitabilityCalculator
     public static AgentUtilisation Utilisation(AgentId agent, BusinessCalendar calendar, YearMonth month, IEnumerable<TimeEntry> entries)
     {
         ArgumentNullException.ThrowIfNull(calendar);
-        var zone = calendar.Zone;
-        var period = new Interval(zone.AtStartOfDay(month.OnDayOfMonth(1)).ToInstant(), zone.AtStartOfDay(month.PlusMonths(1).OnDayOfMonth(1)).ToInstant());
-        return Utilisation(agent, calendar, period, entries);
+        return Utilisation(agent, calendar, MonthInterval(calendar.Zone, month), entries);
     }
+
+    /// <summary>The interval of a calendar month in a zone: from the start of its first day to the start of the next month.</summary>
+    internal static Interval MonthInterval(DateTimeZone zone, YearMonth month)
+        => new(zone.AtStartOfDay(month.OnDayOfMonth(1)).ToInstant(), zone.AtStartOfDay(month.PlusMonths(1).OnDayOfMonth(1)).ToInstant());
 }

@@ -113,19 +113,15 @@ public sealed class DurableLedger
                 $"Time entry {TextPolicy.Echo(entry.Id)} starts on {Iso(date)}, outside the term of contract {TextPolicy.Echo(contract.Id)}: {Term(contract)}.");
         }
 
-        var overlapping = await _store.ListAgentTimeEntriesAsync(entry.Tenant, entry.Agent, new Interval(entry.Start, entry.End), cancellationToken).ConfigureAwait(false);
-        foreach (var other in overlapping)
+        // The check and the insert are one atomic step in the store, so two instances cannot both record overlapping time.
+        var stored = !contract.RequireApproval && entry.Approval == ApprovalState.Pending ? entry.WithApproval(ApprovalState.Approved) : entry;
+        if (await _store.AddTimeEntryUnlessOverlappingAsync(stored, cancellationToken).ConfigureAwait(false) is { } other)
         {
-            if (other.Id != entry.Id && other.Id != entry.Supersedes && other.Approval != ApprovalState.Rejected)
-            {
-                throw new ArgumentException(
-                    $"Time entry {TextPolicy.Echo(entry.Id)} ({entry.Start} to {entry.End}) overlaps entry {TextPolicy.Echo(other.Id)} ({other.Start} to {other.End}) of agent {TextPolicy.Echo(entry.Agent)}; an agent's entries may not overlap (correct the other entry, or start at or after {other.End}).",
-                    nameof(entry));
-            }
+            throw new ArgumentException(
+                $"Time entry {TextPolicy.Echo(entry.Id)} ({entry.Start} to {entry.End}) overlaps entry {TextPolicy.Echo(other.Id)} ({other.Start} to {other.End}) of agent {TextPolicy.Echo(entry.Agent)}; an agent's entries may not overlap (correct the other entry, or start at or after {other.End}).",
+                nameof(entry));
         }
 
-        var stored = !contract.RequireApproval && entry.Approval == ApprovalState.Pending ? entry.WithApproval(ApprovalState.Approved) : entry;
-        await _store.AddTimeEntryAsync(stored, cancellationToken).ConfigureAwait(false);
         return stored;
     }
 
@@ -315,23 +311,7 @@ public sealed class DurableLedger
     }
 
     private InvoicePlan Plan(Contract contract, YearMonth period, TimeEntry[] entries, OneOffWork[] works, IEnumerable<BilledEntry> billed, InvoiceDocument? existing, Instant now)
-    {
-        Dictionary<TimeEntryId, TimeEntry>? snapshots = null;
-        Dictionary<TimeEntryId, (ContractId, YearMonth)>? on = null;
-        foreach (var b in billed)
-        {
-            (snapshots ??= [])[b.Snapshot.Id] = b.Snapshot;
-            if (b.Invoice is not null)
-            {
-                (on ??= [])[b.Snapshot.Id] = (b.Contract, b.Period);
-            }
-        }
-
-        return InvoicePlanner.Plan(
-            contract, period, entries, works, now, _validation, snapshots,
-            id => on is not null && on.TryGetValue(id, out var where) ? where : null,
-            existing);
-    }
+        => InvoicePlanner.Plan(contract, period, entries, works, billed, existing, now, _validation);
 
     private static InvoiceCommit? Commit(Contract contract, YearMonth period, InvoicePlan plan, InvoiceDocument? existing, Instant now)
     {

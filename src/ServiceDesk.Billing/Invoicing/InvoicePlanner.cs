@@ -66,6 +66,37 @@ internal static class InvoicePlanner
         return new InvoicePlan(outcome, statement, entries, billedWorks);
     }
 
+    /// <summary>Decides a contract-month from stored data: the billed-entry index as the store keeps it (the durable ledger
+    /// and the stored reports decide the same way).</summary>
+    /// <param name="contract">The contract.</param>
+    /// <param name="period">The month.</param>
+    /// <param name="entries">The contract's entries up to and including the month.</param>
+    /// <param name="works">The contract's works.</param>
+    /// <param name="billed">The contract's part of the billed-entry index.</param>
+    /// <param name="existing">The current invoice of the contract and month, or <see langword="null"/>.</param>
+    /// <param name="now">The current instant.</param>
+    /// <param name="validation">Validation settings.</param>
+    public static InvoicePlan Plan(
+        Contract contract, YearMonth period, TimeEntry[] entries, OneOffWork[] works, IEnumerable<BilledEntry> billed,
+        InvoiceDocument? existing, Instant now, TimeEntryValidationOptions? validation)
+    {
+        Dictionary<TimeEntryId, TimeEntry>? snapshots = null;
+        Dictionary<TimeEntryId, (ContractId, YearMonth)>? on = null;
+        foreach (var b in billed)
+        {
+            (snapshots ??= [])[b.Snapshot.Id] = b.Snapshot;
+            if (b.Invoice is not null)
+            {
+                (on ??= [])[b.Snapshot.Id] = (b.Contract, b.Period);
+            }
+        }
+
+        return Plan(
+            contract, period, entries, works, now, validation, snapshots,
+            id => on is not null && on.TryGetValue(id, out var where) ? where : null,
+            existing);
+    }
+
     /// <summary>The entries of a statement that are on a current invoice of another contract or month, or <see langword="null"/> when none is.</summary>
     private static HashSet<TimeEntryId>? Elsewhere(ContractMonthStatement statement, Func<TimeEntryId, (ContractId Contract, YearMonth Period)?> billedOn, ContractId contract, YearMonth period)
     {

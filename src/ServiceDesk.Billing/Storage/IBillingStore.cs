@@ -34,6 +34,35 @@ public interface IBillingStore
     /// <exception cref="InvalidOperationException">The superseded entry already has another correction.</exception>
     Task<bool> AddTimeEntryAsync(TimeEntry entry, CancellationToken cancellationToken = default);
 
+    /// <summary>Stores a time entry unless a current entry of the same agent overlaps it (<see cref="TimeEntry.ConflictsWith"/>):
+    /// the check and the insert are one atomic step, so of two overlapping entries added at the same time, by two threads or two
+    /// app instances, at most one is stored.</summary>
+    /// <param name="entry">The entry; its duration must be positive.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns><see langword="null"/> when the entry was stored (or was already stored with the same content: a retry); otherwise
+    /// the first entry that blocks it (by start, then id), and nothing was stored.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="entry"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The duration is not positive.</exception>
+    /// <exception cref="ArgumentException">As <see cref="AddTimeEntryAsync"/>.</exception>
+    /// <exception cref="InvalidOperationException">As <see cref="AddTimeEntryAsync"/>.</exception>
+    /// <remarks>The shipped adapters make it atomic: in memory under the store's lock, SQLite in its <c>BEGIN IMMEDIATE</c>
+    /// transaction (which serializes writers across processes), PostgreSQL under a transaction-scoped advisory lock of the
+    /// (tenant, agent) taken before the check. The default implementation, for adapters written before this member, reads
+    /// <see cref="ListAgentTimeEntriesAsync"/> and then calls <see cref="AddTimeEntryAsync"/>: correct for one writer, but two
+    /// instances can both pass the check.</remarks>
+    async Task<TimeEntry?> AddTimeEntryUnlessOverlappingAsync(TimeEntry entry, CancellationToken cancellationToken = default)
+    {
+        TimeEntryBatch.CheckOverlapCandidate(entry);
+        var overlapping = await ListAgentTimeEntriesAsync(entry.Tenant, entry.Agent, new Interval(entry.Start, entry.End), cancellationToken).ConfigureAwait(false);
+        if (overlapping.FirstOrDefault(entry.ConflictsWith) is { } other)
+        {
+            return other;
+        }
+
+        await AddTimeEntryAsync(entry, cancellationToken).ConfigureAwait(false);
+        return null;
+    }
+
     /// <summary>The most entries one <see cref="AddTimeEntriesAsync"/> call takes: 10,000.</summary>
     public const int MaxEntriesPerAdd = 10_000;
 

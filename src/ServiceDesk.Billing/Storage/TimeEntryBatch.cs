@@ -1,6 +1,7 @@
 namespace ServiceDesk.Billing;
 
-/// <summary>The argument checks of <see cref="IBillingStore.AddTimeEntriesAsync"/>, shared by the adapters.</summary>
+/// <summary>The argument checks of <see cref="IBillingStore.AddTimeEntriesAsync"/> and
+/// <see cref="IBillingStore.AddTimeEntryUnlessOverlappingAsync"/>, shared by the adapters.</summary>
 public static class TimeEntryBatch
 {
     /// <summary>Checks a batch of time entries: not null, 1 to <see cref="IBillingStore.MaxEntriesPerAdd"/> entries, none null.</summary>
@@ -22,6 +23,20 @@ public static class TimeEntryBatch
             {
                 throw new ArgumentNullException(nameof(entries), $"entries[{i}] is null.");
             }
+        }
+    }
+
+    /// <summary>Checks the entry of <see cref="IBillingStore.AddTimeEntryUnlessOverlappingAsync"/>: not null, a positive duration.</summary>
+    /// <param name="entry">The entry.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="entry"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The duration is zero or negative.</exception>
+    public static void CheckOverlapCandidate(TimeEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (entry.Duration <= NodaTime.Duration.Zero)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(entry), entry.Duration, $"Time entry {TextPolicy.Echo(entry.Id)}: the duration {entry.Duration} is outside the valid range: more than 0.");
         }
     }
 }

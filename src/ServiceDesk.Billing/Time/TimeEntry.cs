@@ -157,4 +157,18 @@ public sealed record TimeEntry
     /// <param name="approval">The state.</param>
     /// <returns>The copy.</returns>
     public TimeEntry WithApproval(ApprovalState approval) => this with { Approval = approval };
+
+    /// <summary>Tells whether another entry keeps this one from being recorded: the same tenant and agent, times that overlap
+    /// (the other starts before this one ends and ends after it starts), another id, not the entry this one
+    /// <see cref="Supersedes"/>, and not rejected. Pass current entries only (a superseded entry blocks nothing).</summary>
+    /// <param name="other">The other entry.</param>
+    /// <returns><see langword="true"/> when <paramref name="other"/> blocks this entry.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="other"/> is <see langword="null"/>.</exception>
+    /// <remarks>The rule of <see cref="DurableLedger.RecordTimeAsync"/> and <see cref="IBillingStore.AddTimeEntryUnlessOverlappingAsync"/>.</remarks>
+    public bool ConflictsWith(TimeEntry other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return other.Tenant == Tenant && other.Agent == Agent && other.Start < End && other.End > Start
+            && other.Id != Id && other.Id != Supersedes && other.Approval != ApprovalState.Rejected;
+    }
 }

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
+using ServiceDesk.Billing;
 using ServiceDesk.Storage;
+using ServiceDesk.Storage.InMemory;
 
 namespace ServiceDesk.Extensions.DependencyInjection.Internal;
 
@@ -8,6 +10,7 @@ internal sealed class ServiceDeskStoreHolder(IOptionsMonitor<ServiceDeskOptions>
 {
     private readonly Lock _gate = new();
     private Task<ITicketStore>? _opening;
+    private InMemoryBillingStore? _memoryBilling;
 
     public Task<ITicketStore> OpenAsync(CancellationToken cancellationToken)
     {
@@ -45,6 +48,16 @@ internal sealed class ServiceDeskStoreHolder(IOptionsMonitor<ServiceDeskOptions>
         where T : class
         => Current as T ?? throw new InvalidOperationException(
             $"The ServiceDesk store ({Current.GetType().Name}) does not implement {typeof(T).Name}.");
+
+    /// <summary>The billing store: the opened store itself when it implements <see cref="IBillingStore"/> (SQLite, PostgreSQL),
+    /// one <see cref="InMemoryBillingStore"/> per container beside the in-memory ticket store; any other store must implement it.</summary>
+    public IBillingStore Billing => Current switch
+    {
+        IBillingStore billing => billing,
+        InMemoryTicketStore => LazyInitializer.EnsureInitialized(ref _memoryBilling),
+        var other => throw new InvalidOperationException(
+            $"The ServiceDesk store ({other.GetType().Name}) does not implement IBillingStore; billing needs the SQLite, PostgreSQL or in-memory store, or an adapter that implements IBillingStore."),
+    };
 
     public async ValueTask DisposeAsync()
     {

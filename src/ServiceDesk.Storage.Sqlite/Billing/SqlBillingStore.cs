@@ -19,6 +19,9 @@ namespace ServiceDesk.Storage;
 /// invoices) that advances by the batch's count: the counter row stays locked until the transaction ends, so concurrent
 /// commits take consecutive ranges, and a rolled-back commit gives its range back. Guards before counters, in a fixed order,
 /// means two writers never wait for each other in a cycle.</para>
+/// <para><b>Round trips.</b> When the driver supports <see cref="DbBatch"/> (Npgsql), a commit sends its guards as one batch
+/// and its documents, current invoices and index rows as another, so a commit of 200 contracts costs a few round trips
+/// instead of one per statement; SQLite runs the same statements one by one, in process.</para>
 /// </remarks>
 internal sealed class SqlBillingStore
 {
@@ -30,6 +33,7 @@ internal sealed class SqlBillingStore
     private readonly Func<DbConnection, DbTransaction, CancellationToken, Task> _commit;
     private readonly Func<string, Func<Task<object?>>, Task<object?>> _guarded;
     private readonly string _name;
+    private readonly string? _agentLockSql;
     private readonly string _entries;
     private readonly string _works;
     private readonly string _numbers;
@@ -43,9 +47,11 @@ internal sealed class SqlBillingStore
         Func<CancellationToken, Task<DbConnection>> open,
         Func<DbConnection, CancellationToken, Task<DbTransaction>> beginWrite,
         Func<DbConnection, DbTransaction, CancellationToken, Task> commit,
-        Func<string, Func<Task<object?>>, Task<object?>> guarded)
+        Func<string, Func<Task<object?>>, Task<object?>> guarded,
+        string? agentLockSql = null)
     {
         _name = name;
+        _agentLockSql = agentLockSql;
         _open = open;
         _beginWrite = beginWrite;
         _commit = commit;
@@ -78,6 +84,40 @@ internal sealed class SqlBillingStore
             }
 
             return stored;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Checks and stores an entry in one write transaction: first the adapter's lock of the (tenant, agent) when it has
+    /// one (PostgreSQL: a transaction-scoped advisory lock; SQLite needs none, its write transaction is <c>BEGIN IMMEDIATE</c>),
+    /// then the agent's current overlapping entries are read, then the entry is inserted unless one of them blocks it.</summary>
+    public async Task<TimeEntry?> AddTimeEntryUnlessOverlappingAsync(TimeEntry entry, CancellationToken cancellationToken)
+    {
+        TimeEntryBatch.CheckOverlapCandidate(entry);
+        cancellationToken.ThrowIfCancellationRequested();
+        return await Write<TimeEntry?>("store a time entry", async (c, t) =>
+        {
+            if (_agentLockSql is not null)
+            {
+                await Execute(c, t, _agentLockSql, cancellationToken, ("key", $"servicedesk-billing-agent:{_entries}:{entry.Tenant.Value}:{entry.Agent.Value}")).ConfigureAwait(false);
+            }
+
+            var (ss, sn) = Split(entry.Start);
+            var (es, en) = Split(entry.End);
+            var overlapping = await List(c, t, $"""
+                SELECT id, entry FROM {_entries}
+                WHERE tenant = @tenant AND agent = @agent AND superseded_by IS NULL
+                  AND (start_s < @es OR (start_s = @es AND start_ns < @en))
+                  AND (end_s > @ss OR (end_s = @ss AND end_ns > @sn));
+                """,
+                r => ReadEntry(r.GetString(1), entry.Tenant, r.GetString(0)), cancellationToken,
+                ("tenant", entry.Tenant.Value), ("agent", entry.Agent.Value), ("ss", ss), ("sn", sn), ("es", es), ("en", en)).ConfigureAwait(false);
+            if (ByStart(overlapping).FirstOrDefault(entry.ConflictsWith) is { } blocking)
+            {
+                return blocking;
+            }
+
+            await AddEntryAsync(c, t, entry, cancellationToken).ConfigureAwait(false);
+            return null;
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -270,19 +310,31 @@ internal sealed class SqlBillingStore
         // Serialized before the transaction: only the numbers are filled in inside it.
         return await Write<IReadOnlyList<InvoiceCommitResult>>($"commit {commits.Count:N0} invoice decisions", async (c, t) =>
         {
-            // 1. Guard every (contract, month), in order.
+            // 1. Guard every (contract, month), in order (one round trip when the driver batches statements).
+            var guards = new Statements(c, t);
             foreach (var commit in commits)
             {
                 var period = BillingJson.Month(commit.Period);
-                var guarded = commit.ExpectedCurrent is not { } expected
-                    ? await Execute(c, t, $"INSERT INTO {_current} (tenant, period, contract, invoice) VALUES (@tenant, @period, @contract, 0) ON CONFLICT (tenant, period, contract) DO NOTHING;", cancellationToken,
-                        ("tenant", tenantId.Value), ("period", period), ("contract", commit.Contract.Value)).ConfigureAwait(false)
-                    : await Execute(c, t, $"UPDATE {_current} SET invoice = 0 WHERE tenant = @tenant AND period = @period AND contract = @contract AND invoice = @expected;", cancellationToken,
-                        ("tenant", tenantId.Value), ("period", period), ("contract", commit.Contract.Value), ("expected", expected.Sequence)).ConfigureAwait(false);
-                if (guarded != 1)
+                if (commit.ExpectedCurrent is not { } expected)
                 {
+                    guards.Add($"INSERT INTO {_current} (tenant, period, contract, invoice) VALUES (@tenant, @period, @contract, 0) ON CONFLICT (tenant, period, contract) DO NOTHING;",
+                        ("tenant", tenantId.Value), ("period", period), ("contract", commit.Contract.Value));
+                }
+                else
+                {
+                    guards.Add($"UPDATE {_current} SET invoice = 0 WHERE tenant = @tenant AND period = @period AND contract = @contract AND invoice = @expected;",
+                        ("tenant", tenantId.Value), ("period", period), ("contract", commit.Contract.Value), ("expected", expected.Sequence));
+                }
+            }
+
+            var guarded = await guards.RunAsync(stopAtFirst: affected => affected != 1, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < guarded.Count; i++)
+            {
+                if (guarded[i] != 1)
+                {
+                    var commit = commits[i];
                     var actual = await Scalar(c, t, $"SELECT invoice FROM {_current} WHERE tenant = @tenant AND period = @period AND contract = @contract;", cancellationToken,
-                        ("tenant", tenantId.Value), ("period", period), ("contract", commit.Contract.Value)).ConfigureAwait(false);
+                        ("tenant", tenantId.Value), ("period", BillingJson.Month(commit.Period)), ("contract", commit.Contract.Value)).ConfigureAwait(false);
                     throw new BillingConcurrencyException(
                         tenantId, commit.Contract, commit.Period, commit.ExpectedCurrent,
                         actual is null or DBNull ? null : new InvoiceNumber(InvoiceDocumentKind.Invoice, Convert.ToInt64(actual, CultureInfo.InvariantCulture)));
@@ -295,7 +347,8 @@ internal sealed class SqlBillingStore
             var nextCredit = credits == 0 ? 0 : await Allocate(c, t, tenantId, CreditNoteKind, credits, cancellationToken).ConfigureAwait(false);
             var nextInvoice = invoices == 0 ? 0 : await Allocate(c, t, tenantId, InvoiceKind, invoices, cancellationToken).ConfigureAwait(false);
 
-            // 3. Store the documents, the current invoices and the index.
+            // 3. Store the documents, the current invoices and the index (one round trip when the driver batches statements).
+            var writes = new Statements(c, t);
             var results = new InvoiceCommitResult[commits.Count];
             for (var i = 0; i < commits.Count; i++)
             {
@@ -307,40 +360,38 @@ internal sealed class SqlBillingStore
                 {
                     credit = cn.ToDocument(nextCredit++);
                     var reversed = commit.ExpectedCurrent!.Value.Sequence;
-                    await InsertDocument(c, t, credit, reversed, cancellationToken).ConfigureAwait(false);
-                    await Execute(c, t, $"UPDATE {_documents} SET reversed_by = @by WHERE tenant = @tenant AND kind = '{InvoiceKind}' AND sequence = @sequence;", cancellationToken,
-                        ("by", credit.Number.Sequence), ("tenant", tenantId.Value), ("sequence", reversed)).ConfigureAwait(false);
-                    await Execute(c, t, $"UPDATE {_billed} SET invoice = NULL WHERE tenant = @tenant AND invoice = @sequence;", cancellationToken,
-                        ("tenant", tenantId.Value), ("sequence", reversed)).ConfigureAwait(false);
+                    InsertDocument(writes, credit, reversed);
+                    writes.Add($"UPDATE {_documents} SET reversed_by = @by WHERE tenant = @tenant AND kind = '{InvoiceKind}' AND sequence = @sequence;",
+                        ("by", credit.Number.Sequence), ("tenant", tenantId.Value), ("sequence", reversed));
+                    writes.Add($"UPDATE {_billed} SET invoice = NULL WHERE tenant = @tenant AND invoice = @sequence;",
+                        ("tenant", tenantId.Value), ("sequence", reversed));
                 }
 
                 if (commit.Invoice is { } inv)
                 {
                     invoice = inv.ToDocument(nextInvoice++);
-                    await InsertDocument(c, t, invoice, null, cancellationToken).ConfigureAwait(false);
-                    await Execute(c, t, $"UPDATE {_current} SET invoice = @invoice WHERE tenant = @tenant AND period = @period AND contract = @contract;", cancellationToken,
-                        ("invoice", invoice.Number.Sequence), ("tenant", tenantId.Value), ("period", period), ("contract", commit.Contract.Value)).ConfigureAwait(false);
-                    await using var bind = Command(c, t, $"""
-                        INSERT INTO {_billed} (tenant, entry, contract, invoice, invoice_contract, invoice_period, snapshot)
-                        VALUES (@tenant, @entry, @contract, @invoice, @contract, @period, @snapshot)
-                        ON CONFLICT (tenant, entry) DO UPDATE SET invoice = excluded.invoice, invoice_contract = excluded.invoice_contract, invoice_period = excluded.invoice_period;
-                        """, ("tenant", tenantId.Value), ("entry", string.Empty), ("contract", commit.Contract.Value), ("invoice", invoice.Number.Sequence), ("period", period), ("snapshot", string.Empty));
+                    InsertDocument(writes, invoice, null);
+                    writes.Add($"UPDATE {_current} SET invoice = @invoice WHERE tenant = @tenant AND period = @period AND contract = @contract;",
+                        ("invoice", invoice.Number.Sequence), ("tenant", tenantId.Value), ("period", period), ("contract", commit.Contract.Value));
                     foreach (var e in invoice.BilledEntries)
                     {
-                        bind.Parameters["entry"].Value = e.Id.Value;
-                        bind.Parameters["snapshot"].Value = BillingJson.Serialize(e);
-                        await bind.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                        writes.Add($"""
+                            INSERT INTO {_billed} (tenant, entry, contract, invoice, invoice_contract, invoice_period, snapshot)
+                            VALUES (@tenant, @entry, @contract, @invoice, @contract, @period, @snapshot)
+                            ON CONFLICT (tenant, entry) DO UPDATE SET invoice = excluded.invoice, invoice_contract = excluded.invoice_contract, invoice_period = excluded.invoice_period;
+                            """, ("tenant", tenantId.Value), ("entry", e.Id.Value), ("contract", commit.Contract.Value), ("invoice", invoice.Number.Sequence), ("period", period), ("snapshot", BillingJson.Serialize(e)));
                     }
                 }
                 else
                 {
-                    await Execute(c, t, $"DELETE FROM {_current} WHERE tenant = @tenant AND period = @period AND contract = @contract;", cancellationToken,
-                        ("tenant", tenantId.Value), ("period", period), ("contract", commit.Contract.Value)).ConfigureAwait(false);
+                    writes.Add($"DELETE FROM {_current} WHERE tenant = @tenant AND period = @period AND contract = @contract;",
+                        ("tenant", tenantId.Value), ("period", period), ("contract", commit.Contract.Value));
                 }
 
                 results[i] = new InvoiceCommitResult(credit, invoice);
             }
 
+            await writes.RunAsync(stopAtFirst: null, cancellationToken).ConfigureAwait(false);
             return results;
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -442,11 +493,11 @@ internal sealed class SqlBillingStore
         return last - count + 1;
     }
 
-    private Task<int> InsertDocument(DbConnection c, DbTransaction t, InvoiceDocument document, long? reverses, CancellationToken cancellationToken)
-        => Execute(c, t, $"""
+    private void InsertDocument(Statements writes, InvoiceDocument document, long? reverses)
+        => writes.Add($"""
             INSERT INTO {_documents} (tenant, kind, sequence, contract, period, reverses, reversed_by, document)
             VALUES (@tenant, @kind, @sequence, @contract, @period, @reverses, NULL, @document);
-            """, cancellationToken,
+            """,
             ("tenant", document.Tenant.Value), ("kind", KindText(document.Kind)), ("sequence", document.Number.Sequence), ("contract", document.Contract.Value),
             ("period", BillingJson.Month(document.Period)), ("reverses", reverses), ("document", BillingJson.Serialize(document)));
 
@@ -501,9 +552,12 @@ internal sealed class SqlBillingStore
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<IReadOnlyList<T>> List<T>(DbConnection c, string sql, Func<DbDataReader, T> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    private static Task<IReadOnlyList<T>> List<T>(DbConnection c, string sql, Func<DbDataReader, T> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+        => List(c, null, sql, read, cancellationToken, parameters);
+
+    private static async Task<IReadOnlyList<T>> List<T>(DbConnection c, DbTransaction? t, string sql, Func<DbDataReader, T> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
-        await using var command = Command(c, null, sql, parameters);
+        await using var command = Command(c, t, sql, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var list = new List<T>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -532,6 +586,69 @@ internal sealed class SqlBillingStore
         catch (Exception ex) when (ex is JsonException or ArgumentException)
         {
             throw new StorageException($"The {_name} billing store holds a {what} ({TextPolicy.Echo(key)}) of tenant {TextPolicy.Echo(tenant)} that does not read: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Statements of one transaction sent together: as one <see cref="DbBatch"/> (one round trip) when the driver
+    /// supports batches (Npgsql), else one by one (SQLite, in process, where a statement costs no round trip).</summary>
+    private sealed class Statements(DbConnection connection, DbTransaction transaction)
+    {
+        private readonly List<(string Sql, (string Name, object? Value)[] Parameters)> _statements = [];
+
+        public void Add(string sql, params (string Name, object? Value)[] parameters) => _statements.Add((sql, parameters));
+
+        /// <summary>Runs the statements in order and returns the rows each affected. One by one, it stops after the first
+        /// statement for which <paramref name="stopAtFirst"/> is true (the rest would be rolled back anyway); a batch runs all.</summary>
+        public async Task<IReadOnlyList<int>> RunAsync(Func<int, bool>? stopAtFirst, CancellationToken cancellationToken)
+        {
+            var affected = new List<int>(_statements.Count);
+            if (_statements.Count == 0)
+            {
+                return affected;
+            }
+
+            if (!connection.CanCreateBatch)
+            {
+                foreach (var (sql, parameters) in _statements)
+                {
+                    var rows = await Execute(connection, transaction, sql, cancellationToken, parameters).ConfigureAwait(false);
+                    affected.Add(rows);
+                    if (stopAtFirst?.Invoke(rows) == true)
+                    {
+                        break;
+                    }
+                }
+
+                return affected;
+            }
+
+            await using var batch = connection.CreateBatch();
+            batch.Transaction = transaction;
+            foreach (var (sql, parameters) in _statements)
+            {
+                var command = batch.CreateBatchCommand();
+                command.CommandText = sql;
+                foreach (var (name, value) in parameters)
+                {
+                    if (sql.Contains("@" + name, StringComparison.Ordinal) && !command.Parameters.Contains(name))
+                    {
+                        var p = command.CreateParameter();
+                        p.ParameterName = name;
+                        p.Value = value ?? DBNull.Value;
+                        command.Parameters.Add(p);
+                    }
+                }
+
+                batch.BatchCommands.Add(command);
+            }
+
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var command in batch.BatchCommands)
+            {
+                affected.Add(command.RecordsAffected);
+            }
+
+            return affected;
         }
     }
 }
