@@ -41,6 +41,7 @@ internal static class Converters
         yield return Names<TicketLinkType>();
         yield return Names<EscalationKind>();
         yield return Names<ApprovalOutcome>();
+        yield return Names<AssignmentTrigger>();
     }
 
     private static JsonStringEnumConverter<T> Names<T>()

@@ -39,6 +39,10 @@ internal static class GoldenJson
         yield return ("sla-policy", new SlaPolicyReselected(T, Id, 20, At, Actor.System, "gold", "standard", true));
         yield return ("sla-due", new SlaDueOverridden(T, Id, 21, At, Actor.OfAgent(new AgentId("alice")), "resolution", At + Duration.FromHours(30), "promised to the customer"));
         yield return ("sla-due-cleared", new SlaDueOverridden(T, Id, 22, At, Actor.OfAgent(new AgentId("alice")), "resolution", null, null));
+        yield return ("routed", new TicketRouted(T, Id, 23, At, Actor.System, new GroupId("network"), ["vip", "outage"], "rule 'vpn' (order 0, position 0) matched"));
+        yield return ("agent-assignment", new AgentAssignmentDecided(
+            T, Id, 24, At, Actor.OfAgent(new AgentId("alice")), AssignmentTrigger.Opened, new GroupId("network"), new AgentId("bob"), "least-loaded", 3, 2,
+            "3 candidates in network; removed by not-absent: 1 (carl); 2 eligible"));
     }
 
     public static IEnumerable<(string Name, Ticket Ticket)> Tickets()

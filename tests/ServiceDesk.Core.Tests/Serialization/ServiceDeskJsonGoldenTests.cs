@@ -37,6 +37,10 @@ public sealed class ServiceDeskJsonGoldenTests
         ["sla-policy"] = "{\"type\":\"sla-policy\",\"restarted\":true,\"policy\":\"gold\",\"previousPolicy\":\"standard\",\"tenant\":\"acme\",\"ticket\":\"0b3c6a1e-5f0e-4d4b-9c39-2a3f1d7e9b10\",\"version\":20,\"at\":\"2025-03-03T09:00:00.123456789Z\",\"actor\":\"System:system\"}",
         ["sla-due"] = "{\"type\":\"sla-due\",\"due\":\"2025-03-04T15:00:00.123456789Z\",\"metric\":\"resolution\",\"reason\":\"promised to the customer\",\"tenant\":\"acme\",\"ticket\":\"0b3c6a1e-5f0e-4d4b-9c39-2a3f1d7e9b10\",\"version\":21,\"at\":\"2025-03-03T09:00:00.123456789Z\",\"actor\":\"Agent:alice\"}",
         ["sla-due-cleared"] = "{\"type\":\"sla-due\",\"metric\":\"resolution\",\"tenant\":\"acme\",\"ticket\":\"0b3c6a1e-5f0e-4d4b-9c39-2a3f1d7e9b10\",\"version\":22,\"at\":\"2025-03-03T09:00:00.123456789Z\",\"actor\":\"Agent:alice\"}",
+
+        // Events of issue 15 (automatic assignment): written by the source-generated context, pinned since.
+        ["routed"] = "{\"type\":\"routed\",\"group\":\"network\",\"tags\":[\"vip\",\"outage\"],\"explanation\":\"rule \\u0027vpn\\u0027 (order 0, position 0) matched\",\"tenant\":\"acme\",\"ticket\":\"0b3c6a1e-5f0e-4d4b-9c39-2a3f1d7e9b10\",\"version\":23,\"at\":\"2025-03-03T09:00:00.123456789Z\",\"actor\":\"System:system\"}",
+        ["agent-assignment"] = "{\"type\":\"agent-assignment\",\"agent\":\"bob\",\"trigger\":\"Opened\",\"group\":\"network\",\"strategy\":\"least-loaded\",\"candidates\":3,\"eligible\":2,\"explanation\":\"3 candidates in network; removed by not-absent: 1 (carl); 2 eligible\",\"tenant\":\"acme\",\"ticket\":\"0b3c6a1e-5f0e-4d4b-9c39-2a3f1d7e9b10\",\"version\":24,\"at\":\"2025-03-03T09:00:00.123456789Z\",\"actor\":\"Agent:alice\"}",
     };
 
     private static readonly Dictionary<string, string> TicketJson = new(StringComparer.Ordinal)

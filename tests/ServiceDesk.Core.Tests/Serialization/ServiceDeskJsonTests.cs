@@ -34,6 +34,8 @@ public sealed class ServiceDeskJsonTests
         new ClassificationChanged(T, Id, 19, At, Actor.OfAgent(new AgentId("alice")), new TicketCategory("Network", "VPN"), new ServiceId("vpn"), null, new ContractId("C-GOLD"), null, null, new ConfigurationItemId("fw-01"), null),
         new SlaPolicyReselected(T, Id, 20, At, Actor.System, "gold", null, false),
         new SlaDueOverridden(T, Id, 21, At, Actor.OfAgent(new AgentId("alice")), "resolution", At + Duration.FromHours(3), "promised"),
+        new TicketRouted(T, Id, 22, At, Actor.System, null, [], "no rule matched (3 evaluated); nothing decided"),
+        new AgentAssignmentDecided(T, Id, 23, At, Actor.System, AssignmentTrigger.AgentUnavailable, new GroupId("desk"), null, "round-robin", 0, 0, "0 candidates in desk; 0 eligible; nobody eligible"),
     };
 
     [Theory]
