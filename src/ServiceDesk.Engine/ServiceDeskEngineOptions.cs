@@ -148,24 +148,7 @@ public sealed class ServiceDeskEngineOptions
     /// <param name="assignment">The settings, or <see langword="null"/> for no automatic assignment.</param>
     /// <returns>The copy; this instance is unchanged.</returns>
     public ServiceDeskEngineOptions With(AutomaticAssignment? assignment)
-    {
-        var copy = Copy(Workflows, RoutingRules, SlaPolicies, Escalation);
-        return new ServiceDeskEngineOptions(copy.Workflows)
-        {
-            PriorityMatrix = copy.PriorityMatrix,
-            CallerReplyTrigger = copy.CallerReplyTrigger,
-            RoutingRules = copy.RoutingRules,
-            SlaPolicies = copy.SlaPolicies,
-            Escalation = copy.Escalation,
-            BusinessCalendar = copy.BusinessCalendar,
-            AutoCloseAfterBusinessDays = copy.AutoCloseAfterBusinessDays,
-            AutoCloseTrigger = copy.AutoCloseTrigger,
-            ConfirmResolutionTrigger = copy.ConfirmResolutionTrigger,
-            RejectResolutionTrigger = copy.RejectResolutionTrigger,
-            Authorization = copy.Authorization,
-            Assignment = assignment,
-        };
-    }
+        => Copy(Workflows, RoutingRules, SlaPolicies, Escalation, AutoCloseAfterBusinessDays, BusinessCalendar, Authorization, assignment);
 
     /// <summary>Returns a copy with another authorization policy.</summary>
     /// <param name="authorization">The policy.</param>
@@ -174,22 +157,7 @@ public sealed class ServiceDeskEngineOptions
     public ServiceDeskEngineOptions With(ITicketAuthorizationPolicy authorization)
     {
         ArgumentNullException.ThrowIfNull(authorization);
-        var copy = Copy(Workflows, RoutingRules, SlaPolicies, Escalation);
-        return new ServiceDeskEngineOptions(copy.Workflows)
-        {
-            PriorityMatrix = copy.PriorityMatrix,
-            CallerReplyTrigger = copy.CallerReplyTrigger,
-            RoutingRules = copy.RoutingRules,
-            SlaPolicies = copy.SlaPolicies,
-            Escalation = copy.Escalation,
-            BusinessCalendar = copy.BusinessCalendar,
-            AutoCloseAfterBusinessDays = copy.AutoCloseAfterBusinessDays,
-            AutoCloseTrigger = copy.AutoCloseTrigger,
-            ConfirmResolutionTrigger = copy.ConfirmResolutionTrigger,
-            RejectResolutionTrigger = copy.RejectResolutionTrigger,
-            Authorization = authorization,
-            Assignment = copy.Assignment,
-        };
+        return Copy(Workflows, RoutingRules, SlaPolicies, Escalation, AutoCloseAfterBusinessDays, BusinessCalendar, authorization, Assignment);
     }
 
     /// <summary>Returns a copy with auto-close after <paramref name="businessDays"/> business days of <paramref name="calendar"/>.</summary>
@@ -198,7 +166,7 @@ public sealed class ServiceDeskEngineOptions
     /// <returns>The copy; this instance is unchanged.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="businessDays"/> is outside 0 to 365.</exception>
     public ServiceDeskEngineOptions WithAutoClose(int businessDays, BusinessCalendar? calendar)
-        => Copy(Workflows, RoutingRules, SlaPolicies, Escalation, businessDays, calendar);
+        => Copy(Workflows, RoutingRules, SlaPolicies, Escalation, businessDays, calendar, Authorization, Assignment);
 
     /// <summary>Creates definitions with the shipped lifecycles of the four ticket kinds and the default matrix.</summary>
     /// <returns>The definitions; set <see cref="RoutingRules"/> and <see cref="SlaPolicies"/> with a <c>with</c>-like copy
@@ -224,11 +192,11 @@ public sealed class ServiceDeskEngineOptions
 
     private ServiceDeskEngineOptions Copy(
         IReadOnlyDictionary<TicketKind, WorkflowDefinition> workflows, RoutingRuleSet? routingRules, SlaPolicySet? slaPolicies, EscalationPolicy? escalation)
-        => Copy(workflows, routingRules, slaPolicies, escalation, AutoCloseAfterBusinessDays, BusinessCalendar);
+        => Copy(workflows, routingRules, slaPolicies, escalation, AutoCloseAfterBusinessDays, BusinessCalendar, Authorization, Assignment);
 
     private ServiceDeskEngineOptions Copy(
         IReadOnlyDictionary<TicketKind, WorkflowDefinition> workflows, RoutingRuleSet? routingRules, SlaPolicySet? slaPolicies, EscalationPolicy? escalation,
-        int autoCloseDays, BusinessCalendar? calendar)
+        int autoCloseDays, BusinessCalendar? calendar, ITicketAuthorizationPolicy authorization, AutomaticAssignment? assignment)
         => new(workflows)
         {
             PriorityMatrix = PriorityMatrix,
@@ -241,8 +209,8 @@ public sealed class ServiceDeskEngineOptions
             AutoCloseTrigger = AutoCloseTrigger,
             ConfirmResolutionTrigger = ConfirmResolutionTrigger,
             RejectResolutionTrigger = RejectResolutionTrigger,
-            Authorization = Authorization,
-            Assignment = Assignment,
+            Authorization = authorization,
+            Assignment = assignment,
         };
 
     /// <summary>Gets the workflow of a kind.</summary>

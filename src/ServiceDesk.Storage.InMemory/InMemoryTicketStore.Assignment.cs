@@ -57,13 +57,7 @@ public sealed partial class InMemoryTicketStore : IAssignmentStore
     public Task<bool> TryAdvanceRoundRobinCursorAsync(
         TenantId tenant, GroupId group, AgentId? expected, AgentId next, CancellationToken cancellationToken = default)
     {
-        TenantId.ThrowIfDefault(tenant);
-        GroupId.ThrowIfDefault(group);
-        AgentId.ThrowIfDefault(next);
-        if (expected is { } e)
-        {
-            AgentId.ThrowIfDefault(e, nameof(expected));
-        }
+        IAssignmentStore.CheckAdvance(tenant, group, expected, next);
 
         if (cancellationToken.IsCancellationRequested)
         {

@@ -58,13 +58,7 @@ public sealed partial class PostgreSqlTicketStore : IAssignmentStore
     public Task<bool> TryAdvanceRoundRobinCursorAsync(
         TenantId tenant, GroupId group, AgentId? expected, AgentId next, CancellationToken cancellationToken = default)
     {
-        TenantId.ThrowIfDefault(tenant);
-        GroupId.ThrowIfDefault(group);
-        AgentId.ThrowIfDefault(next);
-        if (expected is { } e)
-        {
-            AgentId.ThrowIfDefault(e, nameof(expected));
-        }
+        IAssignmentStore.CheckAdvance(tenant, group, expected, next);
 
         cancellationToken.ThrowIfCancellationRequested();
         return Guarded("advance a round-robin cursor", async () =>

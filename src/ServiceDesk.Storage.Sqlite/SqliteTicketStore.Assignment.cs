@@ -66,13 +66,7 @@ public sealed partial class SqliteTicketStore : IAssignmentStore
     public async Task<bool> TryAdvanceRoundRobinCursorAsync(
         TenantId tenant, GroupId group, AgentId? expected, AgentId next, CancellationToken cancellationToken = default)
     {
-        TenantId.ThrowIfDefault(tenant);
-        GroupId.ThrowIfDefault(group);
-        AgentId.ThrowIfDefault(next);
-        if (expected is { } e)
-        {
-            AgentId.ThrowIfDefault(e, nameof(expected));
-        }
+        IAssignmentStore.CheckAdvance(tenant, group, expected, next);
 
         cancellationToken.ThrowIfCancellationRequested();
         return await Guarded("advance a round-robin cursor", async () =>

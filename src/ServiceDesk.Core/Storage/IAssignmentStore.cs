@@ -43,6 +43,23 @@ public interface IAssignmentStore
     /// <exception cref="ArgumentException">An id is the default value.</exception>
     Task<bool> TryAdvanceRoundRobinCursorAsync(
         TenantId tenant, GroupId group, AgentId? expected, AgentId next, CancellationToken cancellationToken = default);
+
+    /// <summary>Checks the arguments of <see cref="TryAdvanceRoundRobinCursorAsync"/> as every adapter does.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="group">The group.</param>
+    /// <param name="expected">The cursor read before choosing.</param>
+    /// <param name="next">The agent chosen.</param>
+    /// <exception cref="ArgumentException">An id is the default value.</exception>
+    public static void CheckAdvance(TenantId tenant, GroupId group, AgentId? expected, AgentId next)
+    {
+        TenantId.ThrowIfDefault(tenant);
+        GroupId.ThrowIfDefault(group);
+        AgentId.ThrowIfDefault(next);
+        if (expected is { } e)
+        {
+            AgentId.ThrowIfDefault(e, nameof(expected));
+        }
+    }
 }
 
 /// <summary>An agent's open work: open assigned tickets by priority.</summary>
