@@ -144,6 +144,36 @@ public sealed class ServiceDeskEngineOptions
     /// then stay in their group's queue until someone names an agent.</summary>
     public AutomaticAssignment? Assignment { get; init; }
 
+    /// <summary>Gets the change management (CAB, emergency CAB, freeze windows, standard change catalogue), or
+    /// <see langword="null"/> (the default) for none: no freezes, no CAB to ask by
+    /// <see cref="ServiceDeskEngine.RequestChangeAuthorizationAsync"/>, and an empty catalogue.</summary>
+    public ChangeManagement? ChangeManagement { get; init; }
+
+    /// <summary>Returns a copy with other change management.</summary>
+    /// <param name="changeManagement">The change management (<see cref="ChangeManagementOptions.Build"/>), or
+    /// <see langword="null"/> for none.</param>
+    /// <returns>The copy; this instance is unchanged.</returns>
+    public ServiceDeskEngineOptions With(ChangeManagement? changeManagement)
+    {
+        var copy = Copy(Workflows, RoutingRules, SlaPolicies, Escalation);
+        return new ServiceDeskEngineOptions(copy.Workflows)
+        {
+            PriorityMatrix = copy.PriorityMatrix,
+            CallerReplyTrigger = copy.CallerReplyTrigger,
+            RoutingRules = copy.RoutingRules,
+            SlaPolicies = copy.SlaPolicies,
+            Escalation = copy.Escalation,
+            BusinessCalendar = copy.BusinessCalendar,
+            AutoCloseAfterBusinessDays = copy.AutoCloseAfterBusinessDays,
+            AutoCloseTrigger = copy.AutoCloseTrigger,
+            ConfirmResolutionTrigger = copy.ConfirmResolutionTrigger,
+            RejectResolutionTrigger = copy.RejectResolutionTrigger,
+            Authorization = copy.Authorization,
+            Assignment = copy.Assignment,
+            ChangeManagement = changeManagement,
+        };
+    }
+
     /// <summary>Returns a copy with other automatic assignment settings.</summary>
     /// <param name="assignment">The settings, or <see langword="null"/> for no automatic assignment.</param>
     /// <returns>The copy; this instance is unchanged.</returns>
@@ -164,6 +194,7 @@ public sealed class ServiceDeskEngineOptions
             RejectResolutionTrigger = copy.RejectResolutionTrigger,
             Authorization = copy.Authorization,
             Assignment = assignment,
+            ChangeManagement = copy.ChangeManagement,
         };
     }
 
@@ -189,6 +220,7 @@ public sealed class ServiceDeskEngineOptions
             RejectResolutionTrigger = copy.RejectResolutionTrigger,
             Authorization = authorization,
             Assignment = copy.Assignment,
+            ChangeManagement = copy.ChangeManagement,
         };
     }
 
@@ -243,6 +275,7 @@ public sealed class ServiceDeskEngineOptions
             RejectResolutionTrigger = RejectResolutionTrigger,
             Authorization = Authorization,
             Assignment = Assignment,
+            ChangeManagement = ChangeManagement,
         };
 
     /// <summary>Gets the workflow of a kind.</summary>
