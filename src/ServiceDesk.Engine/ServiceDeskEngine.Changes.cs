@@ -221,13 +221,13 @@ public sealed partial class ServiceDeskEngine
             Attributes = attributes,
         };
         var opened = await OpenTicketAsync(context, request, cancellationToken).ConfigureAwait(false);
-        if (opened.Outcome == CommandOutcome.Replayed && opened.Ticket.Status != TicketStatus.New)
-        {
-            return opened;
-        }
-
         var scheduling = context with { IdempotencyKey = null, ExpectedVersion = null };
-        return await ScheduleChangeAsync(scheduling, opened.Ticket.Id, window.Start, window.End, cancellationToken).ConfigureAwait(false);
+        var scheduled = await ScheduleChangeAsync(scheduling, opened.Ticket.Id, window.Start, window.End, cancellationToken).ConfigureAwait(false);
+
+        // A retry: the opening replayed and the window is already stored (Unchanged), so the whole command replays.
+        return opened.Outcome == CommandOutcome.Replayed && scheduled.Outcome == CommandOutcome.Unchanged
+            ? new CommandResult(CommandOutcome.Replayed, scheduled.Ticket, []) { SlaPolicy = scheduled.SlaPolicy }
+            : scheduled;
     }
 
     /// <summary>
@@ -265,7 +265,8 @@ public sealed partial class ServiceDeskEngine
         return [.. list.OrderBy(c => c.Window.Start).ThenBy(c => c.Number.Sequence)];
     }
 
-    /// <summary>The freezes and the collisions of <paramref name="change"/> planned over <paramref name="window"/>.</summary>
+    /// <summary>The freezes and the collisions of <paramref name="change"/> planned over <paramref name="window"/>: freezes in
+    /// the order of the options, then the other open changes on the same configuration item or service by planned start.</summary>
     private async Task<IReadOnlyList<ChangeConflict>> FindChangeConflictsAsync(Ticket change, Interval window, CancellationToken cancellationToken)
     {
         var conflicts = new List<ChangeConflict>();
@@ -283,6 +284,7 @@ public sealed partial class ServiceDeskEngine
             return conflicts;
         }
 
+        var collisions = new List<(Ticket Other, ChangeConflict Conflict)>();
         await foreach (var other in ChangesAsync(change.Tenant, cancellationToken).ConfigureAwait(false))
         {
             if (other.Id == change.Id || other.Status == TicketStatus.Canceled || other.Status == TicketStatus.Closed
@@ -296,11 +298,13 @@ public sealed partial class ServiceDeskEngine
                 : null;
             if (on is not null)
             {
-                conflicts.Add(new ChangeConflict(
-                    ChangeConflictKind.Collision, other.Number.ToString(), w, other.Id, $"{other.Number} plans {w} on {on}"));
+                collisions.Add((other, new ChangeConflict(
+                    ChangeConflictKind.Collision, other.Number.ToString(), w, other.Id, $"{other.Number} plans {w} on {on}")));
             }
         }
 
+        // Freezes in the order of the options, then collisions by planned start and number (the store pages by opening).
+        conflicts.AddRange(collisions.OrderBy(c => c.Conflict.Window.Start).ThenBy(c => c.Other.Number.Sequence).Select(c => c.Conflict));
         return conflicts;
     }
 
