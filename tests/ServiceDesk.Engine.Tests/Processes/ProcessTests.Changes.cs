@@ -1,5 +1,6 @@
 using NodaTime;
 using ServiceDesk.Events;
+using ServiceDesk.Storage;
 using ServiceDesk.Testing;
 using ServiceDesk.Workflow;
 
@@ -112,6 +113,24 @@ public abstract partial class ProcessTests
         Assert.Equal(CommandOutcome.Unchanged, again.Outcome);
         Assert.Single(await engine.GetChangeCalendarAsync(Tenant, new Interval(Day(3) + Duration.FromHours(1), Day(4))));
         Assert.Empty(await engine.GetChangeCalendarAsync(Tenant, new Interval(Day(3) + Duration.FromHours(2), Day(4)))); // [start, end)
+    }
+
+    [ConformanceFact]
+    public async Task ScheduleChange_RetriedWithTheSameKey_ReplaysAndAnotherWindowConflicts()
+    {
+        using var engine = ChangeEngine();
+        var id = await OpenChangeAsync(engine, ChangeType.Normal);
+
+        var first = await engine.ScheduleChangeAsync(Agent(Desk.Alice, "plan-1"), id, Day(3), Day(3) + Duration.FromHours(2));
+        var retry = await engine.ScheduleChangeAsync(Agent(Desk.Alice, "plan-1"), id, Day(3), Day(3) + Duration.FromHours(2));
+        var conflict = await Assert.ThrowsAsync<IdempotencyConflictException>(
+            () => engine.ScheduleChangeAsync(Agent(Desk.Alice, "plan-1"), id, Day(4), Day(4) + Duration.FromHours(2)));
+
+        Assert.Equal(CommandOutcome.Applied, first.Outcome);
+        Assert.Equal(CommandOutcome.Replayed, retry.Outcome);
+        Assert.Equal(first.Ticket.Version, retry.Ticket.Version);
+        Assert.True(conflict.DifferentParameters);
+        Assert.Equal(2, (await Store.ReadHistoryAsync(Tenant, id)).Count(e => e is AttributeChanged { Key: ChangeLifecycle.PlannedStartAttribute or ChangeLifecycle.PlannedEndAttribute }));
     }
 
     [ConformanceFact]
@@ -353,7 +372,7 @@ public abstract partial class ProcessTests
 
         Assert.Contains("'reboot-all'", error.Message, StringComparison.Ordinal);
         Assert.Contains("'restart-web'", error.Message, StringComparison.Ordinal);
-        Assert.Empty((await Store.QueryAsync(new Storage.TicketQuery(Tenant))).Items);
+        Assert.Empty((await Store.QueryAsync(new TicketQuery(Tenant))).Items);
         await Assert.ThrowsAsync<CommandDeniedException>(() => engine.OpenStandardChangeAsync(Caller(), "restart-web", Desk.Requester, Day(6)));
     }
 
