@@ -60,7 +60,8 @@ public sealed class ChangeManagementOptions
 
     /// <summary>Gets or sets whom the emergency CAB asks for an emergency change: usually a smaller set and a rule such as
     /// <see cref="ApprovalRule.Any"/>. Its <see cref="ApprovalRequest.DueIn"/> is required and, when <see cref="Cab"/> has
-    /// one, shorter than the CAB's.</summary>
+    /// one, shorter than the CAB's. It is counted in wall-clock time (an emergency does not wait for business hours), the
+    /// CAB's in business time on <see cref="ServiceDeskEngineOptions.BusinessCalendar"/> like any approval's.</summary>
     public ApprovalRequest? EmergencyCab { get; set; }
 
     /// <summary>Gets the freeze (blackout) windows.</summary>

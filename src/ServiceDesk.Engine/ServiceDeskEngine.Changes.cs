@@ -122,7 +122,9 @@ public sealed partial class ServiceDeskEngine
     /// <summary>
     /// Asks the change advisory board to authorize a change: the CAB of <see cref="ServiceDeskEngineOptions.ChangeManagement"/>
     /// for a normal change (firing <see cref="ChangeLifecycle.RequestAuthorization"/> from <c>Assess</c> in the same command),
-    /// the emergency CAB (its smaller approver set and shorter due time) for an emergency change. Built on
+    /// the emergency CAB (its smaller approver set and shorter due time, counted in wall-clock time: an emergency does not
+    /// wait for business hours; the CAB's is business time on <see cref="ServiceDeskEngineOptions.BusinessCalendar"/>) for an
+    /// emergency change. Built on
     /// <see cref="RequestApprovalAsync"/>: the same <see cref="ApprovalRequested"/> event, decided with
     /// <see cref="ApproveAsync"/> and <see cref="RejectApprovalAsync"/>.
     /// </summary>
@@ -170,7 +172,8 @@ public sealed partial class ServiceDeskEngine
                     $"No CAB is configured: set ChangeManagementOptions.Cab to authorize normal change {t.Number}.");
             var required = board.Validate();
             var approvers = board.Approvers.Select(a => a.Value).ToArray();
-            return ValueTask.FromResult(AskApproval(loaded, context, "RequestChangeAuthorization", board, required, approvers, ChangeLifecycle.RequestAuthorization));
+            return ValueTask.FromResult(AskApproval(
+                loaded, context, "RequestChangeAuthorization", board, required, approvers, ChangeLifecycle.RequestAuthorization, wallClock: type == ChangeType.Emergency));
         }, cancellationToken);
     }
 

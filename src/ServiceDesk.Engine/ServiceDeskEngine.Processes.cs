@@ -50,9 +50,11 @@ public sealed partial class ServiceDeskEngine
 
     /// <summary>The decision of asking for an approval (shared by <see cref="RequestApprovalAsync"/> and the CAB of
     /// <see cref="RequestChangeAuthorizationAsync"/>): stores <see cref="ApprovalRequested"/> and fires <paramref name="fire"/>
-    /// where the workflow permits it.</summary>
+    /// where the workflow permits it. The due time is business time on the calendar, or wall-clock time when
+    /// <paramref name="wallClock"/> (the emergency CAB).</summary>
     private Decision AskApproval(
-        Loaded loaded, CommandContext context, string command, ApprovalRequest request, int required, string[] approvers, WorkflowTrigger fire)
+        Loaded loaded, CommandContext context, string command, ApprovalRequest request, int required, string[] approvers, WorkflowTrigger fire,
+        bool wallClock = false)
     {
         var t = loaded.Ticket;
         if (context.Actor.Kind is not (ActorKind.Agent or ActorKind.System))
@@ -71,7 +73,9 @@ public sealed partial class ServiceDeskEngine
         }
 
         var number = loaded.Memory.ApprovalCount + 1;
-        Instant? due = request.DueIn is { } d ? Options.BusinessCalendar?.AddBusinessTime(loaded.Now, d) ?? loaded.Now + d : null;
+        Instant? due = request.DueIn is not { } d ? null
+            : wallClock ? loaded.Now + d
+            : Options.BusinessCalendar?.AddBusinessTime(loaded.Now, d) ?? loaded.Now + d;
         var requested = new ApprovalRequested(
             t.Tenant, t.Id, t.Version + 1, loaded.Now, context.Actor, number, approvers, request.ApproverGroup, required, due);
         var next = t with { Version = t.Version + 1, UpdatedAt = loaded.Now };

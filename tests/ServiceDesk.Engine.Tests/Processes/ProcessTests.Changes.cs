@@ -330,6 +330,24 @@ public abstract partial class ProcessTests
     }
 
     [ConformanceFact]
+    public async Task RequestChangeAuthorization_OnAFridayEvening_EcabIsDueInWallClockTimeAndCabInBusinessTime()
+    {
+        using var engine = new ServiceDeskEngine(Store, Clock, Desk.Options.WithAutoClose(0, Desk.Calendar).With(BuildChanges()));
+        var normal = await OpenChangeAsync(engine, ChangeType.Normal);
+        var emergency = await OpenChangeAsync(engine, ChangeType.Emergency, "Replace the failed disk");
+        await engine.TransitionAsync(Agent(Desk.Alice), normal, ChangeLifecycle.Submit);
+        await engine.TransitionAsync(Agent(Desk.Alice), emergency, ChangeLifecycle.Submit);
+        Clock.Advance(Instant.FromUtc(2025, 1, 10, 20, 0) - Clock.Now); // Friday 20:00, after business hours
+
+        var cab = await engine.RequestChangeAuthorizationAsync(Agent(Desk.Alice), normal);
+        var ecab = await engine.RequestChangeAuthorizationAsync(Agent(Desk.Alice), emergency);
+
+        Assert.Equal(Clock.Now + Duration.FromHours(1), Assert.IsType<ApprovalRequested>(ecab.Events[0]).DueAt);
+        Assert.Equal(Desk.Calendar.AddBusinessTime(Clock.Now, Duration.FromHours(8)), Assert.IsType<ApprovalRequested>(cab.Events[0]).DueAt);
+        Assert.True(Assert.IsType<ApprovalRequested>(cab.Events[0]).DueAt > Instant.FromUtc(2025, 1, 13, 0, 0)); // Monday or later
+    }
+
+    [ConformanceFact]
     public async Task RequestChangeAuthorization_NoCabConfigured_ThrowsNamingTheOptionAndStoresNothing()
     {
         using var engine = ChangeEngine(new ChangeManagementOptions().Build());
