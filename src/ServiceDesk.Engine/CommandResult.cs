@@ -74,6 +74,12 @@ public sealed record CommandResult
     /// <see langword="null"/>.</summary>
     public Ticket? FollowUp { get; init; }
 
+    /// <summary>Gets the conflicts of a change's planned window that the command found: freeze windows it overlaps and other
+    /// changes on the same configuration item or service whose windows overlap it. Reported by
+    /// <see cref="ServiceDeskEngine.ScheduleChangeAsync"/> (with <see cref="CommandOutcome.Rejected"/> when a freeze refuses a
+    /// normal or standard change) and by the approval decision that authorizes a change; empty otherwise.</summary>
+    public IReadOnlyList<ChangeConflict> ChangeConflicts { get; init; } = [];
+
     /// <summary>Gets the name of the ticket's SLA policy, or <see langword="null"/> when no policy applies.</summary>
     public string? SlaPolicy { get; init; }
 

@@ -45,33 +45,44 @@ public sealed partial class ServiceDeskEngine
         var fingerprint = CommandFingerprint.Of(
             context, "RequestApproval", string.Join('\n', approvers), request.ApproverGroup?.Value, request.Rule.ToString(), request.DueIn?.ToString());
         return ExecuteAsync("RequestApproval", context, ticket, fingerprint, (loaded, _) =>
+            ValueTask.FromResult(AskApproval(loaded, context, "RequestApproval", request, required, approvers, RequestApprovalTrigger)), cancellationToken);
+    }
+
+    /// <summary>The decision of asking for an approval (shared by <see cref="RequestApprovalAsync"/> and the CAB of
+    /// <see cref="RequestChangeAuthorizationAsync"/>): stores <see cref="ApprovalRequested"/> and fires <paramref name="fire"/>
+    /// where the workflow permits it. The due time is business time on the calendar, or wall-clock time when
+    /// <paramref name="wallClock"/> (the emergency CAB).</summary>
+    private Decision AskApproval(
+        Loaded loaded, CommandContext context, string command, ApprovalRequest request, int required, string[] approvers, WorkflowTrigger fire,
+        bool wallClock = false)
+    {
+        var t = loaded.Ticket;
+        if (context.Actor.Kind is not (ActorKind.Agent or ActorKind.System))
         {
-            var t = loaded.Ticket;
-            if (context.Actor.Kind is not (ActorKind.Agent or ActorKind.System))
-            {
-                throw new CommandDeniedException(context.Actor, "RequestApproval", t.Number, "approval is asked by an agent or the system");
-            }
+            throw new CommandDeniedException(context.Actor, command, t.Number, "approval is asked by an agent or the system");
+        }
 
-            if (IsTerminal(loaded))
-            {
-                return ValueTask.FromResult(Refuse("open", $"the ticket is open; it is {t.Status}"));
-            }
+        if (IsTerminal(loaded))
+        {
+            return Refuse("open", $"the ticket is open; it is {t.Status}");
+        }
 
-            if (loaded.Memory.Approval is { Outcome: ApprovalOutcome.Pending } pending)
-            {
-                return ValueTask.FromResult(Refuse("approval", $"no other approval is pending; approval {pending.Number} is (withdraw it first)"));
-            }
+        if (loaded.Memory.Approval is { Outcome: ApprovalOutcome.Pending } pending)
+        {
+            return Refuse("approval", $"no other approval is pending; approval {pending.Number} is (withdraw it first)");
+        }
 
-            var number = loaded.Memory.ApprovalCount + 1;
-            Instant? due = request.DueIn is { } d ? Options.BusinessCalendar?.AddBusinessTime(loaded.Now, d) ?? loaded.Now + d : null;
-            var requested = new ApprovalRequested(
-                t.Tenant, t.Id, t.Version + 1, loaded.Now, context.Actor, number, approvers, request.ApproverGroup, required, due);
-            var next = t with { Version = t.Version + 1, UpdatedAt = loaded.Now };
-            var events = new List<TicketEvent> { requested };
-            var asked = new ApprovalMemory(number, approvers, request.ApproverGroup, required, due);
-            next = FireIfPermitted(loaded, context, next, RequestApprovalTrigger, asked.ToSet(), events);
-            return ValueTask.FromResult(new Decision(CommandOutcome.Applied, next, events));
-        }, cancellationToken);
+        var number = loaded.Memory.ApprovalCount + 1;
+        Instant? due = request.DueIn is not { } d ? null
+            : wallClock ? loaded.Now + d
+            : Options.BusinessCalendar?.AddBusinessTime(loaded.Now, d) ?? loaded.Now + d;
+        var requested = new ApprovalRequested(
+            t.Tenant, t.Id, t.Version + 1, loaded.Now, context.Actor, number, approvers, request.ApproverGroup, required, due);
+        var next = t with { Version = t.Version + 1, UpdatedAt = loaded.Now };
+        var events = new List<TicketEvent> { requested };
+        var asked = new ApprovalMemory(number, approvers, request.ApproverGroup, required, due);
+        next = FireIfPermitted(loaded, context, next, fire, asked.ToSet(), events);
+        return new Decision(CommandOutcome.Applied, next, events);
     }
 
     /// <summary>Approves a pending approval as one of its approvers; when this decision meets the approval's rule, fires the
@@ -311,13 +322,13 @@ public sealed partial class ServiceDeskEngine
 
         var command = approved ? "Approve" : "RejectApproval";
         var fingerprint = CommandFingerprint.Of(context, command, approval.ToString(CultureInfo.InvariantCulture), comment);
-        return ExecuteAsync(command, context, ticket, fingerprint, (loaded, _) =>
+        return ExecuteAsync(command, context, ticket, fingerprint, async (loaded, ct) =>
         {
             var t = loaded.Ticket;
             var current = ApprovalOf(loaded, approval);
             if (current.Number != approval)
             {
-                return ValueTask.FromResult(NotPending(current, approval));
+                return NotPending(current, approval);
             }
 
             var actor = context.Actor;
@@ -333,12 +344,12 @@ public sealed partial class ServiceDeskEngine
 
             if (current.Outcome != ApprovalOutcome.Pending)
             {
-                return ValueTask.FromResult(NotPending(current, approval));
+                return NotPending(current, approval);
             }
 
             if (current.HasDecided(actor.Id))
             {
-                return ValueTask.FromResult(Refuse("approver", $"{TextPolicy.Echo(actor.Id)} has not decided approval {approval} yet; a decision is final"));
+                return Refuse("approver", $"{TextPolicy.Echo(actor.Id)} has not decided approval {approval} yet; a decision is final");
             }
 
             var set = current.ToSet(actor.Id, approved)!;
@@ -356,7 +367,11 @@ public sealed partial class ServiceDeskEngine
                 next = FireIfPermitted(loaded, context, next, outcome == ApprovalOutcome.Granted ? ApproveTrigger : RejectTrigger, set, events);
             }
 
-            return ValueTask.FromResult(new Decision(CommandOutcome.Applied, next, events));
+            // A change being authorized: the freezes and collisions of its window are reported to the approver who authorized it.
+            IReadOnlyList<ChangeConflict> conflicts = outcome == ApprovalOutcome.Granted && t.Kind == TicketKind.Change && ChangeLifecycle.WindowOf(next) is { } window
+                ? await FindChangeConflictsAsync(next, window, ct).ConfigureAwait(false)
+                : [];
+            return new Decision(CommandOutcome.Applied, next, events) { ChangeConflicts = conflicts };
         }, cancellationToken);
     }
 

@@ -299,7 +299,8 @@ public sealed partial class ServiceDeskEngine : IDisposable
         "SetAttribute" => TicketAction.SetAttribute,
         "LogTime" => TicketAction.LogTime,
         "RateSatisfaction" => TicketAction.RateSatisfaction,
-        "RequestApproval" => TicketAction.RequestApproval,
+        "RequestApproval" or "RequestChangeAuthorization" => TicketAction.RequestApproval,
+        "ScheduleChange" => TicketAction.SetAttribute,
         "Approve" or "RejectApproval" => TicketAction.DecideApproval,
         "WithdrawApproval" => TicketAction.WithdrawApproval,
         "ConfirmResolution" => TicketAction.ConfirmResolution,
@@ -331,6 +332,7 @@ public sealed partial class ServiceDeskEngine : IDisposable
             return new CommandResult(decision.Outcome, current, [])
             {
                 UnmetGuards = decision.UnmetGuards,
+                ChangeConflicts = decision.ChangeConflicts,
                 SlaPolicy = loaded.Policy?.Name,
                 NextSlaTimerAt = TicketView.Min(loaded.Before, static c => c.NextTimerAt),
             };
@@ -372,6 +374,7 @@ public sealed partial class ServiceDeskEngine : IDisposable
         {
             Cascades = decision.Cascades,
             Cascaded = cascaded,
+            ChangeConflicts = decision.ChangeConflicts,
             SlaPolicy = decision.Reselected is { } reselected ? reselected.Policy.Name : loaded.Policy?.Name,
             NextSlaTimerAt = TicketView.Min(after, static c => c.NextTimerAt),
         };
@@ -507,6 +510,9 @@ public sealed partial class ServiceDeskEngine : IDisposable
         public IReadOnlyList<UnmetGuard> UnmetGuards { get; init; } = [];
 
         public IReadOnlyList<CascadeAction> Cascades { get; init; } = [];
+
+        /// <summary>Gets the conflicts of a change's planned window the decision reports (freezes, collisions).</summary>
+        public IReadOnlyList<ChangeConflict> ChangeConflicts { get; init; } = [];
 
         /// <summary>Gets the decisions on other tickets stored in the same transaction (a link's incoming side, cascades).</summary>
         public IReadOnlyList<(Loaded Loaded, Decision Decision)> Companions { get; init; } = [];

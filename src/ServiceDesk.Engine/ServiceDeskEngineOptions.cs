@@ -144,11 +144,23 @@ public sealed class ServiceDeskEngineOptions
     /// then stay in their group's queue until someone names an agent.</summary>
     public AutomaticAssignment? Assignment { get; init; }
 
+    /// <summary>Gets the change management (CAB, emergency CAB, freeze windows, standard change catalogue), or
+    /// <see langword="null"/> (the default) for none: no freezes, no CAB to ask by
+    /// <see cref="ServiceDeskEngine.RequestChangeAuthorizationAsync"/>, and an empty catalogue.</summary>
+    public ChangeManagement? ChangeManagement { get; init; }
+
+    /// <summary>Returns a copy with other change management.</summary>
+    /// <param name="changeManagement">The change management (<see cref="ChangeManagementOptions.Build"/>), or
+    /// <see langword="null"/> for none.</param>
+    /// <returns>The copy; this instance is unchanged.</returns>
+    public ServiceDeskEngineOptions With(ChangeManagement? changeManagement)
+        => Copy(Workflows, RoutingRules, SlaPolicies, Escalation, AutoCloseAfterBusinessDays, BusinessCalendar, Authorization, Assignment, changeManagement);
+
     /// <summary>Returns a copy with other automatic assignment settings.</summary>
     /// <param name="assignment">The settings, or <see langword="null"/> for no automatic assignment.</param>
     /// <returns>The copy; this instance is unchanged.</returns>
     public ServiceDeskEngineOptions With(AutomaticAssignment? assignment)
-        => Copy(Workflows, RoutingRules, SlaPolicies, Escalation, AutoCloseAfterBusinessDays, BusinessCalendar, Authorization, assignment);
+        => Copy(Workflows, RoutingRules, SlaPolicies, Escalation, AutoCloseAfterBusinessDays, BusinessCalendar, Authorization, assignment, ChangeManagement);
 
     /// <summary>Returns a copy with another authorization policy.</summary>
     /// <param name="authorization">The policy.</param>
@@ -157,7 +169,7 @@ public sealed class ServiceDeskEngineOptions
     public ServiceDeskEngineOptions With(ITicketAuthorizationPolicy authorization)
     {
         ArgumentNullException.ThrowIfNull(authorization);
-        return Copy(Workflows, RoutingRules, SlaPolicies, Escalation, AutoCloseAfterBusinessDays, BusinessCalendar, authorization, Assignment);
+        return Copy(Workflows, RoutingRules, SlaPolicies, Escalation, AutoCloseAfterBusinessDays, BusinessCalendar, authorization, Assignment, ChangeManagement);
     }
 
     /// <summary>Returns a copy with auto-close after <paramref name="businessDays"/> business days of <paramref name="calendar"/>.</summary>
@@ -166,7 +178,7 @@ public sealed class ServiceDeskEngineOptions
     /// <returns>The copy; this instance is unchanged.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="businessDays"/> is outside 0 to 365.</exception>
     public ServiceDeskEngineOptions WithAutoClose(int businessDays, BusinessCalendar? calendar)
-        => Copy(Workflows, RoutingRules, SlaPolicies, Escalation, businessDays, calendar, Authorization, Assignment);
+        => Copy(Workflows, RoutingRules, SlaPolicies, Escalation, businessDays, calendar, Authorization, Assignment, ChangeManagement);
 
     /// <summary>Creates definitions with the shipped lifecycles of the four ticket kinds and the default matrix.</summary>
     /// <returns>The definitions; set <see cref="RoutingRules"/> and <see cref="SlaPolicies"/> with a <c>with</c>-like copy
@@ -192,11 +204,12 @@ public sealed class ServiceDeskEngineOptions
 
     private ServiceDeskEngineOptions Copy(
         IReadOnlyDictionary<TicketKind, WorkflowDefinition> workflows, RoutingRuleSet? routingRules, SlaPolicySet? slaPolicies, EscalationPolicy? escalation)
-        => Copy(workflows, routingRules, slaPolicies, escalation, AutoCloseAfterBusinessDays, BusinessCalendar, Authorization, Assignment);
+        => Copy(workflows, routingRules, slaPolicies, escalation, AutoCloseAfterBusinessDays, BusinessCalendar, Authorization, Assignment, ChangeManagement);
 
     private ServiceDeskEngineOptions Copy(
         IReadOnlyDictionary<TicketKind, WorkflowDefinition> workflows, RoutingRuleSet? routingRules, SlaPolicySet? slaPolicies, EscalationPolicy? escalation,
-        int autoCloseDays, BusinessCalendar? calendar, ITicketAuthorizationPolicy authorization, AutomaticAssignment? assignment)
+        int autoCloseDays, BusinessCalendar? calendar, ITicketAuthorizationPolicy authorization, AutomaticAssignment? assignment,
+        ChangeManagement? changeManagement)
         => new(workflows)
         {
             PriorityMatrix = PriorityMatrix,
@@ -211,6 +224,7 @@ public sealed class ServiceDeskEngineOptions
             RejectResolutionTrigger = RejectResolutionTrigger,
             Authorization = authorization,
             Assignment = assignment,
+            ChangeManagement = changeManagement,
         };
 
     /// <summary>Gets the workflow of a kind.</summary>
