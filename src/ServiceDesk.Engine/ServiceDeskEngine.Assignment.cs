@@ -24,8 +24,8 @@ public sealed partial class ServiceDeskEngine
     /// <remarks>
     /// <para>Call it when an agent becomes absent (after adding the absence to the directory, or at once for a sudden
     /// absence: the agent is excluded either way) or leaves. Each ticket is its own command, durable on its own and
-    /// authorized as <see cref="TicketAction.Assign"/>; a ticket changed meanwhile by someone else is read again
-    /// (<see cref="RetryOnConflictAsync"/> is not needed). The context's idempotency key, if any, is not used: the
+    /// authorized as <see cref="TicketAction.Assign"/>; a ticket changed meanwhile by someone else is read again and
+    /// decided on its new state (through <see cref="RetryOnConflictAsync"/>, with its attempts and back-off). The context's idempotency key, if any, is not used: the
     /// command is naturally idempotent, since a ticket no longer assigned to the agent is <see cref="CommandOutcome.Unchanged"/>.</para>
     /// <para>Open tickets are those in the queues (<see cref="ITimerStore"/>); on a store without schedules, every ticket of
     /// the agent whose status is not terminal.</para>
@@ -54,36 +54,25 @@ public sealed partial class ServiceDeskEngine
         return results;
     }
 
-    private async Task<CommandResult> HandOverAsync(CommandContext context, TicketId id, AgentId agent, CancellationToken cancellationToken)
-    {
-        while (true)
+    /// <summary>One ticket of a hand-over, as its own command; a ticket changed meanwhile is decided again on its new state
+    /// (<see cref="RetryOnConflictAsync"/>).</summary>
+    private Task<CommandResult> HandOverAsync(CommandContext context, TicketId id, AgentId agent, CancellationToken cancellationToken)
+        => RetryOnConflictAsync(ct => ExecuteAsync("Assign", context, id, null, async (loaded, decideToken) =>
         {
-            try
+            var t = loaded.Ticket;
+            if (t.Assignee != agent || t.AssignmentGroup is not { } group)
             {
-                return await ExecuteAsync("Assign", context, id, null, async (loaded, ct) =>
-                {
-                    var t = loaded.Ticket;
-                    if (t.Assignee != agent || t.AssignmentGroup is not { } group)
-                    {
-                        return Decision.Unchanged;
-                    }
+                return Decision.Unchanged;
+            }
 
-                    var events = new List<TicketEvent>();
-                    var (nextGroup, nextAgent) = await ChooseAgentAsync(
-                        t, group, AssignmentTrigger.AgentUnavailable, context.Actor, loaded.Now, t.Version, events, agent, ct).ConfigureAwait(false)
-                        ?? (group, null);
-                    events.Add(new Assigned(t.Tenant, t.Id, t.Version + events.Count + 1, loaded.Now, context.Actor, nextGroup, nextAgent, t.AssignmentGroup, t.Assignee));
-                    var next = t with { AssignmentGroup = nextGroup, Assignee = nextAgent, Version = t.Version + events.Count, UpdatedAt = loaded.Now };
-                    return new Decision(CommandOutcome.Applied, next, events);
-                }, cancellationToken).ConfigureAwait(false);
-            }
-            catch (ConcurrencyException)
-            {
-                // Someone changed the ticket between the read and the append: decide again on the new state.
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-        }
-    }
+            var events = new List<TicketEvent>();
+            var (nextGroup, nextAgent) = await ChooseAgentAsync(
+                t, group, AssignmentTrigger.AgentUnavailable, context.Actor, loaded.Now, t.Version, events, agent, decideToken).ConfigureAwait(false)
+                ?? (group, null);
+            events.Add(new Assigned(t.Tenant, t.Id, t.Version + events.Count + 1, loaded.Now, context.Actor, nextGroup, nextAgent, t.AssignmentGroup, t.Assignee));
+            var next = t with { AssignmentGroup = nextGroup, Assignee = nextAgent, Version = t.Version + events.Count, UpdatedAt = loaded.Now };
+            return new Decision(CommandOutcome.Applied, next, events);
+        }, ct), cancellationToken: cancellationToken);
 
     private async Task<List<TicketId>> OpenTicketsOfAsync(TenantId tenant, AgentId agent, CancellationToken cancellationToken)
     {
@@ -131,7 +120,6 @@ public sealed partial class ServiceDeskEngine
         }
 
         var strategy = directory.AssignmentOf(group).Strategy;
-        var known = _store is IAssignmentStore;
         var snapshot = await OpenWorkAsync(settings, directory, ticket.Tenant, at, cancellationToken).ConfigureAwait(false);
         GeoPoint? site = ticket.Location is { } location && directory.Locations.TryGetValue(location.Value, out var point) ? point : null;
         var request = new AssignmentRequest(ticket, group, at)
@@ -180,7 +168,7 @@ public sealed partial class ServiceDeskEngine
                 continue;
             }
 
-            if (!known)
+            if (assignments is null)
             {
                 explanation += "; open work unknown (the store does not implement IAssignmentStore)";
             }

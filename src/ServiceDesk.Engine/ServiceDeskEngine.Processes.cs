@@ -454,17 +454,7 @@ public sealed partial class ServiceDeskEngine
         }
 
         var prefix = $"Follow-up of {source.Number}: ";
-        var subject = prefix + source.Subject;
-        if (subject.Length > Ticket.MaxSubjectLength)
-        {
-            var cut = Ticket.MaxSubjectLength - 1;
-            if (char.IsHighSurrogate(subject[cut - 1]))
-            {
-                cut--;
-            }
-
-            subject = string.Concat(subject.AsSpan(0, cut), "…");
-        }
+        var subject = Cut(prefix + source.Subject, Ticket.MaxSubjectLength);
 
         var attributes = source.Attributes;
         foreach (var k in source.Attributes.Keys.Where(k => k.StartsWith("sla.", StringComparison.Ordinal)).ToArray())

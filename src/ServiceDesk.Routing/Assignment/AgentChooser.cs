@@ -137,10 +137,10 @@ public abstract class AgentChooser
         public override string Name => "least-loaded";
 
         public override string Explain(AgentProfile chosen, ReadOnlySpan<int> eligible, IReadOnlyList<AgentProfile> agents, in AssignmentRequest request)
-            => $"least-loaded: {chosen.Id} has the lowest weighted load ({LoadText(chosen, weights, request)}) of {eligible.Length} eligible; ties go to the longest wait, then id order";
+            => $"least-loaded: {chosen.Id} has the lowest weighted load ({LoadText(chosen, weights)}) of {eligible.Length} eligible; ties go to the longest wait, then id order";
 
         public override int Choose(ReadOnlySpan<int> eligible, IReadOnlyList<AgentProfile> agents, in AssignmentRequest request)
-            => Fairest(eligible, agents, weights, request);
+            => Fairest(eligible, agents, weights);
     }
 
     private sealed class SkillChooser(WorkloadWeights weights) : AgentChooser
@@ -152,7 +152,7 @@ public abstract class AgentChooser
             var skills = request.RequiredSkills;
             if (skills.Count == 0)
             {
-                return $"best-skill-match: no skills required, so {chosen.Id} has the lowest weighted load ({LoadText(chosen, weights, request)}) of {eligible.Length} eligible";
+                return $"best-skill-match: no skills required, so {chosen.Id} has the lowest weighted load ({LoadText(chosen, weights)}) of {eligible.Length} eligible";
             }
 
             var levels = string.Join(", ", skills.Select(s => $"{s.Skill} {Math.Max(0, chosen.SkillLevel(s.Skill))}"));
@@ -174,7 +174,7 @@ public abstract class AgentChooser
                     score += Math.Max(0, agent.SkillLevel(skills[s].Skill));
                 }
 
-                var load = weights.LoadOf(request.WorkloadOf(agent));
+                var load = weights.LoadOf(agent.Workload);
                 if (best < 0 || score > bestScore || (score == bestScore && FairOrder(agent, load, agents[best], bestLoad) < 0))
                 {
                     (best, bestScore, bestLoad) = (index, score, load);
@@ -191,7 +191,7 @@ public abstract class AgentChooser
 
         public override string Explain(AgentProfile chosen, ReadOnlySpan<int> eligible, IReadOnlyList<AgentProfile> agents, in AssignmentRequest request)
             => request.Site is not { } site
-                ? $"nearest: the ticket has no site, so {chosen.Id} has the lowest weighted load ({LoadText(chosen, weights, request)}) of {eligible.Length} eligible"
+                ? $"nearest: the ticket has no site, so {chosen.Id} has the lowest weighted load ({LoadText(chosen, weights)}) of {eligible.Length} eligible"
                 : chosen.Location is { } location
                     ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"nearest: {chosen.Id} is {location.DistanceKilometresTo(site):0.0} km from the site, the nearest of {eligible.Length} eligible")
                     : $"nearest: no eligible agent has a location; {chosen.Id} has the lowest weighted load";
@@ -200,7 +200,7 @@ public abstract class AgentChooser
         {
             if (request.Site is not { } site)
             {
-                return Fairest(eligible, agents, weights, request);
+                return Fairest(eligible, agents, weights);
             }
 
             var best = -1;
@@ -210,7 +210,7 @@ public abstract class AgentChooser
             {
                 var agent = agents[index];
                 var distance = agent.Location is { } location ? location.DistanceKilometresTo(site) : double.PositiveInfinity;
-                var load = weights.LoadOf(request.WorkloadOf(agent));
+                var load = weights.LoadOf(agent.Workload);
                 if (best < 0 || distance < bestDistance
                     || (distance.Equals(bestDistance) && FairOrder(agent, load, agents[best], bestLoad) < 0))
                 {
@@ -222,20 +222,20 @@ public abstract class AgentChooser
         }
     }
 
-    private static string LoadText(AgentProfile agent, WorkloadWeights weights, in AssignmentRequest request)
+    private static string LoadText(AgentProfile agent, WorkloadWeights weights)
     {
-        var work = request.WorkloadOf(agent);
+        var work = agent.Workload;
         return $"{weights.LoadOf(work)}: {work.Total} open";
     }
 
-    private static int Fairest(ReadOnlySpan<int> eligible, IReadOnlyList<AgentProfile> agents, WorkloadWeights weights, in AssignmentRequest request)
+    private static int Fairest(ReadOnlySpan<int> eligible, IReadOnlyList<AgentProfile> agents, WorkloadWeights weights)
     {
         var best = -1;
         long bestLoad = 0;
         foreach (var index in eligible)
         {
             var agent = agents[index];
-            var load = weights.LoadOf(request.WorkloadOf(agent));
+            var load = weights.LoadOf(agent.Workload);
             if (best < 0 || FairOrder(agent, load, agents[best], bestLoad) < 0)
             {
                 (best, bestLoad) = (index, load);

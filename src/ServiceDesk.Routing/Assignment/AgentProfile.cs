@@ -122,14 +122,9 @@ public sealed class AgentProfile
     /// the groups, skills or absences): cheap enough to build the profiles of a decision from a directory's.</summary>
     /// <param name="workload">The open work.</param>
     /// <returns>The copy.</returns>
-    public AgentProfile WithWorkload(Workload workload) => new(this, workload, LastAssignedAt);
+    public AgentProfile WithWorkload(Workload workload) => new(this, workload);
 
-    /// <summary>Returns a copy of the profile with another last-assignment instant, sharing everything else.</summary>
-    /// <param name="lastAssignedAt">When the agent last received a ticket, if ever.</param>
-    /// <returns>The copy.</returns>
-    public AgentProfile WithLastAssignedAt(Instant? lastAssignedAt) => new(this, Workload, lastAssignedAt);
-
-    private AgentProfile(AgentProfile source, Workload workload, Instant? lastAssignedAt)
+    private AgentProfile(AgentProfile source, Workload workload)
     {
         Id = source.Id;
         _groups = source._groups;
@@ -140,7 +135,7 @@ public sealed class AgentProfile
         Shift = source.Shift;
         Location = source.Location;
         Workload = workload;
-        LastAssignedAt = lastAssignedAt;
+        LastAssignedAt = source.LastAssignedAt;
     }
 
     /// <summary>Returns whether the agent belongs to a group.</summary>

@@ -49,22 +49,4 @@ public readonly struct AssignmentRequest
 
     /// <summary>Gets where the work happens (field service), if known; used by the nearest chooser and distance filter.</summary>
     public GeoPoint? Site { get; init; }
-
-    /// <summary>Gets the agents' open work at the moment of the decision, read from a store, overriding
-    /// <see cref="AgentProfile.Workload"/>: when set, an agent missing from it has no open work. <see langword="null"/> (the
-    /// default) uses each profile's own <see cref="AgentProfile.Workload"/>.</summary>
-    /// <remarks>Lets the caller keep one immutable set of profiles (the directory's) and supply the changing workload per
-    /// decision, instead of building a profile per agent per decision.</remarks>
-    public IReadOnlyDictionary<AgentId, Workload>? Workloads { get; init; }
-
-    /// <summary>Returns an agent's open work for this decision: from <see cref="Workloads"/> when set, otherwise the
-    /// profile's.</summary>
-    /// <param name="agent">The agent.</param>
-    /// <returns>The open work.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="agent"/> is <see langword="null"/>.</exception>
-    public Workload WorkloadOf(AgentProfile agent)
-    {
-        ArgumentNullException.ThrowIfNull(agent);
-        return Workloads is { } workloads ? workloads.GetValueOrDefault(agent.Id) : agent.Workload;
-    }
 }

@@ -105,7 +105,7 @@ public abstract class EligibilityFilter
         public override string Name => "under-capacity";
 
         public override bool IsEligible(AgentProfile agent, in AssignmentRequest request)
-            => weights.LoadOf(request.WorkloadOf(agent)) + weights[request.Ticket.Priority] <= agent.Capacity;
+            => weights.LoadOf(agent.Workload) + weights[request.Ticket.Priority] <= agent.Capacity;
     }
 
     private sealed class DistanceFilter(double kilometres) : EligibilityFilter
